@@ -1,0 +1,98 @@
+//! Command-line definitions (clap derive) and nothing else.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success; 1 the command worked and found something that fails the run
+(audit found a vulnerability, crawl had a failing source); 2 it could not do its job.
+
+Examples:
+  radar demo --keep ./radar-demo
+  radar --config ./radar-demo/radar.toml search 'security AND tokio' --since 30d
+  radar --index ./index ingest feeds/ advisories/";
+
+#[derive(Debug, Parser)]
+#[command(name = "radar", version, about = "Keep your team's technology radar alive", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// radar.toml to use [default: $RADAR_CONFIG, ./radar.toml, ./radar/radar.toml]
+    #[arg(long, global = true, env = "RADAR_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Index folder; overrides [index] path. Enough on its own for ingest and search.
+    #[arg(long, global = true, env = "RADAR_INDEX")]
+    pub index: Option<PathBuf>,
+    /// Print only results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More log output on stderr (-vv for debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Pretend it is this instant (RFC 3339), for reproducible output.
+    #[arg(long, global = true, env = "RADAR_NOW", hide = true)]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch every (or the named) source and index new and changed items.
+    Crawl(CrawlArgs),
+    /// Index local files or folders (feeds, OSV JSON or zip, RustSec advisories).
+    Ingest(IngestArgs),
+    /// Search the index (tantivy query syntax: AND, OR, "phrases", title:word).
+    Search(SearchArgs),
+    /// Run the whole pipeline on bundled sample data over a loopback server.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Only these sources (by name); repeatable.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or folders to read.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query, e.g. `tokio AND security`, `"memory leak"`, `title:release`.
+    pub query: String,
+    /// Only items of this kind.
+    #[arg(long, value_parser = ["release", "advisory", "article"])]
+    pub kind: Option<String>,
+    /// Only items from this source (its name in radar.toml).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only items published since: 30d, 12w or 2026-01-01.
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Build the demo radar in DIR (created if missing) instead of a new temp folder.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}

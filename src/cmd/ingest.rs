@@ -1,0 +1,35 @@
+use anyhow::Result;
+
+use super::{Context, print_json};
+use crate::cli::IngestArgs;
+use crate::terminal::clean;
+
+pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<u8> {
+    let index = ctx.open_index()?;
+    let mut writer = index.writer()?;
+    let started = std::time::Instant::now();
+    let report = crate::ingest::ingest(&args.paths, &mut writer)?;
+    drop(writer);
+    index.reload()?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        for e in &report.errors {
+            eprintln!("skipped {}: {}", clean(&e.path), clean(&e.error));
+        }
+        if !ctx.global.quiet {
+            println!(
+                "{} files: {} new, {} updated, {} unchanged, {} skipped ({:.2}s); index {} holds {} items",
+                report.files,
+                report.items_new,
+                report.items_updated,
+                report.items_unchanged,
+                report.errors.len(),
+                started.elapsed().as_secs_f64(),
+                index.path().display(),
+                index.count()
+            );
+        }
+    }
+    Ok(0)
+}

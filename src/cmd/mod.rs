@@ -1,0 +1,79 @@
+//! Command wiring: turns parsed arguments into stage calls and reports.
+//!
+//! The only place (with `main`) that uses `anyhow`. Each command returns the
+//! exit code it wants for a completed run (0 or 1); an `Err` means the
+//! command could not do its job and `main` exits 2.
+
+mod crawl;
+mod ingest;
+mod search;
+
+pub use crawl::crawl;
+pub use ingest::ingest;
+pub use search::search;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+use crate::cli::Global;
+use crate::config::{self, RadarConfig};
+use crate::index::RadarIndex;
+
+/// What every command may need, resolved lazily from the global options.
+pub struct Context {
+    pub global: Global,
+    pub now: DateTime<Utc>,
+    pub cwd: PathBuf,
+}
+
+impl Context {
+    pub fn new(global: Global) -> Result<Context> {
+        let now = match &global.now {
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .with_context(|| {
+                    format!(
+                        "--now / RADAR_NOW {s:?} is not an RFC 3339 time (2026-11-23T08:00:00Z)"
+                    )
+                })?
+                .with_timezone(&Utc),
+            None => Utc::now(),
+        };
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        Ok(Context { global, now, cwd })
+    }
+
+    /// Loads radar.toml by the discovery order in DESIGN.md.
+    pub fn config(&self) -> Result<RadarConfig> {
+        let path = config::discover(self.global.config.as_deref(), None, &self.cwd)?;
+        Ok(config::load_radar(&path)?)
+    }
+
+    /// The index folder: `--index`, else the config's `[index] path`.
+    pub fn index_path(&self) -> Result<PathBuf> {
+        match &self.global.index {
+            Some(p) => Ok(p.clone()),
+            None => Ok(self.config()?.index_path),
+        }
+    }
+
+    pub fn open_index(&self) -> Result<RadarIndex> {
+        open_index(&self.index_path()?)
+    }
+
+    pub fn progress(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.global.quiet && std::io::stderr().is_terminal()
+    }
+}
+
+pub fn open_index(path: &Path) -> Result<RadarIndex> {
+    Ok(RadarIndex::open_or_create(path)?)
+}
+
+/// Prints a report as pretty JSON to stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let s = serde_json::to_string_pretty(value).context("cannot encode JSON")?;
+    println!("{s}");
+    Ok(())
+}

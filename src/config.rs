@@ -1,0 +1,642 @@
+//! `radar.toml` and `stack.toml`: types, discovery, loading and validation.
+//!
+//! Owns the on-disk shape of both files, their defaults (in one place:
+//! the `Default` impls below) and the errors a user gets for a bad file.
+//! Relative paths in a file are resolved against that file's folder here, so
+//! no later stage ever sees a relative path. Does no network or index I/O.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+use crate::model::{Quadrant, Ring};
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}. Create it with `radar init`, or pass --config PATH")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}{context}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        context: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error(
+        "no radar.toml found (looked at --config, $RADAR_CONFIG, ./radar.toml, ./radar/radar.toml). \
+         Run `radar init` to create one, or pass --config PATH"
+    )]
+    NotFound,
+}
+
+/// `radar.toml`, after loading: paths absolute, shorthands expanded.
+#[derive(Debug, Clone)]
+pub struct RadarConfig {
+    /// The file this came from (None for a config built in code).
+    pub path: Option<PathBuf>,
+    pub index_path: PathBuf,
+    pub crawl: CrawlSettings,
+    pub schedule: ScheduleSettings,
+    pub digest: DigestSettings,
+    pub stack_path: PathBuf,
+    pub entries_path: PathBuf,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlSettings {
+    /// Requests in flight overall.
+    pub concurrency: usize,
+    /// Requests in flight per host.
+    pub per_host: usize,
+    pub connect_timeout_secs: u64,
+    pub timeout_secs: u64,
+    pub max_body_mib: u64,
+    pub retries: u32,
+    pub user_agent: String,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        CrawlSettings {
+            concurrency: 16,
+            per_host: 2,
+            connect_timeout_secs: 10,
+            timeout_secs: 20,
+            max_body_mib: 32,
+            retries: 3,
+            user_agent: concat!("techradar/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// Cron expressions (seconds field first, as the `cron` crate reads them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScheduleSettings {
+    pub crawl: Option<String>,
+    pub update: Option<String>,
+    pub digest: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DigestSettings {
+    /// Folder the scheduled digest job writes to, relative to radar.toml.
+    pub out_dir: PathBuf,
+}
+
+impl Default for DigestSettings {
+    fn default() -> Self {
+        DigestSettings {
+            out_dir: PathBuf::from("digests"),
+        }
+    }
+}
+
+/// What a source is, once shorthands are expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Feed,
+    Html,
+    Osv,
+    Rustsec,
+    /// npm registry JSON ("packument"); versions become release items.
+    Npm,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Html => "html",
+            SourceKind::Osv => "osv",
+            SourceKind::Rustsec => "rustsec",
+            SourceKind::Npm => "npm",
+        }
+    }
+}
+
+/// Where a source's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Url(String),
+    Path(PathBuf),
+}
+
+/// CSS selectors for `kind = "html"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlSelectors {
+    pub item: String,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub date: Option<String>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub kind: SourceKind,
+    pub location: Location,
+    /// Package key this source is about (`crates.io/tokio`), from a
+    /// shorthand or `package = …`; attached to every item it yields.
+    pub package: Option<String>,
+    pub html: Option<HtmlSelectors>,
+}
+
+impl Source {
+    pub fn location_display(&self) -> String {
+        match &self.location {
+            Location::Url(u) => u.clone(),
+            Location::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+// ---- raw file shapes -------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRadar {
+    #[serde(default)]
+    index: RawIndex,
+    #[serde(default)]
+    crawl: CrawlSettings,
+    #[serde(default)]
+    schedule: ScheduleSettings,
+    #[serde(default)]
+    digest: DigestSettings,
+    #[serde(default)]
+    stack: Option<PathBuf>,
+    #[serde(default)]
+    entries: Option<PathBuf>,
+    #[serde(default, rename = "source")]
+    sources: Vec<RawSource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawIndex {
+    path: PathBuf,
+}
+
+impl Default for RawIndex {
+    fn default() -> Self {
+        RawIndex {
+            path: PathBuf::from("index"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: String,
+    kind: Option<SourceKind>,
+    url: Option<String>,
+    path: Option<PathBuf>,
+    github: Option<String>,
+    #[serde(rename = "crate")]
+    krate: Option<String>,
+    pypi: Option<String>,
+    npm: Option<String>,
+    package: Option<String>,
+    item: Option<String>,
+    title: Option<String>,
+    link: Option<String>,
+    date: Option<String>,
+    body: Option<String>,
+}
+
+/// Finds radar.toml: `--config`, else `$RADAR_CONFIG`, else `./radar.toml`,
+/// else `./radar/radar.toml`.
+pub fn discover(
+    explicit: Option<&Path>,
+    env: Option<&Path>,
+    cwd: &Path,
+) -> Result<PathBuf, ConfigError> {
+    if let Some(p) = explicit.or(env) {
+        return Ok(p.to_path_buf());
+    }
+    for candidate in [cwd.join("radar.toml"), cwd.join("radar").join("radar.toml")] {
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(ConfigError::NotFound)
+}
+
+pub fn load_radar(path: &Path) -> Result<RadarConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_radar(&text, path)
+}
+
+/// Parses radar.toml text; `path` names the file in errors and anchors
+/// relative paths.
+pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> {
+    let raw: RawRadar = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let invalid = |message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    if raw.crawl.concurrency == 0 || raw.crawl.per_host == 0 {
+        return Err(invalid(
+            "[crawl] concurrency and per_host must be at least 1".into(),
+        ));
+    }
+    if raw.crawl.max_body_mib == 0 {
+        return Err(invalid("[crawl] max_body_mib must be at least 1".into()));
+    }
+    for (job, expr) in [
+        ("crawl", &raw.schedule.crawl),
+        ("update", &raw.schedule.update),
+        ("digest", &raw.schedule.digest),
+    ] {
+        if let Some(expr) = expr {
+            validate_cron(expr)
+                .map_err(|why| invalid(format!("[schedule] {job} = {expr:?}: {why}")))?;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut sources = Vec::with_capacity(raw.sources.len());
+    for rs in raw.sources {
+        if !seen.insert(rs.name.clone()) {
+            return Err(invalid(format!(
+                "two [[source]] entries are named {:?}; names must be unique",
+                rs.name
+            )));
+        }
+        sources.push(expand_source(rs, &base).map_err(invalid)?);
+    }
+    Ok(RadarConfig {
+        path: Some(path.to_path_buf()),
+        index_path: base.join(raw.index.path),
+        crawl: raw.crawl,
+        schedule: raw.schedule,
+        digest: DigestSettings {
+            out_dir: base.join(raw.digest.out_dir),
+        },
+        stack_path: base.join(raw.stack.unwrap_or_else(|| PathBuf::from("stack.toml"))),
+        entries_path: base.join(raw.entries.unwrap_or_else(|| PathBuf::from("entries"))),
+        sources,
+    })
+}
+
+/// Checks a cron expression the way the scheduler will read it, with a hint
+/// for the two mistakes everyone makes.
+pub fn validate_cron(expr: &str) -> Result<(), String> {
+    use std::str::FromStr;
+    let fields = expr.split_whitespace().count();
+    if !expr.trim_start().starts_with('@') && fields == 5 {
+        return Err("5 fields given; add a seconds field first, e.g. \"0 0 8 * * MON\"".into());
+    }
+    cron::Schedule::from_str(expr).map(|_| ()).map_err(|e| {
+        format!("{e} (6 fields, seconds first; write days as MON..SUN: in numbers 1 = Sunday)")
+    })
+}
+
+fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
+    let name = rs.name.clone();
+    let given: Vec<&str> = [
+        rs.url.as_ref().map(|_| "url"),
+        rs.path.as_ref().map(|_| "path"),
+        rs.github.as_ref().map(|_| "github"),
+        rs.krate.as_ref().map(|_| "crate"),
+        rs.pypi.as_ref().map(|_| "pypi"),
+        rs.npm.as_ref().map(|_| "npm"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if given.len() != 1 {
+        return Err(format!(
+            "[[source]] {name:?}: give exactly one of url, path, github, crate, pypi, npm (found {})",
+            if given.is_empty() {
+                "none".to_string()
+            } else {
+                given.join(", ")
+            }
+        ));
+    }
+    let (default_kind, location, package) = if let Some(repo) = rs.github {
+        let repo = repo.trim().trim_matches('/');
+        if repo.split('/').count() != 2 || repo.split('/').any(str::is_empty) {
+            return Err(format!(
+                "[[source]] {name:?}: github = {repo:?} must be \"owner/repo\""
+            ));
+        }
+        (
+            SourceKind::Feed,
+            Location::Url(format!("https://github.com/{repo}/releases.atom")),
+            None,
+        )
+    } else if let Some(k) = rs.krate {
+        (
+            SourceKind::Feed,
+            Location::Url(format!("https://crates.io/api/v1/crates/{k}/versions.rss")),
+            Some(format!("crates.io/{k}")),
+        )
+    } else if let Some(p) = rs.pypi {
+        (
+            SourceKind::Feed,
+            Location::Url(format!("https://pypi.org/rss/project/{p}/releases.xml")),
+            Some(format!("PyPI/{p}")),
+        )
+    } else if let Some(n) = rs.npm {
+        (
+            SourceKind::Npm,
+            Location::Url(format!("https://registry.npmjs.org/{n}")),
+            Some(format!("npm/{n}")),
+        )
+    } else if let Some(u) = rs.url {
+        let parsed = url::Url::parse(&u)
+            .map_err(|e| format!("[[source]] {name:?}: url = {u:?} is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!(
+                "[[source]] {name:?}: url = {u:?} must be http or https; use path = \"…\" for local files"
+            ));
+        }
+        (SourceKind::Feed, Location::Url(u), None)
+    } else if let Some(p) = rs.path {
+        (SourceKind::Feed, Location::Path(base.join(p)), None)
+    } else {
+        unreachable!("exactly one location was checked above")
+    };
+    let kind = rs.kind.unwrap_or(default_kind);
+    let html = if kind == SourceKind::Html {
+        let item = rs.item.ok_or_else(|| {
+            format!("[[source]] {name:?}: kind = \"html\" needs item = \"CSS selector\" (e.g. \"article.release\")")
+        })?;
+        let sel = HtmlSelectors {
+            item,
+            title: rs.title,
+            link: rs.link,
+            date: rs.date,
+            body: rs.body,
+        };
+        for (field, s) in [
+            ("item", Some(&sel.item)),
+            ("title", sel.title.as_ref()),
+            ("link", sel.link.as_ref()),
+            ("date", sel.date.as_ref()),
+            ("body", sel.body.as_ref()),
+        ] {
+            if let Some(s) = s {
+                scraper::Selector::parse(s).map_err(|e| {
+                    format!("[[source]] {name:?}: {field} = {s:?} is not a CSS selector: {e}")
+                })?;
+            }
+        }
+        Some(sel)
+    } else {
+        if rs.item.is_some()
+            || rs.title.is_some()
+            || rs.link.is_some()
+            || rs.date.is_some()
+            || rs.body.is_some()
+        {
+            return Err(format!(
+                "[[source]] {name:?}: item/title/link/date/body selectors only apply to kind = \"html\""
+            ));
+        }
+        None
+    };
+    Ok(Source {
+        name,
+        kind,
+        location,
+        package: rs.package.or(package),
+        html,
+    })
+}
+
+/// Turns a toml error into `file:line:col: message in [[source]] "name"`.
+fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    let (line, column, offset) = match e.span() {
+        Some(span) => {
+            let (l, c) = line_col(text, span.start);
+            (l, c, Some(span.start))
+        }
+        None => (1, 1, None),
+    };
+    let message = e.message().trim().replace('`', "\"");
+    let context = offset
+        .and_then(|o| enclosing_table(text, o))
+        .map(|t| format!(" in {t}"))
+        .unwrap_or_default();
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+        context,
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Names the table an offset falls in, e.g. `[[source]] "tokio releases"`,
+/// so an error in the tenth source says which one it is.
+fn enclosing_table(text: &str, offset: usize) -> Option<String> {
+    let before = &text[..offset.min(text.len())];
+    let header_start = before
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .filter(|&i| text[i..].trim_start().starts_with('['))
+        .max()?;
+    let header_line = text[header_start..].lines().next()?.trim();
+    let header = header_line.split('#').next()?.trim().to_string();
+    // The table's `name`, wherever it sits inside the table.
+    let body = &text[header_start + header_line.len().min(text.len() - header_start)..];
+    let name = body
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "name").then(|| v.trim().to_string())
+        });
+    Some(match name {
+        Some(n) => format!("{header} {n}"),
+        None => header,
+    })
+}
+
+// ---- stack.toml --------------------------------------------------------------
+
+/// `stack.toml`: what the team runs and where it stands today.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackConfig {
+    #[serde(default, rename = "tech")]
+    pub techs: Vec<TechConfig>,
+    #[serde(default, rename = "lockfile")]
+    pub lockfiles: Vec<LockfileConfig>,
+    #[serde(default, rename = "ignore")]
+    pub ignores: Vec<IgnoreConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TechConfig {
+    pub name: String,
+    pub quadrant: Quadrant,
+    pub ring: Ring,
+    /// `ecosystem/name`, ecosystems as OSV names them.
+    pub package: Option<String>,
+    pub version: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LockfileConfig {
+    pub path: PathBuf,
+}
+
+/// An acknowledged advisory: does not fail `audit` until `until`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreConfig {
+    /// Advisory id or any of its aliases.
+    pub id: String,
+    pub reason: String,
+    pub until: Option<toml::value::Datetime>,
+}
+
+/// Loads stack.toml; lockfile paths come back absolute.
+pub fn load_stack(path: &Path) -> Result<StackConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_stack(&text, path)
+}
+
+pub fn parse_stack(text: &str, path: &Path) -> Result<StackConfig, ConfigError> {
+    let mut stack: StackConfig = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for l in &mut stack.lockfiles {
+        l.path = base.join(&l.path);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for t in &stack.techs {
+        if !seen.insert(t.name.to_lowercase()) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "two [[tech]] entries are named {:?}; names must be unique",
+                    t.name
+                ),
+            });
+        }
+        if let Some(p) = &t.package
+            && !p.contains('/')
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "[[tech]] {:?}: package = {p:?} must be \"ecosystem/name\", e.g. \"crates.io/tokio\"",
+                    t.name
+                ),
+            });
+        }
+    }
+    Ok(stack)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse_radar(text, Path::new("radar.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_column_and_source() {
+        let text = "[crawl]\nconcurrency = 4\n\n[[source]]\nname = \"tokio releases\"\nurll = \"https://x\"\n";
+        let e = err(text);
+        assert!(
+            e.starts_with("radar.toml:6:1: unknown field \"urll\""),
+            "{e}"
+        );
+        assert!(e.contains("in [[source]] \"tokio releases\""), "{e}");
+    }
+
+    #[test]
+    fn bad_type_is_reported_with_position() {
+        let e = err("[crawl]\nconcurrency = \"many\"\n");
+        assert!(e.starts_with("radar.toml:2:15:"), "{e}");
+        assert!(e.contains("in [crawl]"), "{e}");
+    }
+
+    #[test]
+    fn shorthands_expand_to_registry_urls() {
+        let text = r#"
+[[source]]
+name = "tokio"
+github = "tokio-rs/tokio"
+[[source]]
+name = "serde"
+crate = "serde"
+[[source]]
+name = "react"
+npm = "react"
+[[source]]
+name = "local"
+path = "feeds/a.xml"
+"#;
+        let c = parse_radar(text, Path::new("/team/radar.toml")).unwrap();
+        assert_eq!(
+            c.sources[0].location,
+            Location::Url("https://github.com/tokio-rs/tokio/releases.atom".into())
+        );
+        assert_eq!(c.sources[1].package.as_deref(), Some("crates.io/serde"));
+        assert_eq!(c.sources[2].kind, SourceKind::Npm);
+        assert_eq!(
+            c.sources[3].location,
+            Location::Path("/team/feeds/a.xml".into())
+        );
+        assert_eq!(c.index_path, PathBuf::from("/team/index"));
+    }
+
+    #[test]
+    fn five_field_cron_is_explained() {
+        let e = err("[schedule]\ncrawl = \"0 8 * * 1\"\n");
+        assert!(e.contains("seconds field"), "{e}");
+    }
+
+    #[test]
+    fn source_needs_exactly_one_location() {
+        let e = err("[[source]]\nname = \"x\"\nurl = \"https://a\"\ngithub = \"a/b\"\n");
+        assert!(e.contains("exactly one of"), "{e}");
+    }
+}

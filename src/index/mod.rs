@@ -1,0 +1,150 @@
+//! The local tantivy index: schema, the single writer, and search.
+//!
+//! Owns everything that touches tantivy. Stages hand it `Item`s and get
+//! `Item`s or search hits back; no other module builds tantivy documents or
+//! queries. Upsert is by item id, so re-ingesting never duplicates.
+
+mod schema;
+mod search;
+mod write;
+
+pub use schema::Fields;
+pub use search::{SearchHit, SearchQuery, SearchReport, Since};
+pub use write::{IndexWriter, Upsert};
+
+use std::path::{Path, PathBuf};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+use thiserror::Error;
+
+use crate::model::Item;
+
+#[derive(Debug, Error)]
+pub enum IndexError {
+    #[error("index {path}: cannot create folder: {source}")]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "index {path}: {source}. If the folder is not a techradar index, point --index elsewhere"
+    )]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error(
+        "index {path} is locked by another writer{holder}. Wait for it to finish, or run with --wait"
+    )]
+    Locked { path: PathBuf, holder: String },
+    #[error("index {path}: {op}: {source}")]
+    Tantivy {
+        path: PathBuf,
+        op: &'static str,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error(
+        "invalid query {query:?}: {message}. Quote phrases and escape special characters, e.g. \"tokio 1.40\" or title:security"
+    )]
+    Query { query: String, message: String },
+    #[error(
+        "stored document {id} could not be read back: {message}. Re-ingest the source to repair it"
+    )]
+    Corrupt { id: String, message: String },
+}
+
+/// An opened index: cheap to clone readers from, one writer at a time.
+pub struct RadarIndex {
+    path: PathBuf,
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+}
+
+impl RadarIndex {
+    /// Opens the index at `path`, creating an empty one if the folder is new.
+    pub fn open_or_create(path: &Path) -> Result<RadarIndex, IndexError> {
+        std::fs::create_dir_all(path).map_err(|source| IndexError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let open_err = |source| IndexError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
+        let schema = schema::build();
+        let index = Index::open_or_create(dir, schema).map_err(open_err)?;
+        schema::register_tokenizers(&index);
+        let fields = Fields::resolve(&index.schema()).map_err(open_err)?;
+        // Manual reload: every command reloads after its own commit, so a
+        // search right after an ingest sees it (the default reloads later).
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(open_err)?;
+        Ok(RadarIndex {
+            path: path.to_path_buf(),
+            index,
+            fields,
+            reader,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Takes the single writer lock; a second writer fails at once.
+    pub fn writer(&self) -> Result<IndexWriter<'_>, IndexError> {
+        IndexWriter::new(self)
+    }
+
+    /// Sees the latest commit (also from other processes).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.reader.reload().map_err(|source| IndexError::Tantivy {
+            path: self.path.clone(),
+            op: "reload",
+            source,
+        })
+    }
+
+    /// Number of live documents at the last reload.
+    pub fn count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchReport, IndexError> {
+        search::search(self, q)
+    }
+
+    /// Every live item, in id order; for scoring, trends and the digest.
+    pub fn all_items(&self) -> Result<Vec<Item>, IndexError> {
+        search::all_items(self)
+    }
+
+    /// Items that mention any of these package keys (`crates.io/tokio`).
+    pub fn items_for_packages(&self, keys: &[String]) -> Result<Vec<Item>, IndexError> {
+        search::items_for_packages(self, keys)
+    }
+
+    /// The stored item with this id, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Item>, IndexError> {
+        search::get(self, id)
+    }
+
+    fn tantivy_err(
+        &self,
+        op: &'static str,
+    ) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
+        move |source| IndexError::Tantivy {
+            path: self.path.clone(),
+            op,
+            source,
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The one place the index schema is defined.
+
+use tantivy::schema::{
+    FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, TantivyError};
+
+/// Tokenizer for titles and bodies: lower-cased words, no stemming, so a
+/// search for `tokio` finds `Tokio` and version numbers stay intact parts.
+pub(crate) const TEXT_TOKENIZER: &str = "radar_text";
+
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: tantivy::schema::Field,
+    pub kind: tantivy::schema::Field,
+    pub source: tantivy::schema::Field,
+    pub title: tantivy::schema::Field,
+    pub body: tantivy::schema::Field,
+    /// Package keys tokenized (`crates.io/tokio` → crates, io, tokio) for search.
+    pub packages: tantivy::schema::Field,
+    /// Package keys verbatim, for exact lookups by audit and scoring.
+    pub package_key: tantivy::schema::Field,
+    pub tags: tantivy::schema::Field,
+    pub published: tantivy::schema::Field,
+    /// The whole item as JSON: the source of truth when reading back.
+    pub item: tantivy::schema::Field,
+    pub fingerprint: tantivy::schema::Field,
+}
+
+pub(crate) fn build() -> Schema {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("kind", STRING | FAST);
+    b.add_text_field("source", STRING | FAST);
+    b.add_text_field("title", text.clone() | STORED);
+    b.add_text_field("body", text.clone() | STORED);
+    b.add_text_field("packages", text);
+    b.add_text_field("package_key", STRING);
+    b.add_text_field("tags", STRING);
+    b.add_date_field("published", INDEXED | FAST);
+    b.add_text_field("item", STORED);
+    b.add_text_field("fingerprint", STORED);
+    b.build()
+}
+
+pub(crate) fn register_tokenizers(index: &Index) {
+    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .build();
+    index.tokenizers().register(TEXT_TOKENIZER, analyzer);
+}
+
+impl Fields {
+    pub(crate) fn resolve(schema: &Schema) -> Result<Fields, TantivyError> {
+        let f = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                TantivyError::SchemaError(format!(
+                    "field {name:?} missing: this index was made by another version; delete the folder and crawl again"
+                ))
+            })
+        };
+        Ok(Fields {
+            id: f("id")?,
+            kind: f("kind")?,
+            source: f("source")?,
+            title: f("title")?,
+            body: f("body")?,
+            packages: f("packages")?,
+            package_key: f("package_key")?,
+            tags: f("tags")?,
+            published: f("published")?,
+            item: f("item")?,
+            fingerprint: f("fingerprint")?,
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! Reading the index: user queries with filters, and typed lookups.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime as TantivyDate, DocAddress, Score, SegmentReader, Term};
+
+use super::{IndexError, RadarIndex};
+use crate::model::{Item, ItemKind};
+
+/// How far back `--since` reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    Days(u32),
+    Date(NaiveDate),
+}
+
+impl Since {
+    /// Parses `30d`, `12w` or `2026-01-01`.
+    pub fn parse(s: &str) -> Result<Since, String> {
+        let s = s.trim();
+        if let Some(n) = s.strip_suffix('d') {
+            return n.parse().map(Since::Days).map_err(|_| bad_since(s));
+        }
+        if let Some(n) = s.strip_suffix('w') {
+            return n
+                .parse::<u32>()
+                .map(|w| Since::Days(w * 7))
+                .map_err(|_| bad_since(s));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Since::Date)
+            .map_err(|_| bad_since(s))
+    }
+
+    pub fn cutoff(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Since::Days(d) => now - Duration::days(i64::from(d)),
+            Since::Date(d) => d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+        }
+    }
+}
+
+fn bad_since(s: &str) -> String {
+    format!("--since {s:?}: use a number of days or weeks (30d, 12w) or a date (2026-01-01)")
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<ItemKind>,
+    pub source: Option<String>,
+    pub since: Option<Since>,
+    pub limit: usize,
+    /// Recency is scored against this instant, not the wall clock.
+    pub now: DateTime<Utc>,
+}
+
+/// `--json` shape for `search` (DESIGN.md); keys may be added, never renamed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchReport {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub kind: ItemKind,
+    pub source: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub packages: Vec<String>,
+    pub score: f32,
+    /// Plain text; the matched words are between `[` and `]` markers in
+    /// `snippet_ranges` terms, so renderers choose how to highlight.
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched the query.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Half-life of the recency boost: an item this old scores ¾ of a new one.
+const RECENCY_HALF_LIFE_DAYS: f64 = 90.0;
+
+pub(super) fn search(index: &RadarIndex, q: &SearchQuery) -> Result<SearchReport, IndexError> {
+    let f = index.fields;
+    let mut parser = QueryParser::for_index(&index.index, vec![f.title, f.body, f.packages]);
+    parser.set_field_boost(f.title, 2.0);
+    parser.set_conjunction_by_default();
+    let text_query: Box<dyn Query> = if q.text.trim().is_empty() || q.text.trim() == "*" {
+        Box::new(AllQuery)
+    } else {
+        parser.parse_query(&q.text).map_err(|e| IndexError::Query {
+            query: q.text.clone(),
+            message: e.to_string(),
+        })?
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+    if let Some(kind) = q.kind {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, kind.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(source) = &q.source {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.source, source),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(since) = q.since {
+        let from = TantivyDate::from_timestamp_secs(since.cutoff(q.now).timestamp());
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_date(f.published, from)),
+                std::ops::Bound::Unbounded,
+            )),
+        ));
+    }
+    let query = BooleanQuery::new(clauses);
+    let searcher = index.reader.searcher();
+    let now_secs = q.now.timestamp();
+    let limit = q.limit.max(1);
+    let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+        let published = segment
+            .fast_fields()
+            .date("published")
+            .ok()
+            .map(|c| c.first_or_default_col(TantivyDate::from_timestamp_secs(0)));
+        move |doc, score: Score| {
+            let age_days = published
+                .as_ref()
+                .map(|c| (now_secs - c.get_val(doc).into_timestamp_secs()).max(0) as f64 / 86_400.0)
+                .unwrap_or(3650.0);
+            let recency =
+                0.5 + 0.5 * (-age_days * std::f64::consts::LN_2 / RECENCY_HALF_LIFE_DAYS).exp();
+            score * recency as f32
+        }
+    });
+    let total = searcher
+        .search(&query, &tantivy::collector::Count)
+        .map_err(index.tantivy_err("count"))?;
+    let top = searcher
+        .search(&query, &collector)
+        .map_err(index.tantivy_err("search"))?;
+    let snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)
+        .map_err(index.tantivy_err("snippets"))?;
+    let title_snippets = SnippetGenerator::create(&searcher, &*text_query, f.title)
+        .map_err(index.tantivy_err("snippets"))?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(index.tantivy_err("read document"))?;
+        let item = item_from_doc(index, &doc)?;
+        let mut snip = snippets.snippet_from_doc(&doc);
+        if snip.highlighted().is_empty() {
+            let title_snip = title_snippets.snippet_from_doc(&doc);
+            if !title_snip.highlighted().is_empty() || snip.fragment().is_empty() {
+                snip = if item.body.is_empty() {
+                    title_snip
+                } else {
+                    snip
+                };
+            }
+        }
+        let mut snippet = snip.fragment().to_string();
+        let mut highlights: Vec<(usize, usize)> = snip
+            .highlighted()
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect();
+        if snippet.is_empty() {
+            snippet = item.body.chars().take(150).collect();
+            highlights.clear();
+        }
+        hits.push(SearchHit {
+            id: item.id,
+            kind: item.kind,
+            source: item.source,
+            title: item.title,
+            url: item.url,
+            published: item.published,
+            packages: item.packages,
+            score,
+            snippet,
+            highlights,
+        });
+    }
+    Ok(SearchReport { total, hits })
+}
+
+pub(super) fn item_from_doc(index: &RadarIndex, doc: &TantivyDocument) -> Result<Item, IndexError> {
+    let json = doc
+        .get_first(index.fields.item)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    serde_json::from_str(json).map_err(|e| IndexError::Corrupt {
+        id: doc
+            .get_first(index.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn collect(index: &RadarIndex, query: &dyn Query) -> Result<Vec<Item>, IndexError> {
+    let searcher = index.reader.searcher();
+    let n = searcher.num_docs() as usize;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let addrs: Vec<DocAddress> = searcher
+        .search(query, &tantivy::collector::DocSetCollector)
+        .map_err(index.tantivy_err("search"))?
+        .into_iter()
+        .collect();
+    let mut items = Vec::with_capacity(addrs.len());
+    for addr in addrs {
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(index.tantivy_err("read document"))?;
+        items.push(item_from_doc(index, &doc)?);
+    }
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(items)
+}
+
+pub(super) fn all_items(index: &RadarIndex) -> Result<Vec<Item>, IndexError> {
+    collect(index, &AllQuery)
+}
+
+pub(super) fn items_for_packages(
+    index: &RadarIndex,
+    keys: &[String],
+) -> Result<Vec<Item>, IndexError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = keys
+        .iter()
+        .map(|k| {
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(index.fields.package_key, k),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    collect(index, &BooleanQuery::new(clauses))
+}
+
+pub(super) fn get(index: &RadarIndex, id: &str) -> Result<Option<Item>, IndexError> {
+    let q = TermQuery::new(
+        Term::from_field_text(index.fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    Ok(collect(index, &q)?.into_iter().next())
+}

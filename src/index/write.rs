@@ -1,0 +1,185 @@
+//! The single writer: upsert by id, commit in batches.
+
+use std::collections::HashMap;
+use tantivy::schema::{TantivyDocument, Value};
+use tantivy::{DateTime as TantivyDate, Term};
+
+use super::{Fields, IndexError, RadarIndex};
+use crate::model::Item;
+
+/// Written next to tantivy's own lock so a second writer can say who holds it.
+const HOLDER_FILE: &str = "radar-writer.pid";
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    New,
+    Updated,
+    Unchanged,
+}
+
+pub struct IndexWriter<'a> {
+    index: &'a RadarIndex,
+    writer: tantivy::IndexWriter,
+    fields: Fields,
+    /// Fingerprints of documents written since the last commit, which the
+    /// searcher cannot see yet.
+    pending: HashMap<String, String>,
+    searcher: tantivy::Searcher,
+    dirty: bool,
+}
+
+impl<'a> IndexWriter<'a> {
+    pub(super) fn new(index: &'a RadarIndex) -> Result<IndexWriter<'a>, IndexError> {
+        let writer = match index.index.writer_with_num_threads(1, WRITER_HEAP) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                let holder = std::fs::read_to_string(index.path.join(HOLDER_FILE))
+                    .map(|h| format!(" ({})", h.trim()))
+                    .unwrap_or_default();
+                return Err(IndexError::Locked {
+                    path: index.path.clone(),
+                    holder,
+                });
+            }
+            Err(source) => {
+                return Err(IndexError::Tantivy {
+                    path: index.path.clone(),
+                    op: "open writer",
+                    source,
+                });
+            }
+        };
+        let holder = format!(
+            "pid {} `{}`",
+            std::process::id(),
+            std::env::args().collect::<Vec<_>>().join(" ")
+        );
+        // Best effort: the lock itself is tantivy's; this only names the holder.
+        let _ = std::fs::write(index.path.join(HOLDER_FILE), holder);
+        index.reload()?;
+        Ok(IndexWriter {
+            index,
+            writer,
+            fields: index.fields,
+            pending: HashMap::new(),
+            searcher: index.reader.searcher(),
+            dirty: false,
+        })
+    }
+
+    /// Adds the item, replaces the stored one with the same id if it
+    /// differs, or does nothing if it is identical.
+    pub fn upsert(&mut self, item: &Item) -> Result<Upsert, IndexError> {
+        let fp = item.fingerprint();
+        let existing = match self.pending.get(&item.id) {
+            Some(p) => Some(p.clone()),
+            None => self.stored_fingerprint(&item.id)?,
+        };
+        let outcome = match existing {
+            Some(old) if old == fp => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::New,
+        };
+        let f = &self.fields;
+        self.writer
+            .delete_term(Term::from_field_text(f.id, &item.id));
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &item.id);
+        doc.add_text(f.kind, item.kind.as_str());
+        doc.add_text(f.source, &item.source);
+        doc.add_text(f.title, &item.title);
+        doc.add_text(f.body, &item.body);
+        for p in &item.packages {
+            doc.add_text(f.packages, p);
+            doc.add_text(f.package_key, p);
+        }
+        for t in &item.tags {
+            doc.add_text(f.tags, t);
+        }
+        if let Some(p) = item.published {
+            doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
+        }
+        let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
+            id: item.id.clone(),
+            message: e.to_string(),
+        })?;
+        doc.add_text(f.item, &json);
+        doc.add_text(f.fingerprint, &fp);
+        self.writer
+            .add_document(doc)
+            .map_err(self.index.tantivy_err("add document"))?;
+        self.pending.insert(item.id.clone(), fp);
+        self.dirty = true;
+        Ok(outcome)
+    }
+
+    /// Removes the item with this id, if present.
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.pending.remove(id);
+        self.dirty = true;
+    }
+
+    /// Makes everything since the last commit durable and visible. A commit
+    /// with nothing written is skipped, so an unchanged crawl touches no file.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        if !self.dirty {
+            return Ok(());
+        }
+        self.writer
+            .commit()
+            .map_err(self.index.tantivy_err("commit"))?;
+        self.index.reload()?;
+        self.searcher = self.index.reader.searcher();
+        self.pending.clear();
+        self.dirty = false;
+        Ok(())
+    }
+
+    fn stored_fingerprint(&self, id: &str) -> Result<Option<String>, IndexError> {
+        let term = Term::from_field_text(self.fields.id, id);
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let inverted = segment
+                .inverted_index(self.fields.id)
+                .map_err(self.index.tantivy_err("read id postings"))?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| IndexError::Tantivy {
+                    path: self.index.path.clone(),
+                    op: "read id postings",
+                    source: e.into(),
+                })?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    let stored: TantivyDocument = self
+                        .searcher
+                        .doc(tantivy::DocAddress::new(ord as u32, doc))
+                        .map_err(self.index.tantivy_err("read stored document"))?;
+                    return Ok(stored
+                        .get_first(self.fields.fingerprint)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string));
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(None)
+    }
+}
+
+use tantivy::DocSet;
+use tantivy::schema::IndexRecordOption;
+
+impl Drop for IndexWriter<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.index.path.join(HOLDER_FILE));
+    }
+}

@@ -1,0 +1,16 @@
+//! techradar: keeps an engineering team's technology radar alive.
+//!
+//! The pipeline is visible in the modules: `crawl` fetches, `sources` parse,
+//! `index` stores and searches, and the command wiring in `cmd` connects
+//! them. The binary (`src/main.rs`) is glue.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod crawl;
+pub mod demo;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod sources;
+pub mod terminal;

@@ -1,0 +1,45 @@
+//! The `radar` binary: parse arguments, run one command, map the outcome to
+//! an exit code (0 ok, 1 found something that fails the run, 2 could not run).
+
+use clap::Parser;
+use std::process::ExitCode;
+
+use techradar::cli::{Cli, Command};
+use techradar::cmd::{self, Context};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose, cli.global.quiet);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", techradar::terminal::clean(&format!("{e:#}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let ctx = Context::new(cli.global)?;
+    match &cli.command {
+        Command::Crawl(a) => cmd::crawl(&ctx, a),
+        Command::Ingest(a) => cmd::ingest(&ctx, a),
+        Command::Search(a) => cmd::search(&ctx, a),
+        Command::Demo(a) => techradar::demo::run(&ctx, a),
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RADAR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,275 @@
+//! The typed values that flow between pipeline stages.
+//!
+//! Owns: `Item` (one indexed document), the advisory model that audit
+//! evaluates, and the radar vocabulary (`Ring`, `Quadrant`). Holds no I/O and
+//! no stage logic: parsers produce these, the index stores them, scorers and
+//! renderers read them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// What an indexed item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Release,
+    Advisory,
+    Article,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Release => "release",
+            ItemKind::Advisory => "advisory",
+            ItemKind::Article => "article",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        match s {
+            "release" => Some(ItemKind::Release),
+            "advisory" => Some(ItemKind::Advisory),
+            "article" => Some(ItemKind::Article),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One normalised document, whatever the source format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable across crawls: see [`item_id`].
+    pub id: String,
+    pub kind: ItemKind,
+    /// The `name` of the source in radar.toml (or the file path for ingest).
+    pub source: String,
+    pub title: String,
+    /// Plain text; markup already stripped by the parser.
+    pub body: String,
+    pub url: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    /// `ecosystem/name` keys, as OSV names ecosystems (`crates.io/tokio`).
+    pub packages: Vec<String>,
+    pub tags: Vec<String>,
+    /// Present for `kind = advisory`: everything audit needs to evaluate
+    /// version ranges without re-reading the original file.
+    pub advisory: Option<Advisory>,
+}
+
+impl Item {
+    /// A digest of everything that is stored, so an upsert can tell
+    /// "unchanged" from "updated" without comparing field by field.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        hex(&Sha256::digest(&json))
+    }
+}
+
+/// Derives a stable item id: source + guid, else link, else title + date.
+///
+/// feed-rs invents a random UUID for entries with neither id nor link, so
+/// callers must pass `guid = None` in that case rather than feed-rs's id.
+pub fn item_id(
+    source: &str,
+    guid: Option<&str>,
+    link: Option<&str>,
+    title: &str,
+    date: Option<DateTime<Utc>>,
+) -> String {
+    let key = match (
+        guid.filter(|g| !g.trim().is_empty()),
+        link.filter(|l| !l.trim().is_empty()),
+    ) {
+        (Some(g), _) => format!("guid\u{1f}{}", g.trim()),
+        (None, Some(l)) => format!("link\u{1f}{}", l.trim()),
+        (None, None) => format!(
+            "title\u{1f}{}\u{1f}{}",
+            title.trim(),
+            date.map(|d| d.to_rfc3339()).unwrap_or_default()
+        ),
+    };
+    let mut h = Sha256::new();
+    h.update(source.as_bytes());
+    h.update([0x1e]);
+    h.update(key.as_bytes());
+    hex(&h.finalize()[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A security advisory, normalised from OSV JSON or RustSec Markdown.
+///
+/// Mirrors the OSV schema closely so that range evaluation can follow the
+/// OSV specification exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Advisory {
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub details: String,
+    pub published: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+    pub withdrawn: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub severity: Vec<Severity>,
+    /// RustSec `informational`: unmaintained, unsound, notice. None for a
+    /// vulnerability.
+    pub informational: Option<Informational>,
+    #[serde(default)]
+    pub affected: Vec<Affected>,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Severity {
+    /// `CVSS_V3`, `CVSS_V4`, … as OSV names them.
+    pub kind: String,
+    /// The CVSS vector string as given.
+    pub vector: String,
+    /// Base score where it could be computed or was given.
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Informational {
+    Unmaintained,
+    Unsound,
+    Notice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Affected {
+    /// OSV ecosystem name (`crates.io`, `npm`, `PyPI`, `Go`, `Maven`, …).
+    pub ecosystem: String,
+    pub name: String,
+    #[serde(default)]
+    pub ranges: Vec<Range>,
+    /// Explicitly enumerated affected versions.
+    #[serde(default)]
+    pub versions: Vec<String>,
+}
+
+impl Affected {
+    pub fn package_key(&self) -> String {
+        package_key(&self.ecosystem, &self.name)
+    }
+}
+
+/// `ecosystem/name`, the key that links advisories, releases and the stack.
+pub fn package_key(ecosystem: &str, name: &str) -> String {
+    format!("{ecosystem}/{name}")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Range {
+    /// `SEMVER`, `ECOSYSTEM` or `GIT`.
+    pub kind: String,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Introduced(String),
+    Fixed(String),
+    LastAffected(String),
+    Limit(String),
+}
+
+/// A radar ring, innermost first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Ring {
+    Adopt,
+    Trial,
+    Assess,
+    Hold,
+}
+
+impl Ring {
+    pub const ALL: [Ring; 4] = [Ring::Adopt, Ring::Trial, Ring::Assess, Ring::Hold];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ring::Adopt => "adopt",
+            Ring::Trial => "trial",
+            Ring::Assess => "assess",
+            Ring::Hold => "hold",
+        }
+    }
+}
+
+impl fmt::Display for Ring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A radar quadrant, in the order the radar draws them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Quadrant {
+    Techniques,
+    Tools,
+    Platforms,
+    LanguagesAndFrameworks,
+}
+
+impl Quadrant {
+    pub const ALL: [Quadrant; 4] = [
+        Quadrant::Techniques,
+        Quadrant::Tools,
+        Quadrant::Platforms,
+        Quadrant::LanguagesAndFrameworks,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quadrant::Techniques => "techniques",
+            Quadrant::Tools => "tools",
+            Quadrant::Platforms => "platforms",
+            Quadrant::LanguagesAndFrameworks => "languages-and-frameworks",
+        }
+    }
+}
+
+impl fmt::Display for Quadrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_prefers_guid_then_link_then_title_and_date() {
+        let a = item_id("s", Some("g1"), Some("http://x/1"), "T", None);
+        let b = item_id("s", Some("g1"), Some("http://x/2"), "Other", None);
+        assert_eq!(a, b, "guid decides when present");
+        let c = item_id("s", None, Some("http://x/1"), "T", None);
+        let d = item_id("s", Some("  "), Some("http://x/1"), "U", None);
+        assert_eq!(c, d, "blank guid falls back to link");
+        let e = item_id("s", None, None, "T", None);
+        assert_ne!(c, e);
+        assert_ne!(a, item_id("other source", Some("g1"), None, "T", None));
+    }
+}

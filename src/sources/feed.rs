@@ -1,0 +1,213 @@
+//! RSS 0.9x/1.0/2.0, Atom and JSON Feed, through feed-rs.
+
+use chrono::{DateTime, Utc};
+
+use super::text::{collapse, html_to_text};
+use super::{ParseContext, SourceError};
+use crate::model::{Item, ItemKind, item_id};
+
+/// Parses a feed document. Bytes go to feed-rs untouched: it decodes the
+/// charset named in the XML prolog, which `.text()` would have guessed wrong.
+pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(ctx.base_url.as_deref())
+        // An empty id marks "the publisher gave none"; feed-rs would
+        // otherwise invent a random or link-derived one.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = parser
+        .parse(bytes)
+        .map_err(|e| SourceError::Feed(e.to_string()))?;
+    let mut items = Vec::with_capacity(feed.entries.len());
+    for entry in feed.entries {
+        let title = entry
+            .title
+            .as_ref()
+            .map(|t| html_to_text(&t.content))
+            .unwrap_or_default();
+        let link = entry
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or_else(|| entry.links.first())
+            .map(|l| l.href.clone());
+        let link = link.map(|l| resolve(ctx.base_url.as_deref(), &l));
+        // GitHub's Atom has only <updated>; RSS copies pubDate into both.
+        let published: Option<DateTime<Utc>> = entry.published.or(entry.updated);
+        let body_html = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+            .or_else(|| {
+                entry
+                    .media
+                    .iter()
+                    .find_map(|m| m.description.as_ref().map(|d| d.content.clone()))
+            })
+            .unwrap_or_default();
+        let body = html_to_text(&body_html);
+        let guid = guid_of(&entry.id, link.as_deref());
+        if title.is_empty() && body.is_empty() && link.is_none() {
+            continue;
+        }
+        let title = if title.is_empty() {
+            body.chars().take(80).collect()
+        } else {
+            title
+        };
+        let id = item_id(&ctx.source, guid, link.as_deref(), &title, published);
+        let tags: Vec<String> = entry
+            .categories
+            .iter()
+            .map(|c| collapse(c.label.as_deref().unwrap_or(&c.term)))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let kind = classify(ctx, &title);
+        items.push(Item {
+            id,
+            kind,
+            source: ctx.source.clone(),
+            title,
+            body,
+            url: link,
+            published,
+            packages: ctx.package.iter().cloned().collect(),
+            tags,
+            advisory: None,
+        });
+    }
+    dedupe_ids(&mut items);
+    Ok(items)
+}
+
+/// The publisher's guid, if there was one (see the id generator above).
+fn guid_of<'a>(id: &'a str, link: Option<&str>) -> Option<&'a str> {
+    let id = id.trim();
+    if id.is_empty() || Some(id) == link {
+        return None;
+    }
+    Some(id)
+}
+
+/// Some feeds ship the same guid for every entry. Keep the first occurrence
+/// stable (so stored items still match) and give later ones an id derived
+/// from their position, which stays stable while the feed does.
+fn dedupe_ids(items: &mut [Item]) {
+    let mut seen = std::collections::HashSet::new();
+    for (n, item) in items.iter_mut().enumerate() {
+        if !seen.insert(item.id.clone()) {
+            item.id = item_id(
+                &item.source,
+                None,
+                None,
+                &format!("{}#{n}", item.id),
+                item.published,
+            );
+        }
+    }
+}
+
+fn resolve(base: Option<&str>, link: &str) -> String {
+    match base.and_then(|b| url::Url::parse(b).ok()) {
+        Some(b) => b
+            .join(link)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| link.to_string()),
+        None => link.to_string(),
+    }
+}
+
+fn classify(ctx: &ParseContext, title: &str) -> ItemKind {
+    if ctx.releases_only {
+        return ItemKind::Release;
+    }
+    let upper = title.to_ascii_uppercase();
+    if [
+        "RUSTSEC-",
+        "GHSA-",
+        "CVE-",
+        "PYSEC-",
+        "SECURITY ADVISORY",
+        "VULNERABILITY",
+    ]
+    .iter()
+    .any(|m| upper.contains(m))
+    {
+        return ItemKind::Advisory;
+    }
+    if looks_like_release(title) {
+        return ItemKind::Release;
+    }
+    ItemKind::Article
+}
+
+/// "v1.2.3", "Rust 1.80.0", "tokio-1.40.0 released": a version number
+/// (two dots, or "v" and a digit) marks a release announcement.
+fn looks_like_release(title: &str) -> bool {
+    title
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '@')
+        .any(|w| {
+            let w = w
+                .trim_start_matches(['v', 'V'])
+                .trim_end_matches([':', ',', ')']);
+            let parts: Vec<&str> = w.split('.').collect();
+            parts.len() >= 2
+                && parts.len() <= 4
+                && parts[0].chars().all(|c| c.is_ascii_digit())
+                && !parts[0].is_empty()
+                && parts[1].chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        && !title.to_ascii_lowercase().contains("rfc")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ParseContext {
+        ParseContext {
+            source: "test".into(),
+            base_url: Some("https://example.org/blog/feed.xml".into()),
+            ..Default::default()
+        }
+    }
+
+    const RSS: &str = r#"<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title>
+<item><title>Widget 2.1.0 released</title><link>/blog/widget-2-1</link>
+<description>&lt;p&gt;Faster &amp;amp; smaller&lt;/p&gt;</description>
+<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><category>release</category></item>
+<item><title>Why we moved to Postgres</title><description>Notes</description></item>
+</channel></rss>"#;
+
+    #[test]
+    fn rss_items_are_normalised() {
+        let items = parse_feed(&ctx(), RSS.as_bytes()).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].kind, ItemKind::Release);
+        assert_eq!(
+            items[0].url.as_deref(),
+            Some("https://example.org/blog/widget-2-1")
+        );
+        assert_eq!(items[0].body, "Faster & smaller");
+        assert_eq!(items[0].tags, vec!["release"]);
+        assert_eq!(items[1].kind, ItemKind::Article);
+    }
+
+    #[test]
+    fn ids_are_stable_without_guid_or_link() {
+        let a = parse_feed(&ctx(), RSS.as_bytes()).unwrap();
+        let b = parse_feed(&ctx(), RSS.as_bytes()).unwrap();
+        assert_eq!(
+            a[1].id, b[1].id,
+            "feed-rs's random id must not leak into ours"
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(parse_feed(&ctx(), b"<html><body>nope").is_err());
+        assert!(parse_feed(&ctx(), b"").is_err());
+    }
+}

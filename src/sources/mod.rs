@@ -1,0 +1,62 @@
+//! Parsers: bytes in, `Item`s out. No network, no disk, no index.
+//!
+//! Each format lives in its own file. A parser either returns every item of
+//! a document or an error naming what was wrong; it never returns half a
+//! document, so a malformed input never lands half-parsed in the index.
+
+pub mod detect;
+pub mod feed;
+pub mod text;
+
+use thiserror::Error;
+
+use crate::config::{HtmlSelectors, Source, SourceKind};
+use crate::model::Item;
+
+#[derive(Debug, Error)]
+pub enum SourceError {
+    #[error("not a feed (RSS, Atom or JSON Feed): {0}")]
+    Feed(String),
+    #[error("{format} not supported yet for this source kind")]
+    Unsupported { format: &'static str },
+}
+
+/// What a parser needs to know about where the bytes came from.
+#[derive(Debug, Clone, Default)]
+pub struct ParseContext {
+    /// Source name (radar.toml) or file path (ingest): part of every item id.
+    pub source: String,
+    /// The URL the bytes were fetched from, for resolving relative links.
+    pub base_url: Option<String>,
+    /// Package key every item is about, if the source is about one package.
+    pub package: Option<String>,
+    /// Every item is a release (GitHub releases, registry feeds).
+    pub releases_only: bool,
+    pub html: Option<HtmlSelectors>,
+}
+
+impl ParseContext {
+    pub fn for_source(source: &Source, base_url: Option<String>) -> ParseContext {
+        let releases_only = source.package.is_some()
+            || source.location_display().contains("github.com/")
+                && source.location_display().ends_with("/releases.atom");
+        ParseContext {
+            source: source.name.clone(),
+            base_url,
+            package: source.package.clone(),
+            releases_only,
+            html: source.html.clone(),
+        }
+    }
+}
+
+/// Parses one fetched document of the given kind.
+pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
+    match kind {
+        SourceKind::Feed => feed::parse_feed(ctx, bytes),
+        SourceKind::Html => Err(SourceError::Unsupported { format: "html" }),
+        SourceKind::Osv => Err(SourceError::Unsupported { format: "osv" }),
+        SourceKind::Rustsec => Err(SourceError::Unsupported { format: "rustsec" }),
+        SourceKind::Npm => Err(SourceError::Unsupported { format: "npm" }),
+    }
+}

@@ -1,0 +1,49 @@
+//! Printing untrusted text to a terminal.
+//!
+//! Feed titles and bodies are hostile input: anything printed to a terminal
+//! goes through [`clean`] so an escape sequence in a feed cannot move the
+//! cursor, retitle the window or hide text.
+
+use std::io::IsTerminal;
+
+/// Removes control characters (ESC and friends) from untrusted text.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// Whether to colour stdout: a terminal, and NO_COLOR unset.
+pub fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Bold text when colour is on.
+pub fn bold(s: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[1m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Dim text when colour is on.
+pub fn dim(s: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[2m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_are_removed() {
+        assert_eq!(
+            super::clean("a\u{1b}]0;pwned\u{7}b\u{1b}[2J"),
+            "a]0;pwnedb[2J"
+        );
+    }
+}
