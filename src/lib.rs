@@ -12,5 +12,6 @@ pub mod demo;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod schedule;
 pub mod sources;
 pub mod terminal;
