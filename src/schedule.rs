@@ -194,10 +194,7 @@ pub async fn run_loop(
     }
     let mut in_flight = tokio::task::JoinSet::new();
     let mut log = Vec::new();
-    loop {
-        let Some(due) = next.iter().filter_map(|(_, at)| *at).min() else {
-            break;
-        };
+    while let Some(due) = next.iter().filter_map(|(_, at)| *at).min() {
         let wait = (due - clock.now()).to_std().unwrap_or_default();
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
