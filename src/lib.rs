@@ -12,6 +12,7 @@ pub mod demo;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod propose;
 pub mod schedule;
 pub mod sources;
 pub mod terminal;
