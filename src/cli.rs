@@ -42,6 +42,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Scaffold a team radar (radar.toml, stack.toml, entries/) in DIR or here.
+    Init(InitArgs),
     /// Fetch every (or the named) source and index new and changed items.
     Crawl(CrawlArgs),
     /// Index local files or folders (feeds, OSV JSON or zip, RustSec advisories).
@@ -50,6 +52,12 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the whole pipeline on bundled sample data over a loopback server.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the radar in [default: the current folder].
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -346,3 +346,32 @@ fn demo_runs_end_to_end_and_leaves_a_working_radar() {
     );
     assert!(hits["total"].as_u64().unwrap() >= 3, "{hits}");
 }
+
+#[test]
+fn init_scaffolds_a_radar_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team-radar");
+    radar()
+        .args(["init", team.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(team.join("entries").is_dir());
+    let toml = std::fs::read_to_string(team.join("radar.toml")).unwrap();
+    assert!(toml.contains("path = \"index\""));
+    // The scaffold is valid: search works against it (empty index).
+    radar()
+        .args([
+            "--config",
+            team.join("radar.toml").to_str().unwrap(),
+            "search",
+            "tokio",
+        ])
+        .assert()
+        .success();
+    let out = radar()
+        .args(["init", team.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never overwrites"));
+}

@@ -6,10 +6,12 @@
 
 mod crawl;
 mod ingest;
+mod init;
 mod search;
 
 pub use crawl::crawl;
 pub use ingest::ingest;
+pub use init::init;
 pub use search::search;
 
 use anyhow::{Context as _, Result};
