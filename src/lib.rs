@@ -14,3 +14,4 @@ pub mod ingest;
 pub mod model;
 pub mod sources;
 pub mod terminal;
+pub mod versions;

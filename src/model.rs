@@ -134,6 +134,13 @@ pub struct Advisory {
     pub affected: Vec<Affected>,
     #[serde(default)]
     pub references: Vec<String>,
+    /// Qualitative severity a database gives without a CVSS vector (GHSA's
+    /// `database_specific.severity`: LOW, MODERATE, HIGH, CRITICAL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_label: Option<String>,
+    /// The advisory's own page (rustsec.org, GHSA, osv.dev), for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +159,9 @@ pub enum Informational {
     Unmaintained,
     Unsound,
     Notice,
+    /// An informational kind this version does not know: neither a
+    /// vulnerability nor a warning (cargo-audit ignores these too).
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +174,10 @@ pub struct Affected {
     /// Explicitly enumerated affected versions.
     #[serde(default)]
     pub versions: Vec<String>,
+    /// RustSec `patched` requirements as written (`>= 1.5.5`, `^0.6.14`), for
+    /// "upgrade to" advice; evaluation uses `ranges` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patched: Vec<String>,
 }
 
 impl Affected {
