@@ -191,6 +191,31 @@ pub fn package_key(ecosystem: &str, name: &str) -> String {
     format!("{ecosystem}/{name}")
 }
 
+/// A package name as its ecosystem compares it, so that an advisory and a
+/// lockfile spelling the same package differently still meet: PyPI names
+/// are PEP 503 normalised (`PyYAML`, `pyyaml`, `py_yaml` → `pyyaml`,
+/// `py-yaml`); other ecosystems compare names as written.
+pub fn canonical_name(ecosystem: &str, name: &str) -> String {
+    let name = name.trim();
+    if ecosystem != "PyPI" {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Range {
     /// `SEMVER`, `ECOSYSTEM` or `GIT`.
@@ -273,6 +298,14 @@ impl fmt::Display for Quadrant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pypi_names_are_pep503_normalised() {
+        assert_eq!(canonical_name("PyPI", "PyYAML"), "pyyaml");
+        assert_eq!(canonical_name("PyPI", "backports.ssl_match-hostname"), "backports-ssl-match-hostname");
+        assert_eq!(canonical_name("PyPI", "Foo__Bar"), "foo-bar");
+        assert_eq!(canonical_name("npm", "@Scope/Pkg"), "@Scope/Pkg");
+    }
 
     #[test]
     fn id_prefers_guid_then_link_then_title_and_date() {
