@@ -13,5 +13,6 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod sources;
+pub mod stack;
 pub mod terminal;
 pub mod versions;
