@@ -4,6 +4,7 @@
 //! `index` stores and searches, and the command wiring in `cmd` connects
 //! them. The binary (`src/main.rs`) is glue.
 
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod config;

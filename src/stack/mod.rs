@@ -12,6 +12,9 @@ mod cargo;
 mod gomod;
 mod npm;
 mod pip;
+mod registry;
+
+pub use registry::yanked_from_crates_index;
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
