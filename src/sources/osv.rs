@@ -82,6 +82,8 @@ struct RawRange {
 
 #[derive(Debug, Deserialize)]
 struct RawReference {
+    #[serde(rename = "type")]
+    kind: Option<String>,
     url: String,
 }
 
@@ -202,13 +204,28 @@ fn convert(raw: RawRecord) -> Result<Advisory, String> {
         .and_then(|d| d.get("severity"))
         .and_then(Value::as_str)
         .map(str::to_string);
+    let references = raw.references.unwrap_or_default();
+    // The database's own page: its `database_specific.url` (Go), else an
+    // ADVISORY reference that names the id.
+    let own_page = raw
+        .database_specific
+        .as_ref()
+        .and_then(|d| d.get("url"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            references
+                .iter()
+                .find(|r| r.kind.as_deref() == Some("ADVISORY") && r.url.contains(id.as_str()))
+                .map(|r| r.url.clone())
+        });
     let details = raw.details.unwrap_or_default();
     let summary = raw
         .summary
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| details.lines().next().unwrap_or_default().to_string());
     Ok(Advisory {
-        url: Some(advisory_url(&id)),
+        url: Some(advisory_url(&id, own_page.as_deref())),
         aliases: raw.aliases.unwrap_or_default(),
         related: raw.related.unwrap_or_default(),
         summary,
@@ -219,12 +236,7 @@ fn convert(raw: RawRecord) -> Result<Advisory, String> {
         severity,
         informational,
         affected,
-        references: raw
-            .references
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| r.url)
-            .collect(),
+        references: references.into_iter().map(|r| r.url).collect(),
         severity_label,
         id,
     })
@@ -286,12 +298,16 @@ pub(super) fn informational_of(kind: &str) -> Informational {
     }
 }
 
-/// The page a reader should open for an advisory id.
-pub(super) fn advisory_url(id: &str) -> String {
+/// The page a reader should open for an advisory: RustSec's and GitHub's
+/// own pages by id, else the database's page when the record names one,
+/// else osv.dev.
+pub(super) fn advisory_url(id: &str, own_page: Option<&str>) -> String {
     if id.starts_with("RUSTSEC-") {
         format!("https://rustsec.org/advisories/{id}.html")
     } else if id.starts_with("GHSA-") {
         format!("https://github.com/advisories/{id}")
+    } else if let Some(page) = own_page.filter(|p| p.starts_with("https://")) {
+        page.to_string()
     } else {
         format!("https://osv.dev/vulnerability/{id}")
     }

@@ -118,7 +118,8 @@ pub fn parse_rustsec_in(
         })
         .into_iter()
         .collect();
-    let url = advisory_url(&id);
+    let own_page = adv.metadata.url.as_ref().map(|u| u.to_string());
+    let url = advisory_url(&id, own_page.as_deref());
     let mut references = vec![url.clone()];
     references.extend(adv.metadata.url.iter().map(|u| u.to_string()));
     references.extend(adv.metadata.references.iter().map(|u| u.to_string()));

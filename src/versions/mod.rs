@@ -3,7 +3,10 @@
 //!
 //! Owns version parsing and ordering for each ecosystem we evaluate
 //! (`semver.rs` for crates.io, npm and other SemVer ecosystems, `go.rs`,
-//! `pep440.rs` for PyPI, `maven.rs`) and the range walk itself. Pure
+//! `pep440.rs` for PyPI, `maven.rs`, `rubygems.rs`) and the range walk
+//! itself. Other ecosystems (Debian, Alpine, NuGet, …) are stored; their
+//! explicit `versions` lists are matched, their ranges reported as not
+//! evaluated rather than guessed. Pure
 //! functions over the `model` types: no I/O, no index, no knowledge of
 //! lockfiles or reports.
 //!
@@ -20,6 +23,7 @@
 mod go;
 mod maven;
 mod pep440;
+mod rubygems;
 mod semver;
 
 use std::cmp::Ordering;
@@ -56,6 +60,8 @@ pub enum Scheme {
     Pep440,
     /// Maven's ComparableVersion ordering.
     Maven,
+    /// `Gem::Version` ordering.
+    RubyGems,
 }
 
 impl Scheme {
@@ -67,6 +73,7 @@ impl Scheme {
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
             "Maven" => Some(Scheme::Maven),
+            "RubyGems" => Some(Scheme::RubyGems),
             _ => None,
         }
     }
@@ -78,6 +85,7 @@ impl Scheme {
             Scheme::Go => go::parse(version).map(|_| ()),
             Scheme::Pep440 => pep440::parse(version).map(|_| ()),
             Scheme::Maven => Ok(()),
+            Scheme::RubyGems => rubygems::parse(version).map(|_| ()),
         }
     }
 
@@ -88,6 +96,7 @@ impl Scheme {
             Scheme::Go => cmp_with(go::parse, a, b),
             Scheme::Pep440 => cmp_with(pep440::parse, a, b),
             Scheme::Maven => Some(maven::parse(a).cmp(&maven::parse(b))),
+            Scheme::RubyGems => cmp_with(rubygems::parse, a, b),
         }
     }
 }
@@ -241,6 +250,7 @@ pub fn evaluate(affected: &Affected, version: &str) -> Result<Verdict, VersionEr
             Scheme::Go => walk(range, version, go::parse),
             Scheme::Pep440 => walk(range, version, pep440::parse),
             Scheme::Maven => walk(range, version, |s| Ok(maven::parse(s))),
+            Scheme::RubyGems => walk(range, version, rubygems::parse),
         }
         .map_err(|(v, reason)| VersionError::Invalid {
             ecosystem: affected.ecosystem.clone(),
@@ -480,6 +490,10 @@ mod tests {
         ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")], "2.0-rc1", true),
         ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")], "2.0.0", false),
         ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.10")], "1.9.13", true),
+        // RubyGems, events out of order.
+        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("introduced", "4.0.1"), ("fixed", "4.0.5"), ("fixed", "3.0.21")], "4.0.2", true),
+        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("introduced", "4.0.1"), ("fixed", "4.0.5"), ("fixed", "3.0.21")], "3.0.21", false),
+        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "5.0")], "5.0.0.rc1", true),
     ];
 
     #[test]
@@ -520,7 +534,7 @@ mod tests {
     #[test]
     fn unsupported_ecosystem_range_is_reported_not_guessed() {
         let a = affected(
-            "RubyGems",
+            "NuGet",
             vec![range("ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")])],
             &[],
         );
