@@ -302,7 +302,10 @@ mod tests {
     #[test]
     fn pypi_names_are_pep503_normalised() {
         assert_eq!(canonical_name("PyPI", "PyYAML"), "pyyaml");
-        assert_eq!(canonical_name("PyPI", "backports.ssl_match-hostname"), "backports-ssl-match-hostname");
+        assert_eq!(
+            canonical_name("PyPI", "backports.ssl_match-hostname"),
+            "backports-ssl-match-hostname"
+        );
         assert_eq!(canonical_name("PyPI", "Foo__Bar"), "foo-bar");
         assert_eq!(canonical_name("npm", "@Scope/Pkg"), "@Scope/Pkg");
     }

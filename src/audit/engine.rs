@@ -3,8 +3,8 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::report::{Finding, FindingKind, SeverityLevel, SkippedPackage};
 use super::AuditOptions;
+use super::report::{Finding, FindingKind, SeverityLevel, SkippedPackage};
 use crate::model::{Advisory, Informational};
 use crate::stack::{Package, PackageSource};
 use crate::versions::{self, Scheme, Verdict};
@@ -107,7 +107,12 @@ pub(super) fn match_packages(
             skipped.insert(skip_key(&s), s);
         }
         for group in alias_groups(advisories, candidates) {
-            let matched: Vec<usize> = group.members.iter().copied().filter(|i| hits.contains_key(i)).collect();
+            let matched: Vec<usize> = group
+                .members
+                .iter()
+                .copied()
+                .filter(|i| hits.contains_key(i))
+                .collect();
             if matched.is_empty() {
                 continue;
             }
@@ -147,7 +152,10 @@ fn would_match(
     let mut ids: Vec<String> = candidates
         .iter()
         .filter(|&&i| {
-            let entries = advisories[i].affected.iter().filter(|x| x.package_key() == key);
+            let entries = advisories[i]
+                .affected
+                .iter()
+                .filter(|x| x.package_key() == key);
             versions::evaluate_all(entries, &p.version).is_ok_and(|v| v.affected)
         })
         .map(|&i| advisories[i].id.clone())
@@ -302,7 +310,11 @@ fn finding(
                 score = Some((v, s.vector.clone()));
             }
         }
-        if let Some(l) = a.severity_label.as_deref().and_then(SeverityLevel::from_label) {
+        if let Some(l) = a
+            .severity_label
+            .as_deref()
+            .and_then(SeverityLevel::from_label)
+        {
             label = label.max(Some(l));
         }
         if let Some(v) = hits.get(i) {
@@ -314,7 +326,9 @@ fn finding(
         }
     }
     let severity = match (&score, label) {
-        (Some((s, _)), l) => Some(SeverityLevel::from_score(*s).max(l.unwrap_or(SeverityLevel::Low))),
+        (Some((s, _)), l) => {
+            Some(SeverityLevel::from_score(*s).max(l.unwrap_or(SeverityLevel::Low)))
+        }
         (None, l) => l,
     };
     let mut fixed: Vec<String> = fixed.into_iter().collect();

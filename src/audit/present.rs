@@ -37,7 +37,11 @@ pub fn render(report: &Report, color: bool) -> String {
         by_package(&mut out, &report.warnings, color);
     }
     if !report.acknowledged.is_empty() {
-        let _ = writeln!(out, "\n{}", bold("Acknowledged ([[ignore]] in stack.toml)", color));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            bold("Acknowledged ([[ignore]] in stack.toml)", color)
+        );
         for a in &report.acknowledged {
             let f = &a.finding;
             let until = a
@@ -167,7 +171,8 @@ fn skipped(out: &mut String, report: &Report, color: bool) {
 /// else the fixed version that ends this version's affected interval.
 fn advice(f: &Finding) -> String {
     if f.kind == FindingKind::Unmaintained {
-        return "unmaintained: plan a move to a maintained alternative (the advisory names some)".into();
+        return "unmaintained: plan a move to a maintained alternative (the advisory names some)"
+            .into();
     }
     if !f.patched.is_empty() {
         return format!("upgrade to {}", clean(&f.patched.join(" or ")));

@@ -88,17 +88,19 @@ pub fn audit(ctx: &Context, args: &AuditArgs) -> Result<u8> {
     )?;
     report
         .skipped
-        .extend(inventory.skipped.into_iter().map(|s| SkippedPackage {
-            ecosystem: s.package.split('/').next().unwrap_or_default().to_string(),
-            package: s
-                .package
-                .split_once('/')
-                .map(|(_, n)| n.to_string())
-                .unwrap_or(s.package),
-            version: s.version,
-            reason: s.reason,
-            lockfile: s.lockfile.display().to_string(),
-            would_match: Vec::new(),
+        .extend(inventory.skipped.into_iter().map(|s| {
+            SkippedPackage {
+                ecosystem: s.package.split('/').next().unwrap_or_default().to_string(),
+                package: s
+                    .package
+                    .split_once('/')
+                    .map(|(_, n)| n.to_string())
+                    .unwrap_or(s.package),
+                version: s.version,
+                reason: s.reason,
+                lockfile: s.lockfile.display().to_string(),
+                would_match: Vec::new(),
+            }
         }));
     report.summary.skipped = report.skipped.len();
     report.summary.lockfiles = inventory.lockfiles.len().max(report.summary.lockfiles);

@@ -63,7 +63,10 @@ impl RadarIndex {
             .iter()
             .map(|k| Term::from_field_text(self.fields.package_key, k));
         let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(TermSetQuery::new(terms)) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(TermSetQuery::new(terms)) as Box<dyn Query>,
+            ),
             (Occur::Must, Box::new(self.kind_query(ItemKind::Advisory))),
         ]);
         let searcher = self.reader.searcher();

@@ -110,8 +110,8 @@ pub fn parse_osv(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceEr
         }
         return Ok(items);
     }
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| SourceError::Osv(format!("not JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| SourceError::Osv(format!("not JSON: {e}")))?;
     let records = match value {
         Value::Array(records) => records,
         Value::Object(mut map) if !map.contains_key("id") && map.contains_key("vulns") => {
@@ -536,8 +536,14 @@ mod tests {
     #[test]
     fn malformed_records_are_rejected_with_the_field() {
         for (bad, want) in [
-            (RECORD.replace("\"PyPI\"", "\"PyPi\""), "unknown ecosystem \"PyPi\""),
-            (RECORD.replace("\"ECOSYSTEM\"", "\"DATE\""), "range type \"DATE\""),
+            (
+                RECORD.replace("\"PyPI\"", "\"PyPi\""),
+                "unknown ecosystem \"PyPi\"",
+            ),
+            (
+                RECORD.replace("\"ECOSYSTEM\"", "\"DATE\""),
+                "range type \"DATE\"",
+            ),
             (
                 RECORD.replace("{\"fixed\": \"5.4\"}", "{\"fixed\": \"five\"}"),
                 "affected[0].ranges[0]: PyPI version \"five\"",
@@ -547,7 +553,10 @@ mod tests {
                 "no `introduced`",
             ),
             (
-                RECORD.replace("{\"fixed\": \"5.4\"}", "{\"fixed\": \"5.4\", \"limit\": \"6\"}"),
+                RECORD.replace(
+                    "{\"fixed\": \"5.4\"}",
+                    "{\"fixed\": \"5.4\", \"limit\": \"6\"}",
+                ),
                 "exactly one of",
             ),
         ] {

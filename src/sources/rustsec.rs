@@ -57,7 +57,8 @@ pub fn parse_rustsec_in(
 ) -> Result<Vec<Item>, SourceError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| SourceError::Rustsec(format!("not UTF-8 text: {e}")))?;
-    let adv = rustsec::Advisory::from_str(text).map_err(|e| SourceError::Rustsec(error_text(&e)))?;
+    let adv =
+        rustsec::Advisory::from_str(text).map_err(|e| SourceError::Rustsec(error_text(&e)))?;
     if adv.metadata.id.is_placeholder() {
         return Ok(Vec::new());
     }
@@ -150,7 +151,11 @@ pub fn parse_rustsec_in(
         // The Markdown carries no modification time; an OSV export of the
         // same advisory (which has one) therefore wins over it.
         modified: None,
-        withdrawn: adv.metadata.withdrawn.as_ref().and_then(|d| date(d.as_str())),
+        withdrawn: adv
+            .metadata
+            .withdrawn
+            .as_ref()
+            .and_then(|d| date(d.as_str())),
         severity,
         informational: adv
             .metadata
@@ -243,19 +248,27 @@ Longer text.
             "aliases = [\"GHSA-demo-demo-demo\"]",
             "informational = \"unmaintained\"",
         );
-        let items =
-            parse_rustsec_in(&ctx(), text.as_bytes(), collection_from_path("x/rust/std/A.md"))
-                .unwrap();
+        let items = parse_rustsec_in(
+            &ctx(),
+            text.as_bytes(),
+            collection_from_path("x/rust/std/A.md"),
+        )
+        .unwrap();
         let a = items[0].advisory.as_ref().unwrap();
         assert_eq!(a.informational, Some(Informational::Unmaintained));
         assert_eq!(a.affected[0].ecosystem, RUST_TOOLCHAIN);
-        assert_eq!(collection_from_path("crates/rust/RUSTSEC-1.md"), Collection::Crates);
+        assert_eq!(
+            collection_from_path("crates/rust/RUSTSEC-1.md"),
+            Collection::Crates
+        );
     }
 
     #[test]
     fn bad_toml_and_bad_ranges_are_errors() {
         let bad = ADVISORY.replace("package = \"demo-crate\"", "package = ");
-        let e = parse_rustsec(&ctx(), bad.as_bytes()).unwrap_err().to_string();
+        let e = parse_rustsec(&ctx(), bad.as_bytes())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line"), "{e}");
         let overlap = ADVISORY.replace("unaffected = [\"< 0.2.0\"]", "unaffected = [\"< 2.0.0\"]");
         assert!(parse_rustsec(&ctx(), overlap.as_bytes()).is_err());

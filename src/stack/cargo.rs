@@ -44,12 +44,10 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
 /// followed by a snippet and the message; keep the line and the message.
 fn error(path: &Path, e: &cargo_lock::Error) -> StackError {
     let text = e.to_string();
-    let line = text
-        .split_once("at line ")
-        .and_then(|(_, rest)| {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<usize>().ok()
-        });
+    let line = text.split_once("at line ").and_then(|(_, rest)| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<usize>().ok()
+    });
     // The last non-snippet line is the message proper.
     let message = text
         .lines()
@@ -116,8 +114,13 @@ source = "registry+https://example.com/index"
     #[test]
     fn errors_name_the_line() {
         let bad = LOCK.replace("version = \"1.0.200\"", "version = 1.0.200");
-        let e = parse(Path::new("Cargo.lock"), &bad).unwrap_err().to_string();
-        assert!(e.starts_with("Cargo.lock:10: not a valid Cargo.lock"), "{e}");
+        let e = parse(Path::new("Cargo.lock"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("Cargo.lock:10: not a valid Cargo.lock"),
+            "{e}"
+        );
         let bad_version = LOCK.replace("\"1.0.200\"", "\"1.x\"");
         let e = parse(Path::new("Cargo.lock"), &bad_version)
             .unwrap_err()

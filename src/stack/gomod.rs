@@ -96,7 +96,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         let (old_module, old_version) = match old {
             [m] => (m, None),
             [m, v] => (m, Some(v)),
-            _ => return Err(err(line_no, "replace: expected \"old [version] =>\"".into())),
+            _ => {
+                return Err(err(
+                    line_no,
+                    "replace: expected \"old [version] =>\"".into(),
+                ));
+            }
         };
         for p in packages
             .iter_mut()
@@ -113,7 +118,10 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                     p.version = version.clone();
                 }
                 _ => {
-                    return Err(err(line_no, "replace: expected \"=> new [version]\"".into()));
+                    return Err(err(
+                        line_no,
+                        "replace: expected \"=> new [version]\"".into(),
+                    ));
                 }
             }
         }
@@ -159,7 +167,11 @@ replace example.com/forked v1.1.0 => example.com/fork v1.1.1
         assert_eq!(
             got,
             vec![
-                ("github.com/gin-gonic/gin", "v1.9.0", PackageSource::Registry),
+                (
+                    "github.com/gin-gonic/gin",
+                    "v1.9.0",
+                    PackageSource::Registry
+                ),
                 (
                     "golang.org/x/net",
                     "v0.0.0-20190308221718-c2843e01d9a2",
@@ -178,9 +190,12 @@ replace example.com/forked v1.1.0 => example.com/fork v1.1.1
 
     #[test]
     fn malformed_lines_name_the_line() {
-        let e = parse(Path::new("go.mod"), "module x\n\nrequire (\n\tgithub.com/a/b\n)\n")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            Path::new("go.mod"),
+            "module x\n\nrequire (\n\tgithub.com/a/b\n)\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("go.mod:4:"), "{e}");
         let e = parse(Path::new("go.mod"), "module x\nrequires a v1\n")
             .unwrap_err()

@@ -25,7 +25,9 @@ use crate::model::{canonical_name, package_key};
 
 #[derive(Debug, Error)]
 pub enum StackError {
-    #[error("{path}: cannot read: {source}. Check the [[lockfile]] path in stack.toml or --lockfile")]
+    #[error(
+        "{path}: cannot read: {source}. Check the [[lockfile]] path in stack.toml or --lockfile"
+    )]
     Read {
         path: PathBuf,
         #[source]
@@ -78,7 +80,10 @@ pub struct Package {
 impl Package {
     /// `ecosystem/name`, the key advisories are indexed under.
     pub fn key(&self) -> String {
-        package_key(&self.ecosystem, &canonical_name(&self.ecosystem, &self.name))
+        package_key(
+            &self.ecosystem,
+            &canonical_name(&self.ecosystem, &self.name),
+        )
     }
 }
 
@@ -195,8 +200,7 @@ pub fn inventory(
     let stack_file = stack_path
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("stack.toml"));
-    let locked: std::collections::HashSet<String> =
-        inv.packages.iter().map(Package::key).collect();
+    let locked: std::collections::HashSet<String> = inv.packages.iter().map(Package::key).collect();
     for t in techs {
         let Some(key) = &t.package else { continue };
         let Some((ecosystem, name)) = key.split_once('/') else {
@@ -240,9 +244,18 @@ mod tests {
     #[test]
     fn formats_by_name_then_content() {
         let p = |n: &str| PathBuf::from(n);
-        assert_eq!(format_of(&p("x/ripgrep-Cargo.lock"), ""), Some(Format::Cargo));
-        assert_eq!(format_of(&p("express-package-lock-v1.json"), ""), Some(Format::Npm));
-        assert_eq!(format_of(&p("requirements-dev.txt"), ""), Some(Format::Requirements));
+        assert_eq!(
+            format_of(&p("x/ripgrep-Cargo.lock"), ""),
+            Some(Format::Cargo)
+        );
+        assert_eq!(
+            format_of(&p("express-package-lock-v1.json"), ""),
+            Some(Format::Npm)
+        );
+        assert_eq!(
+            format_of(&p("requirements-dev.txt"), ""),
+            Some(Format::Requirements)
+        );
         assert_eq!(format_of(&p("go.mod"), ""), Some(Format::GoMod));
         assert_eq!(
             format_of(&p("deps.lock"), "version = 3\n[[package]]\n"),

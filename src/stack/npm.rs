@@ -22,7 +22,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         message,
     };
     let Some(root) = root.as_object() else {
-        return Err(invalid("expected a JSON object with \"lockfileVersion\"".into()));
+        return Err(invalid(
+            "expected a JSON object with \"lockfileVersion\"".into(),
+        ));
     };
     let mut lock = Lockfile {
         path: path.to_path_buf(),
@@ -37,9 +39,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             if install_path.is_empty() {
                 continue; // the project itself
             }
-            let entry = entry.as_object().ok_or_else(|| {
-                invalid(format!("packages[{install_path:?}] is not an object"))
-            })?;
+            let entry = entry
+                .as_object()
+                .ok_or_else(|| invalid(format!("packages[{install_path:?}] is not an object")))?;
             v2_entry(path, install_path, entry, &mut lock);
         }
     } else if let Some(deps) = root.get("dependencies") {
@@ -217,7 +219,10 @@ mod tests {
             Some("node_modules/serve-static/node_modules/send")
         );
         assert!(find("send", "0.2.0").is_some());
-        assert_eq!(find("mine", "file:../mine").unwrap().source, PackageSource::Path);
+        assert_eq!(
+            find("mine", "file:../mine").unwrap().source,
+            PackageSource::Path
+        );
         assert_eq!(
             find("theirs", "github:x/theirs#abc").unwrap().source,
             PackageSource::Git
@@ -227,9 +232,12 @@ mod tests {
 
     #[test]
     fn broken_json_names_the_line() {
-        let e = parse(Path::new("package-lock.json"), "{\n \"lockfileVersion\": 3,\n \"packages\": {,\n}")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            Path::new("package-lock.json"),
+            "{\n \"lockfileVersion\": 3,\n \"packages\": {,\n}",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("package-lock.json:3: not valid JSON"), "{e}");
     }
 }

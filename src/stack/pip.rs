@@ -28,7 +28,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     Ok(lock)
 }
 
-fn parse_into(path: &Path, text: &str, lock: &mut Lockfile, depth: usize) -> Result<(), StackError> {
+fn parse_into(
+    path: &Path,
+    text: &str,
+    lock: &mut Lockfile,
+    depth: usize,
+) -> Result<(), StackError> {
     let err = |line: usize, message: String| StackError::Parse {
         path: path.to_path_buf(),
         line,
@@ -91,7 +96,10 @@ fn parse_into(path: &Path, text: &str, lock: &mut Lockfile, depth: usize) -> Res
                     return Err(err(line_no, format!("{req:?}: \"==\" with no version")));
                 }
                 pep440_rs::Version::from_str(v).map_err(|e| {
-                    err(line_no, format!("{req:?}: {v:?} is not a PEP 440 version: {e}"))
+                    err(
+                        line_no,
+                        format!("{req:?}: {v:?} is not a PEP 440 version: {e}"),
+                    )
                 })?;
                 Some(v.to_string())
             }
@@ -105,7 +113,8 @@ fn parse_into(path: &Path, text: &str, lock: &mut Lockfile, depth: usize) -> Res
             continue;
         };
         let duplicate = lock.packages.iter_mut().find(|p| {
-            crate::model::canonical_name("PyPI", &p.name) == crate::model::canonical_name("PyPI", name)
+            crate::model::canonical_name("PyPI", &p.name)
+                == crate::model::canonical_name("PyPI", name)
                 && p.version == version
         });
         if let Some(existing) = duplicate {
@@ -147,7 +156,9 @@ fn option(
                 return Err(StackError::Parse {
                     path: path.to_path_buf(),
                     line: line_no,
-                    message: format!("-r {value}: includes nest deeper than {MAX_INCLUDE_DEPTH}; is there a loop?"),
+                    message: format!(
+                        "-r {value}: includes nest deeper than {MAX_INCLUDE_DEPTH}; is there a loop?"
+                    ),
                 });
             }
             let included: PathBuf = path.parent().unwrap_or(Path::new(".")).join(value);
@@ -237,7 +248,12 @@ mylib @ git+https://github.com/x/mylib.git
         let got: Vec<(String, &str)> = l
             .packages
             .iter()
-            .map(|p| (crate::model::canonical_name("PyPI", &p.name), p.version.as_str()))
+            .map(|p| {
+                (
+                    crate::model::canonical_name("PyPI", &p.name),
+                    p.version.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -268,7 +284,10 @@ mylib @ git+https://github.com/x/mylib.git
         let e = parse(Path::new("requirements.txt"), "six==1.0\n\nfoo==banana\n")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("requirements.txt:3:") && e.contains("PEP 440"), "{e}");
+        assert!(
+            e.starts_with("requirements.txt:3:") && e.contains("PEP 440"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -28,8 +28,6 @@ mod tests {
         assert!(older < newer);
         assert!(newer < parse("v0.1.0").unwrap());
         // A pseudo-version based on a tagged release sorts after that tag.
-        assert!(
-            parse("v1.2.4-0.20191109021931-daa7c04131f5").unwrap() > parse("v1.2.3").unwrap()
-        );
+        assert!(parse("v1.2.4-0.20191109021931-daa7c04131f5").unwrap() > parse("v1.2.3").unwrap());
     }
 }

@@ -294,13 +294,11 @@ pub fn validate_range(ecosystem: &str, range: &Range) -> Result<(), VersionError
             Event::Limit(v) if v == "*" => continue,
             Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) | Event::Limit(v) => v,
         };
-        scheme
-            .validate(v)
-            .map_err(|reason| VersionError::Invalid {
-                ecosystem: ecosystem.to_string(),
-                version: v.clone(),
-                reason,
-            })?;
+        scheme.validate(v).map_err(|reason| VersionError::Invalid {
+            ecosystem: ecosystem.to_string(),
+            version: v.clone(),
+            reason,
+        })?;
     }
     Ok(())
 }
@@ -451,49 +449,279 @@ mod tests {
 
     const CASES: &[Case] = &[
         // fixed is exclusive, introduced "0" covers everything below.
-        ("crates.io", "SEMVER", &[("introduced", "0"), ("fixed", "1.5.5")], "1.5.4", true),
-        ("crates.io", "SEMVER", &[("introduced", "0"), ("fixed", "1.5.5")], "1.5.5", false),
-        ("crates.io", "SEMVER", &[("introduced", "0"), ("fixed", "1.0.0")], "0.0.0-alpha", true),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "1.5.5")],
+            "1.5.4",
+            true,
+        ),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "1.5.5")],
+            "1.5.5",
+            false,
+        ),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "1.0.0")],
+            "0.0.0-alpha",
+            true,
+        ),
         // last_affected is inclusive.
-        ("crates.io", "SEMVER", &[("introduced", "1.0.0"), ("last_affected", "1.2.0")], "1.2.0", true),
-        ("crates.io", "SEMVER", &[("introduced", "1.0.0"), ("last_affected", "1.2.0")], "1.2.1", false),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "1.0.0"), ("last_affected", "1.2.0")],
+            "1.2.0",
+            true,
+        ),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "1.0.0"), ("last_affected", "1.2.0")],
+            "1.2.1",
+            false,
+        ),
         // Prereleases count (RustSec semantics).
-        ("crates.io", "SEMVER", &[("introduced", "0.1.4-0"), ("fixed", "0.1.5")], "0.1.4-alpha", true),
-        ("crates.io", "SEMVER", &[("introduced", "0.1.4-0"), ("fixed", "0.1.5")], "0.1.3", false),
-        ("npm", "SEMVER", &[("introduced", "2.1.1-0"), ("fixed", "2.1.2")], "2.1.0", false),
-        ("npm", "SEMVER", &[("introduced", "2.1.1-0"), ("fixed", "2.1.2")], "2.1.1-beta", true),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0.1.4-0"), ("fixed", "0.1.5")],
+            "0.1.4-alpha",
+            true,
+        ),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0.1.4-0"), ("fixed", "0.1.5")],
+            "0.1.3",
+            false,
+        ),
+        (
+            "npm",
+            "SEMVER",
+            &[("introduced", "2.1.1-0"), ("fixed", "2.1.2")],
+            "2.1.0",
+            false,
+        ),
+        (
+            "npm",
+            "SEMVER",
+            &[("introduced", "2.1.1-0"), ("fixed", "2.1.2")],
+            "2.1.1-beta",
+            true,
+        ),
         // Events out of order are sorted first.
-        ("npm", "SEMVER", &[("introduced", "0"), ("introduced", "2.0.0"), ("fixed", "2.0.1"), ("fixed", "1.3.2")], "2.0.0", true),
-        ("npm", "SEMVER", &[("introduced", "0"), ("introduced", "2.0.0"), ("fixed", "2.0.1"), ("fixed", "1.3.2")], "1.3.2", false),
+        (
+            "npm",
+            "SEMVER",
+            &[
+                ("introduced", "0"),
+                ("introduced", "2.0.0"),
+                ("fixed", "2.0.1"),
+                ("fixed", "1.3.2"),
+            ],
+            "2.0.0",
+            true,
+        ),
+        (
+            "npm",
+            "SEMVER",
+            &[
+                ("introduced", "0"),
+                ("introduced", "2.0.0"),
+                ("fixed", "2.0.1"),
+                ("fixed", "1.3.2"),
+            ],
+            "1.3.2",
+            false,
+        ),
         // Non-SemVer strings in a SEMVER range are read leniently.
-        ("crates.io", "SEMVER", &[("introduced", "0.1"), ("last_affected", "0.2")], "0.2.0", true),
+        (
+            "crates.io",
+            "SEMVER",
+            &[("introduced", "0.1"), ("last_affected", "0.2")],
+            "0.2.0",
+            true,
+        ),
         // limit caps a range.
-        ("npm", "SEMVER", &[("introduced", "1.0.0"), ("limit", "2.0.0")], "2.5.0", false),
-        ("npm", "SEMVER", &[("introduced", "1.0.0"), ("limit", "2.0.0")], "1.5.0", true),
-        ("npm", "SEMVER", &[("introduced", "1.0.0"), ("limit", "*")], "9.0.0", true),
+        (
+            "npm",
+            "SEMVER",
+            &[("introduced", "1.0.0"), ("limit", "2.0.0")],
+            "2.5.0",
+            false,
+        ),
+        (
+            "npm",
+            "SEMVER",
+            &[("introduced", "1.0.0"), ("limit", "2.0.0")],
+            "1.5.0",
+            true,
+        ),
+        (
+            "npm",
+            "SEMVER",
+            &[("introduced", "1.0.0"), ("limit", "*")],
+            "9.0.0",
+            true,
+        ),
         // PEP 440: numeric calendar versions, pre/post/dev.
-        ("PyPI", "ECOSYSTEM", &[("introduced", "2017.11.05"), ("fixed", "2022.12.07")], "2017.4.17", false),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "2022.12.07")], "2017.4.17", true),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "5.1")], "4.2b1", true),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "5.1"), ("fixed", "5.4")], "4.2b1", false),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.0")], "1.0.dev1", true),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.0")], "1.0.post1", false),
-        ("PyPI", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.0.post1")], "1.0", true),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "2017.11.05"), ("fixed", "2022.12.07")],
+            "2017.4.17",
+            false,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "2022.12.07")],
+            "2017.4.17",
+            true,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "5.1")],
+            "4.2b1",
+            true,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "5.1"), ("fixed", "5.4")],
+            "4.2b1",
+            false,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "1.0")],
+            "1.0.dev1",
+            true,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "1.0")],
+            "1.0.post1",
+            false,
+        ),
+        (
+            "PyPI",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "1.0.post1")],
+            "1.0",
+            true,
+        ),
         // Go: +incompatible is build metadata; pseudo-versions are prereleases.
-        ("Go", "SEMVER", &[("introduced", "0"), ("fixed", "2.7.0-rc.0+incompatible")], "v2.6.2+incompatible", true),
-        ("Go", "SEMVER", &[("introduced", "0"), ("fixed", "2.7.0-rc.0+incompatible")], "v2.7.0-rc.0", false),
-        ("Go", "SEMVER", &[("introduced", "0.0.0-20190308221718-c2843e01d9a2"), ("fixed", "0.1.0")], "v0.0.0-20200101000000-abcdefabcdef", true),
-        ("Go", "SEMVER", &[("introduced", "0.0.0-20190308221718-c2843e01d9a2"), ("fixed", "0.1.0")], "v0.0.0-20180101000000-abcdefabcdef", false),
+        (
+            "Go",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "2.7.0-rc.0+incompatible")],
+            "v2.6.2+incompatible",
+            true,
+        ),
+        (
+            "Go",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "2.7.0-rc.0+incompatible")],
+            "v2.7.0-rc.0",
+            false,
+        ),
+        (
+            "Go",
+            "SEMVER",
+            &[
+                ("introduced", "0.0.0-20190308221718-c2843e01d9a2"),
+                ("fixed", "0.1.0"),
+            ],
+            "v0.0.0-20200101000000-abcdefabcdef",
+            true,
+        ),
+        (
+            "Go",
+            "SEMVER",
+            &[
+                ("introduced", "0.0.0-20190308221718-c2843e01d9a2"),
+                ("fixed", "0.1.0"),
+            ],
+            "v0.0.0-20180101000000-abcdefabcdef",
+            false,
+        ),
         // Maven ordering.
-        ("Maven", "ECOSYSTEM", &[("introduced", "1.2"), ("last_affected", "1.2.17")], "1.2.17", true),
-        ("Maven", "ECOSYSTEM", &[("introduced", "1.2"), ("last_affected", "1.2.17")], "1.2.18", false),
-        ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")], "2.0-rc1", true),
-        ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")], "2.0.0", false),
-        ("Maven", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.10")], "1.9.13", true),
+        (
+            "Maven",
+            "ECOSYSTEM",
+            &[("introduced", "1.2"), ("last_affected", "1.2.17")],
+            "1.2.17",
+            true,
+        ),
+        (
+            "Maven",
+            "ECOSYSTEM",
+            &[("introduced", "1.2"), ("last_affected", "1.2.17")],
+            "1.2.18",
+            false,
+        ),
+        (
+            "Maven",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "2.0")],
+            "2.0-rc1",
+            true,
+        ),
+        (
+            "Maven",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "2.0")],
+            "2.0.0",
+            false,
+        ),
+        (
+            "Maven",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "1.10")],
+            "1.9.13",
+            true,
+        ),
         // RubyGems, events out of order.
-        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("introduced", "4.0.1"), ("fixed", "4.0.5"), ("fixed", "3.0.21")], "4.0.2", true),
-        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("introduced", "4.0.1"), ("fixed", "4.0.5"), ("fixed", "3.0.21")], "3.0.21", false),
-        ("RubyGems", "ECOSYSTEM", &[("introduced", "0"), ("fixed", "5.0")], "5.0.0.rc1", true),
+        (
+            "RubyGems",
+            "ECOSYSTEM",
+            &[
+                ("introduced", "0"),
+                ("introduced", "4.0.1"),
+                ("fixed", "4.0.5"),
+                ("fixed", "3.0.21"),
+            ],
+            "4.0.2",
+            true,
+        ),
+        (
+            "RubyGems",
+            "ECOSYSTEM",
+            &[
+                ("introduced", "0"),
+                ("introduced", "4.0.1"),
+                ("fixed", "4.0.5"),
+                ("fixed", "3.0.21"),
+            ],
+            "3.0.21",
+            false,
+        ),
+        (
+            "RubyGems",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "5.0")],
+            "5.0.0.rc1",
+            true,
+        ),
     ];
 
     #[test]
@@ -580,7 +808,10 @@ mod tests {
             Err(VersionError::RangeType(_))
         ));
         // Ecosystems without an ordering here are stored unvalidated.
-        let deb = range("ECOSYSTEM", &[("introduced", "0"), ("fixed", "1.0.2u-1~deb9u1")]);
+        let deb = range(
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "1.0.2u-1~deb9u1")],
+        );
         assert!(validate_range("Debian:9", &deb).is_ok());
     }
 

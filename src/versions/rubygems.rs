@@ -41,7 +41,9 @@ pub(super) fn parse(s: &str) -> Result<GemVersion, String> {
     for c in t.chars() {
         if c == '.' {
             flush(&mut cur, &mut segs);
-        } else if !cur.is_empty() && cur.ends_with(|p: char| p.is_ascii_digit()) != c.is_ascii_digit() {
+        } else if !cur.is_empty()
+            && cur.ends_with(|p: char| p.is_ascii_digit()) != c.is_ascii_digit()
+        {
             flush(&mut cur, &mut segs);
             cur.push(c);
         } else {
@@ -51,7 +53,10 @@ pub(super) fn parse(s: &str) -> Result<GemVersion, String> {
     flush(&mut cur, &mut segs);
     // Canonical form: drop trailing zeros of the release part and of the
     // prerelease part.
-    let split = segs.iter().position(|s| matches!(s, Seg::Str(_))).unwrap_or(segs.len());
+    let split = segs
+        .iter()
+        .position(|s| matches!(s, Seg::Str(_)))
+        .unwrap_or(segs.len());
     let mut release = segs[..split].to_vec();
     let mut pre = segs[split..].to_vec();
     for part in [&mut release, &mut pre] {
@@ -108,8 +113,18 @@ mod tests {
     #[test]
     fn ordering_table() {
         let ordered = [
-            "0.9", "1.0.0.a", "1.0.0.b1", "1.0.0.pre", "1.0.0.rc1", "1.0", "1.0.1", "1.1", "3.0.21",
-            "4.0.1", "4.0.5", "4.0.10",
+            "0.9",
+            "1.0.0.a",
+            "1.0.0.b1",
+            "1.0.0.pre",
+            "1.0.0.rc1",
+            "1.0",
+            "1.0.1",
+            "1.1",
+            "3.0.21",
+            "4.0.1",
+            "4.0.5",
+            "4.0.10",
         ];
         for w in ordered.windows(2) {
             assert!(parse(w[0]).unwrap() < parse(w[1]).unwrap(), "{w:?}");
