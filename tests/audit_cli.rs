@@ -101,7 +101,15 @@ fn demo_stack_has_vulnerabilities_warnings_and_the_design_json_shape() {
         .unwrap();
     // DESIGN.md keys.
     for key in [
-        "id", "aliases", "package", "ecosystem", "version", "severity", "fixed", "url", "lockfile",
+        "id",
+        "aliases",
+        "package",
+        "ecosystem",
+        "version",
+        "severity",
+        "fixed",
+        "url",
+        "lockfile",
     ] {
         assert!(tokio.get(key).is_some(), "missing {key}");
     }
@@ -135,7 +143,9 @@ fn human_output_groups_by_package_and_says_what_to_upgrade_to() {
         .code(1)
         .stdout(predicate::str::contains("tokio 1.38.0"))
         .stdout(predicate::str::contains("upgrade to >=1.38.2"))
-        .stdout(predicate::str::contains("also CVE-2026-99001, GHSA-demo-7q2x-v4mh"))
+        .stdout(predicate::str::contains(
+            "also CVE-2026-99001, GHSA-demo-7q2x-v4mh",
+        ))
         .stdout(predicate::str::contains("yaml-rust 0.4.5"))
         .stdout(predicate::str::contains("fail the run (exit 1)"))
         .stdout(predicate::str::contains("\u{1b}[").not());
@@ -211,7 +221,11 @@ fn team_audit(dir: &Path, now: &str, args: &[&str]) -> (Value, i32) {
         .args(args)
         .output()
         .unwrap();
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (
         serde_json::from_slice(&out.stdout).unwrap(),
         out.status.code().unwrap(),
@@ -265,7 +279,9 @@ fn ignores_acknowledge_by_alias_expire_and_report_unused() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("ignore expired on 2026-12-31"))
-        .stdout(predicate::str::contains("DEMO-2099-0001: matches no finding"));
+        .stdout(predicate::str::contains(
+            "DEMO-2099-0001: matches no finding",
+        ));
 }
 
 #[test]
@@ -400,7 +416,8 @@ fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
             w.write_all(&std::fs::read(&path).unwrap()).unwrap();
         }
         w.start_file("osv/BROKEN.json", opts).unwrap();
-        w.write_all(b"{\"id\": \"BROKEN\", \"affected\": 7}").unwrap();
+        w.write_all(b"{\"id\": \"BROKEN\", \"affected\": 7}")
+            .unwrap();
         w.finish().unwrap();
     }
     let index = dir.path().join("index");

@@ -87,7 +87,10 @@ struct RawReference {
     url: String,
 }
 
-/// Parses an OSV document: one record, an array of them, or `{"vulns": […]}`.
+/// Parses an OSV document: one record, an array of them, or `{"vulns": […]}`
+/// (any bad record fails the document). Zip bytes are read entry by entry
+/// from memory; a malformed entry is logged and skipped; use
+/// [`parse_osv_zip`] on a file to get those errors and to stream.
 pub fn parse_osv(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
     if bytes.starts_with(b"PK\x03\x04") {
         let mut items = Vec::new();
@@ -99,14 +102,10 @@ pub fn parse_osv(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceEr
             ZipError::Archive(e) => e,
             ZipError::Sink(never) => match never {},
         })?;
-        if let Some(first) = summary.errors.first() {
-            return Err(SourceError::Osv(format!(
-                "{} of {} entries are malformed, first {}: {}",
-                summary.errors.len(),
-                summary.entries,
-                first.entry,
-                first.error
-            )));
+        // Each entry is its own document: a bad one is skipped, the rest
+        // stand. Callers that report per-entry errors use parse_osv_zip.
+        for e in &summary.errors {
+            tracing::warn!(source = %ctx.source, entry = %e.entry, "skipped malformed advisory: {}", e.error);
         }
         return Ok(items);
     }
@@ -593,5 +592,25 @@ mod tests {
         assert_eq!(summary.ignored, 1);
         assert_eq!(summary.errors.len(), 1);
         assert_eq!(summary.errors[0].entry, "a/BROKEN.json");
+
+        // The same bytes through `parse` (crawl of a small zip): the good
+        // record stands, the bad entry is skipped.
+        let bytes = buf_bytes();
+        let items = crate::sources::parse(crate::config::SourceKind::Osv, &ctx(), &bytes).unwrap();
+        assert_eq!(items.len(), 1);
+    }
+
+    fn buf_bytes() -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default();
+            w.start_file("DEMO-1.json", opts).unwrap();
+            w.write_all(RECORD.as_bytes()).unwrap();
+            w.start_file("BROKEN.json", opts).unwrap();
+            w.write_all(b"[1, 2]").unwrap();
+            w.finish().unwrap();
+        }
+        buf.into_inner()
     }
 }
