@@ -299,6 +299,7 @@ fn finding(
     let mut score: Option<(f64, String)> = None;
     let mut label: Option<SeverityLevel> = None;
     let mut fixed = BTreeSet::new();
+    let mut upgrade = BTreeSet::new();
     let mut last_affected = BTreeSet::new();
     let mut patched = BTreeSet::new();
     for i in &matched {
@@ -319,6 +320,7 @@ fn finding(
         }
         if let Some(v) = hits.get(i) {
             fixed.extend(v.fixed.iter().cloned());
+            upgrade.extend(v.upgrade.iter().cloned());
             last_affected.extend(v.last_affected.iter().cloned());
         }
         for x in a.affected.iter().filter(|x| x.package_key() == key) {
@@ -333,6 +335,8 @@ fn finding(
     };
     let mut fixed: Vec<String> = fixed.into_iter().collect();
     fixed.sort_by(|a, b| version_order(&first.ecosystem, a, b));
+    let patched: Vec<String> = patched.into_iter().collect();
+    let upgrade = upgrade_advice(&patched, &fixed, upgrade.into_iter().collect());
     let lockfiles: Vec<String> = places
         .iter()
         .map(|p| p.lockfile.display().to_string())
@@ -371,7 +375,8 @@ fn finding(
             Vec::new()
         },
         fixed,
-        patched: patched.into_iter().collect(),
+        patched,
+        upgrade,
         url: primary.url.clone(),
         lockfile: lockfiles.first().cloned().unwrap_or_default(),
         lockfiles,
@@ -380,6 +385,37 @@ fn finding(
         fails: false,
         ignore_expired: None,
     })
+}
+
+/// The requirement to upgrade to. RustSec's own `patched` entries read
+/// best (`^0.6.14`): the ones the fix version falls in, or all of them when
+/// the fix is an `unaffected` hole rather than a patch (time 0.1 → 0.2.0 is
+/// unaffected, but `>= 0.2.23` is the fix). Without them, the interval the
+/// fix opens.
+fn upgrade_advice(patched: &[String], fixed: &[String], intervals: Vec<String>) -> Vec<String> {
+    let fixes: Vec<semver::Version> = fixed
+        .iter()
+        .filter_map(|f| semver::Version::parse(f).ok())
+        .collect();
+    let containing: Vec<String> = patched
+        .iter()
+        .filter(|p| {
+            semver::VersionReq::parse(p).is_ok_and(|req| fixes.iter().any(|f| req.matches(f)))
+        })
+        .cloned()
+        .collect();
+    if !containing.is_empty() {
+        return containing;
+    }
+    if !patched.is_empty() {
+        return patched.to_vec();
+    }
+    // RustSec's exclusive bounds come out as `X.Y.Z-0` (the lowest version
+    // above the previous one); people read them as `X.Y.Z`.
+    intervals
+        .into_iter()
+        .map(|i| i.replace("-0,", ",").trim_end_matches("-0").to_string())
+        .collect()
 }
 
 fn yanked(places: &[&Package], version: &str) -> Finding {
@@ -403,6 +439,7 @@ fn yanked(places: &[&Package], version: &str) -> Finding {
         title: "this version was yanked from the registry by its publisher".into(),
         fixed: Vec::new(),
         patched: Vec::new(),
+        upgrade: Vec::new(),
         last_affected: Vec::new(),
         url: None,
         lockfile: lockfiles.first().cloned().unwrap_or_default(),

@@ -174,18 +174,8 @@ fn advice(f: &Finding) -> String {
         return "unmaintained: plan a move to a maintained alternative (the advisory names some)"
             .into();
     }
-    if !f.patched.is_empty() {
-        return format!("upgrade to {}", clean(&f.patched.join(" or ")));
-    }
-    if !f.fixed.is_empty() {
-        // RustSec's exclusive bounds come out as `X.Y.Z-0` (the lowest
-        // version above the previous one); show them as plain versions.
-        let options: Vec<String> = f
-            .fixed
-            .iter()
-            .map(|v| format!(">={}", clean(v.strip_suffix("-0").unwrap_or(v))))
-            .collect();
-        return format!("upgrade to {}", options.join(" or "));
+    if !f.upgrade.is_empty() {
+        return format!("upgrade to {}", clean(&f.upgrade.join(" or ")));
     }
     if !f.last_affected.is_empty() {
         return format!(

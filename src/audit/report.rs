@@ -112,6 +112,10 @@ pub struct Finding {
     /// RustSec `patched` requirements, as written (`>=1.5.5`, `^0.6.14`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub patched: Vec<String>,
+    /// What to move to from this version, as requirements: the RustSec
+    /// `patched` entry the fix falls in, else the unaffected interval the
+    /// fix opens (`>=1.38.2`, `>=0.2.0, <0.2.1`). Empty when no fix exists.
+    pub upgrade: Vec<String>,
     /// When no fix is known: the last version said to be affected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub last_affected: Vec<String>,

@@ -175,6 +175,10 @@ pub struct Verdict {
     pub fixed: Vec<String>,
     /// For an affected version: the `last_affected` event that bounds it.
     pub last_affected: Vec<String>,
+    /// For an affected version: the unaffected interval its `fixed` event
+    /// opens, as a requirement (`>=1.5.5`, or `>=0.2.0, <0.2.1-0` when a
+    /// later `introduced` closes it again).
+    pub upgrade: Vec<String>,
     /// Ranges that could not be evaluated (GIT ranges, or ECOSYSTEM ranges
     /// of an ecosystem without an ordering here), with the reason.
     pub unevaluated: Vec<String>,
@@ -185,6 +189,7 @@ impl Verdict {
         self.affected |= other.affected;
         self.fixed.extend(other.fixed);
         self.last_affected.extend(other.last_affected);
+        self.upgrade.extend(other.upgrade);
         self.unevaluated.extend(other.unevaluated);
     }
 }
@@ -204,6 +209,8 @@ pub fn evaluate_all<'a>(
     verdict.fixed.dedup();
     verdict.last_affected.sort();
     verdict.last_affected.dedup();
+    verdict.upgrade.sort();
+    verdict.upgrade.dedup();
     Ok(verdict)
 }
 
@@ -261,6 +268,7 @@ pub fn evaluate(affected: &Affected, version: &str) -> Result<Verdict, VersionEr
             verdict.affected = true;
             verdict.fixed.extend(hit.fixed);
             verdict.last_affected.extend(hit.last_affected);
+            verdict.upgrade.extend(hit.upgrade);
         }
     }
     Ok(verdict)
@@ -336,6 +344,7 @@ enum Kind {
 struct Hit {
     fixed: Option<String>,
     last_affected: Option<String>,
+    upgrade: Option<String>,
 }
 
 /// `IncludedInRanges` for one range: sort the events, walk them, and note
@@ -385,27 +394,39 @@ fn walk<V: Ord>(
     }
     // The first fixed / last_affected event above the version ends the
     // interval it is in: that is the advice ("upgrade to >= fixed").
-    let closing = events
+    let closing = events.iter().position(|(b, k, _)| match k {
+        Kind::Fixed => *b > v,
+        Kind::LastAffected => *b >= v,
+        _ => false,
+    });
+    let Some(at) = closing else {
+        return Ok(Some(Hit {
+            fixed: None,
+            last_affected: None,
+            upgrade: None,
+        }));
+    };
+    let (bound, kind, raw) = &events[at];
+    if *kind != Kind::Fixed {
+        return Ok(Some(Hit {
+            fixed: None,
+            last_affected: Some(raw.to_string()),
+            upgrade: None,
+        }));
+    }
+    // A later `introduced` bounds the safe interval from above.
+    let reintroduced = events[at + 1..]
         .iter()
-        .find(|(b, k, _)| match k {
-            Kind::Fixed => *b > v,
-            Kind::LastAffected => *b >= v,
-            _ => false,
-        })
-        .map(|(_, k, raw)| (*k, raw.to_string()));
-    Ok(Some(match closing {
-        Some((Kind::Fixed, raw)) => Hit {
-            fixed: Some(raw),
-            last_affected: None,
-        },
-        Some((_, raw)) => Hit {
-            fixed: None,
-            last_affected: Some(raw),
-        },
-        None => Hit {
-            fixed: None,
-            last_affected: None,
-        },
+        .find(|(b, k, _)| *k == Kind::Introduced && b > bound)
+        .map(|(_, _, raw)| *raw);
+    let upgrade = match reintroduced {
+        Some(next) => format!(">={raw}, <{next}"),
+        None => format!(">={raw}"),
+    };
+    Ok(Some(Hit {
+        fixed: Some(raw.to_string()),
+        last_affected: None,
+        upgrade: Some(upgrade),
     }))
 }
 
@@ -787,7 +808,12 @@ mod tests {
             &[],
         );
         assert_eq!(evaluate(&a, "0.6.13").unwrap().fixed, vec!["0.6.14"]);
+        assert_eq!(
+            evaluate(&a, "0.6.13").unwrap().upgrade,
+            vec![">=0.6.14, <1.0.0"]
+        );
         assert_eq!(evaluate(&a, "1.0.0").unwrap().fixed, vec!["1.6.1"]);
+        assert_eq!(evaluate(&a, "1.0.0").unwrap().upgrade, vec![">=1.6.1"]);
     }
 
     #[test]
