@@ -455,3 +455,55 @@ fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
     assert_eq!(json["items_new"], 0);
     assert_eq!(json["items_updated"], 0);
 }
+
+#[test]
+fn tech_entries_with_a_version_are_audited_without_a_lockfile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/tokio"
+version = "1.38.0"
+
+[[tech]]
+name = "Django"
+quadrant = "languages-and-frameworks"
+ring = "trial"
+package = "PyPI/Django"
+version = "5.1.4"
+
+[[tech]]
+name = "serde"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/serde"
+"#,
+    )
+    .unwrap();
+    radar()
+        .current_dir(dir.path())
+        .arg("ingest")
+        .arg(demo().join("advisories"))
+        .assert()
+        .success();
+    let (json, code) = team_audit(dir.path(), "2026-06-01T08:00:00Z", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&json["vulnerabilities"]), vec!["DEMO-2026-0001"]);
+    assert!(
+        json["vulnerabilities"][0]["lockfile"]
+            .as_str()
+            .unwrap()
+            .ends_with("stack.toml")
+    );
+    let skipped = json["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(
+            |s| s["package"] == "serde" && s["reason"].as_str().unwrap().contains("no version")
+        )
+    );
+}

@@ -1,19 +1,42 @@
-//! Cargo.lock v1, v2 and v3 (and v4), through the `cargo-lock` crate.
+//! Cargo.lock v1, v2, v3 and v4, read into `cargo-lock`'s own types.
+//!
+//! Only `[[package]]` name, version and source are needed, so the file is
+//! deserialized into those fields (`cargo_lock::Name`, `semver::Version`,
+//! `cargo_lock::SourceId`, the same parsing `cargo_lock::Lockfile` does)
+//! without resolving every `dependencies` entry: that resolution is most
+//! of `Lockfile::from_str`'s time (a URL parse per dependency) and audit
+//! has no use for the graph.
 //!
 //! A package without `source` is a workspace member or path dependency; a
 //! `git+` source is git; a registry other than crates.io keeps its URL so
 //! audit can skip it (its crates are not the ones advisories describe).
 
+use serde::Deserialize;
 use std::path::Path;
-use std::str::FromStr;
 
 use super::{Lockfile, Package, PackageSource, StackError};
 
+#[derive(Deserialize)]
+struct RawLock {
+    #[serde(default)]
+    package: Vec<RawPackage>,
+    /// Very old (v1) lockfiles keep the workspace root apart.
+    root: Option<RawPackage>,
+}
+
+#[derive(Deserialize)]
+struct RawPackage {
+    name: cargo_lock::Name,
+    version: semver::Version,
+    source: Option<cargo_lock::SourceId>,
+}
+
 pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
-    let lock = cargo_lock::Lockfile::from_str(text).map_err(|e| error(path, &e))?;
-    let packages = lock
-        .packages
+    let raw: RawLock = toml::from_str(text).map_err(|e| error(path, text, &e))?;
+    let packages = raw
+        .root
         .into_iter()
+        .chain(raw.package)
         .map(|p| {
             let (source, registry) = match &p.source {
                 None => (PackageSource::Path, None),
@@ -40,28 +63,15 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     })
 }
 
-/// cargo-lock reports TOML errors as "TOML parse error at line N, column M"
-/// followed by a snippet and the message; keep the line and the message.
-fn error(path: &Path, e: &cargo_lock::Error) -> StackError {
-    let text = e.to_string();
-    let line = text.split_once("at line ").and_then(|(_, rest)| {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse::<usize>().ok()
-    });
-    // The last non-snippet line is the message proper.
-    let message = text
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('|') && !l.contains(" | ") && *l != "|")
-        .unwrap_or(&text)
-        .trim_start_matches("parse error: ")
-        .to_string();
-    let message = format!("not a valid Cargo.lock: {message}");
-    match line {
-        Some(line) => StackError::Parse {
+fn error(path: &Path, text: &str, e: &toml::de::Error) -> StackError {
+    let message = format!(
+        "not a valid Cargo.lock: {}",
+        e.message().trim().replace('`', "\"")
+    );
+    match e.span() {
+        Some(span) => StackError::Parse {
             path: path.to_path_buf(),
-            line,
+            line: text[..span.start.min(text.len())].matches('\n').count() + 1,
             message,
         },
         None => StackError::Invalid {
