@@ -73,7 +73,7 @@ fn walk(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<FileError>, explicit:
                 walk(&c, out, errors, false);
             }
         }
-    } else if explicit || sources::detect::candidate(p) {
+    } else if explicit || (sources::detect::candidate(p) && !is_prose(p)) {
         out.push(p.to_path_buf());
     }
 }
@@ -128,6 +128,20 @@ fn store(
         *since_commit = 0;
     }
     Ok(())
+}
+
+/// A Markdown file met while walking a folder that is not a RustSec
+/// advisory (README.md, CONTRIBUTING.md in an advisory-db checkout): not
+/// input, so skipped quietly rather than reported as unreadable.
+fn is_prose(path: &Path) -> bool {
+    if path.extension().and_then(|e| e.to_str()) != Some("md") {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok();
+    read && sources::detect::detect(path, &head) != Some(sources::detect::Format::Rustsec)
 }
 
 fn is_zip(path: &Path) -> bool {
