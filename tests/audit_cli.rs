@@ -7,15 +7,48 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The bundled demo data with its relative dates rendered against the
+/// tests' "now" (the files are templates; the demo renders them the same way).
 fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/data")
+    static RENDERED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    RENDERED
+        .get_or_init(|| {
+            let now = chrono::DateTime::parse_from_rfc3339(NOW)
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+            let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("audit-cli-demo-data");
+            let _ = std::fs::remove_dir_all(&out);
+            copy_rendered(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/data"),
+                &out,
+                now,
+            );
+            out
+        })
+        .clone()
 }
+
+fn copy_rendered(from: &Path, to: &Path, now: chrono::DateTime<chrono::Utc>) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_rendered(&path, &target, now);
+        } else {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(target, techradar::demo::data::render(&text, now)).unwrap();
+        }
+    }
+}
+
+const NOW: &str = "2026-06-01T08:00:00Z";
 
 fn radar() -> Command {
     let mut c = Command::cargo_bin("radar").unwrap();
     c.env_remove("RADAR_CONFIG")
         .env_remove("RADAR_INDEX")
-        .env("RADAR_NOW", "2026-06-01T08:00:00Z")
+        .env("RADAR_NOW", NOW)
         .env("NO_COLOR", "1");
     c
 }

@@ -50,6 +50,8 @@ pub enum AuditError {
          Ingest some first, e.g. `radar ingest advisory-db/crates` or a crawl of an OSV source"
     )]
     NoAdvisories { path: String },
+    #[error(transparent)]
+    Stack(#[from] crate::stack::StackError),
 }
 
 /// How the run is judged.
@@ -94,6 +96,49 @@ pub fn run(
         .collect();
     let mut report = evaluate(&advisories, packages, ignores, now, options);
     report.summary.advisories_in_index = in_index;
+    Ok(report)
+}
+
+/// Audits everything `stack` describes: its `[[lockfile]]`s (or `lockfiles`
+/// when given, as `--lockfile` does) and its `[[tech]]` entries with a
+/// version. Packages that are not from a registry are listed as skipped.
+/// This is what `radar audit`, `radar update` and the digest share.
+pub fn run_stack(
+    index: &RadarIndex,
+    stack: &crate::config::StackConfig,
+    stack_path: Option<&std::path::Path>,
+    lockfiles: Option<&[std::path::PathBuf]>,
+    now: DateTime<Utc>,
+    options: &AuditOptions,
+) -> Result<Report, AuditError> {
+    let (lockfiles, techs): (Vec<std::path::PathBuf>, &[crate::config::TechConfig]) =
+        match lockfiles {
+            Some(l) => (l.to_vec(), &[]),
+            None => (
+                stack.lockfiles.iter().map(|l| l.path.clone()).collect(),
+                &stack.techs,
+            ),
+        };
+    let inventory = crate::stack::inventory(&lockfiles, techs, stack_path)?;
+    let mut report = run(index, &inventory.packages, &stack.ignores, now, options)?;
+    report
+        .skipped
+        .extend(inventory.skipped.into_iter().map(|s| {
+            let (ecosystem, package) = match s.package.split_once('/') {
+                Some((e, n)) => (e.to_string(), n.to_string()),
+                None => (String::new(), s.package.clone()),
+            };
+            SkippedPackage {
+                ecosystem,
+                package,
+                version: s.version,
+                reason: s.reason,
+                lockfile: s.lockfile.display().to_string(),
+                would_match: Vec::new(),
+            }
+        }));
+    report.summary.skipped = report.skipped.len();
+    report.summary.lockfiles = inventory.lockfiles.len().max(report.summary.lockfiles);
     Ok(report)
 }
 

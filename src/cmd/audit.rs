@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::{Context, print_json};
-use crate::audit::{self, AuditOptions, FindingKind, SeverityLevel, SkippedPackage};
+use crate::audit::{self, AuditOptions, FindingKind, SeverityLevel};
 use crate::cli::AuditArgs;
 use crate::config::{self, ConfigError, StackConfig};
 use crate::index::RadarIndex;
@@ -32,19 +32,12 @@ pub fn audit(ctx: &Context, args: &AuditArgs) -> Result<u8> {
         ),
         _ => StackConfig::default(),
     };
-    let (lockfiles, techs): (Vec<PathBuf>, &[config::TechConfig]) = if args.lockfiles.is_empty() {
-        (
-            stack.lockfiles.iter().map(|l| l.path.clone()).collect(),
-            &stack.techs,
-        )
-    } else {
-        (
-            args.lockfiles.iter().map(|p| ctx.cwd.join(p)).collect(),
-            &[],
-        )
-    };
-    let inventory = stack::inventory(&lockfiles, techs, stack_path.as_deref())?;
-    if inventory.packages.is_empty() && inventory.skipped.is_empty() {
+    let lockfiles: Option<Vec<PathBuf>> = (!args.lockfiles.is_empty())
+        .then(|| args.lockfiles.iter().map(|p| ctx.cwd.join(p)).collect());
+    if lockfiles.is_none()
+        && stack.lockfiles.is_empty()
+        && !stack.techs.iter().any(|t| t.version.is_some())
+    {
         bail!(
             "nothing to audit: add [[lockfile]] entries (or [[tech]] entries with package and version) to stack.toml, or pass --lockfile PATH"
         );
@@ -79,31 +72,14 @@ pub fn audit(ctx: &Context, args: &AuditArgs) -> Result<u8> {
         );
     }
     let index = RadarIndex::open_or_create(&index_path)?;
-    let mut report = audit::run(
+    let report = audit::run_stack(
         &index,
-        &inventory.packages,
-        &stack.ignores,
+        &stack,
+        stack_path.as_deref(),
+        lockfiles.as_deref(),
         ctx.now,
         &options,
     )?;
-    report
-        .skipped
-        .extend(inventory.skipped.into_iter().map(|s| {
-            SkippedPackage {
-                ecosystem: s.package.split('/').next().unwrap_or_default().to_string(),
-                package: s
-                    .package
-                    .split_once('/')
-                    .map(|(_, n)| n.to_string())
-                    .unwrap_or(s.package),
-                version: s.version,
-                reason: s.reason,
-                lockfile: s.lockfile.display().to_string(),
-                would_match: Vec::new(),
-            }
-        }));
-    report.summary.skipped = report.skipped.len();
-    report.summary.lockfiles = inventory.lockfiles.len().max(report.summary.lockfiles);
 
     if args.json {
         print_json(&report)?;
