@@ -35,6 +35,9 @@ pub struct Global {
     /// More log output on stderr (-vv for debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// If another crawl or ingest holds the index, wait for it (up to 1 hour) instead of failing.
+    #[arg(long, global = true)]
+    pub wait: bool,
     /// Pretend it is this instant (RFC 3339), for reproducible output.
     #[arg(long, global = true, env = "RADAR_NOW", hide = true)]
     pub now: Option<String>,

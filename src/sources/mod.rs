@@ -6,6 +6,8 @@
 
 pub mod detect;
 pub mod feed;
+pub mod html;
+pub mod npm;
 pub mod text;
 
 use thiserror::Error;
@@ -17,6 +19,10 @@ use crate::model::Item;
 pub enum SourceError {
     #[error("not a feed (RSS, Atom or JSON Feed): {0}")]
     Feed(String),
+    #[error("HTML page: {0}")]
+    Html(String),
+    #[error("not an npm registry document: {0}")]
+    Npm(String),
     #[error("{format} not supported yet for this source kind")]
     Unsupported { format: &'static str },
 }
@@ -54,9 +60,9 @@ impl ParseContext {
 pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
     match kind {
         SourceKind::Feed => feed::parse_feed(ctx, bytes),
-        SourceKind::Html => Err(SourceError::Unsupported { format: "html" }),
+        SourceKind::Html => html::parse_html(ctx, bytes),
         SourceKind::Osv => Err(SourceError::Unsupported { format: "osv" }),
         SourceKind::Rustsec => Err(SourceError::Unsupported { format: "rustsec" }),
-        SourceKind::Npm => Err(SourceError::Unsupported { format: "npm" }),
+        SourceKind::Npm => npm::parse_packument(ctx, bytes),
     }
 }
