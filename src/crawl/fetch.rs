@@ -567,30 +567,21 @@ pub fn read_path(
     }))
 }
 
-/// Names a reqwest failure by its innermost causes ("connection reset by
-/// peer"), which say more than reqwest's own "error sending request".
+/// Names a reqwest failure by its innermost cause ("Connection reset by
+/// peer"), which says more than reqwest's "error sending request" and
+/// hyper's wrappers around it.
 fn transport_error(url: &str, e: &reqwest::Error) -> FetchError {
-    let mut causes: Vec<String> = Vec::new();
+    let mut detail = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let text = s.to_string();
-        if !text.is_empty() && !causes.iter().any(|c| c.contains(&text)) {
-            causes.push(text);
+        if !text.is_empty() {
+            detail = text;
         }
         source = s.source();
     }
-    let detail = if causes.is_empty() {
-        e.to_string()
-    } else {
-        causes.join(": ")
-    };
     let url = url.to_string();
-    if e.is_timeout() {
-        FetchError::Transport {
-            url,
-            detail: format!("timed out: {detail}"),
-        }
-    } else if e.is_connect() {
+    if e.is_connect() {
         FetchError::Connect { url, detail }
     } else if e.is_builder() {
         FetchError::BadUrl { url, detail }
