@@ -36,7 +36,10 @@ async fn etag_then_304_is_not_modified_with_no_parse_and_no_index_write() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let radar = Radar::new(FAST, &source("alpha", &format!("{}/feed", server.uri()), ""));
+    let radar = Radar::new(
+        FAST,
+        &source("alpha", &format!("{}/feed", server.uri()), ""),
+    );
 
     let first = radar.crawl();
     assert_eq!(first.code, 0, "{}", first.stderr);
@@ -135,7 +138,8 @@ async fn server_error_then_success_is_retried_and_fetched() {
     assert_eq!(run.status("down"), "failed");
     assert_eq!(run.source("down")["attempts"], 3, "retries = 2");
     assert!(
-        run.error("down").contains("HTTP 503 Service Unavailable (after 3 attempts)"),
+        run.error("down")
+            .contains("HTTP 503 Service Unavailable (after 3 attempts)"),
         "{}",
         run.error("down")
     );
@@ -205,7 +209,11 @@ async fn too_many_requests_honours_retry_after() {
     assert_eq!(early.code, 1, "still failing (backing off): exit 1");
     assert_eq!(early.status("long"), "backing_off");
     assert_eq!(early.source("long")["next_attempt"], "2026-11-23T09:00:00Z");
-    assert!(early.error("long").contains("next attempt after 2026-11-23 09:00 UTC"));
+    assert!(
+        early
+            .error("long")
+            .contains("next attempt after 2026-11-23 09:00 UTC")
+    );
     assert_eq!(long_hits().await, 1, "no request before Retry-After");
 
     let later = radar.crawl_at("2026-11-23T09:00:01Z");
@@ -323,7 +331,11 @@ async fn redirect_loop_and_too_many_redirects_fail_without_retry() {
     );
     assert_eq!(run.status("five"), "fetched");
     assert_eq!(run.status("six"), "failed");
-    assert!(run.error("six").contains("more than 5 redirects"), "{}", run.error("six"));
+    assert!(
+        run.error("six").contains("more than 5 redirects"),
+        "{}",
+        run.error("six")
+    );
     let reqs = server.received_requests().await.unwrap();
     let hits = |p: &str| reqs.iter().filter(|r| r.url.path() == p).count();
     assert_eq!((hits("/a"), hits("/b")), (1, 1), "a loop is not retried");
@@ -350,7 +362,10 @@ async fn redirect_to_a_non_http_scheme_is_refused() {
 
     let run = radar.crawl();
     assert_eq!(run.code, 1);
-    for (name, target) in [("file", "file:///etc/passwd"), ("ftp", "ftp://127.0.0.1/feed.xml")] {
+    for (name, target) in [
+        ("file", "file:///etc/passwd"),
+        ("ftp", "ftp://127.0.0.1/feed.xml"),
+    ] {
         assert_eq!(run.status(name), "failed");
         let e = run.error(name);
         assert!(
@@ -561,9 +576,16 @@ async fn html_source_with_selectors_resolves_relative_links() {
         items[1].url.as_deref(),
         Some(format!("{}/project/releases/v3.2.0", server.uri()).as_str())
     );
-    assert_eq!(items[0].published.unwrap().to_rfc3339(), "2026-10-01T00:00:00+00:00");
+    assert_eq!(
+        items[0].published.unwrap().to_rfc3339(),
+        "2026-10-01T00:00:00+00:00"
+    );
     assert_eq!(items[1].body, "Adds streaming.");
-    assert!(items.iter().all(|i| i.kind == techradar::model::ItemKind::Release));
+    assert!(
+        items
+            .iter()
+            .all(|i| i.kind == techradar::model::ItemKind::Release)
+    );
 }
 
 /// Holds each response until a second request to the host is in flight
@@ -636,7 +658,9 @@ async fn not_found_is_permanent_backs_off_and_is_polled_again() {
     assert_eq!(first.code, 1);
     assert_eq!(first.status("gone"), "failed");
     assert!(
-        first.error("gone").ends_with("HTTP 404 Not Found (not retried)"),
+        first
+            .error("gone")
+            .ends_with("HTTP 404 Not Found (not retried)"),
         "{}",
         first.error("gone")
     );

@@ -259,7 +259,9 @@ async fn fetch_url_untimed(
         // A 304 may refresh the validators; where it omits one, ours stands.
         return Ok(Outcome::NotModified(Validators {
             etag: got.etag.or_else(|| validators.etag.clone()),
-            last_modified: got.last_modified.or_else(|| validators.last_modified.clone()),
+            last_modified: got
+                .last_modified
+                .or_else(|| validators.last_modified.clone()),
         }));
     }
     if !status.is_success() {
@@ -361,7 +363,9 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -603,7 +607,10 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let now = t("2015-10-21T07:28:00Z");
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:30:00 GMT", now),
             Some(Duration::from_secs(120))

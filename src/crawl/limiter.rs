@@ -120,7 +120,10 @@ mod tests {
         };
         tokio::task::yield_now().await;
         l.close();
-        assert!(waiter.await.unwrap(), "waiting acquire must fail after close");
+        assert!(
+            waiter.await.unwrap(),
+            "waiting acquire must fail after close"
+        );
         drop(held);
         assert!(l.acquire("new-host").await.is_err());
     }

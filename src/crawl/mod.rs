@@ -386,7 +386,8 @@ fn record(
             not_before,
             attempts,
         } => {
-            let not_before = not_before.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
+            let not_before =
+                not_before.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
             let next = prior.failed(&location, &error, now, backoff_base, not_before);
             report.status = Status::Failed;
             report.attempts = attempts;
@@ -401,11 +402,7 @@ fn record(
 }
 
 fn backing_off_report(source: &Source, prior: &SourceState, until: DateTime<Utc>) -> SourceReport {
-    let mut r = SourceReport::new(
-        &source.name,
-        &source.location_display(),
-        Status::BackingOff,
-    );
+    let mut r = SourceReport::new(&source.name, &source.location_display(), Status::BackingOff);
     r.consecutive_failures = prior.consecutive_failures;
     r.next_attempt = Some(until);
     r.error = Some(format!(

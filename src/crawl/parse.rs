@@ -40,11 +40,10 @@ pub fn parse_body(kind: SourceKind, ctx: &ParseContext, body: &Body) -> Result<P
                 kind.as_str()
             ));
         }
-        return parse_osv_zip(ctx, path)
-            .map(|items| Parsed {
-                items,
-                warning: None,
-            });
+        return parse_osv_zip(ctx, path).map(|items| Parsed {
+            items,
+            warning: None,
+        });
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the body: {e}"))?;
     parse_bytes(kind, ctx, &bytes)
@@ -74,7 +73,8 @@ pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Vec<Item>, Strin
             .read_to_end(&mut bytes)
             .map_err(|e| zip_err(format!("{name}: {e}")))?;
         items.extend(
-            sources::parse(SourceKind::Osv, ctx, &bytes).map_err(|e| zip_err(format!("{name}: {e}")))?,
+            sources::parse(SourceKind::Osv, ctx, &bytes)
+                .map_err(|e| zip_err(format!("{name}: {e}")))?,
         );
     }
     Ok(items)
@@ -161,7 +161,9 @@ mod tests {
     #[test]
     fn prolog_encoding_is_read() {
         assert!(declares_utf8_or_nothing(b"<rss/>"));
-        assert!(declares_utf8_or_nothing(b"<?xml version='1.0' encoding='UTF-8'?><rss/>"));
+        assert!(declares_utf8_or_nothing(
+            b"<?xml version='1.0' encoding='UTF-8'?><rss/>"
+        ));
         assert!(!declares_utf8_or_nothing(
             b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>"
         ));

@@ -19,12 +19,11 @@ pub struct Progress {
 impl Progress {
     pub fn new(total: usize, visible: bool) -> Progress {
         let bar = if visible {
-            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             // The template is a literal; a bad one would be a bug caught by
             // the unit test below, and falls back to the default style.
-            if let Ok(style) =
-                ProgressStyle::with_template(TEMPLATE)
-            {
+            if let Ok(style) = ProgressStyle::with_template(TEMPLATE) {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(200));

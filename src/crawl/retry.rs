@@ -62,7 +62,11 @@ impl RetryPolicy {
             .base
             .saturating_mul(1u32 << attempts.saturating_sub(1).min(20));
         let ms = u64::try_from(exp.as_millis()).unwrap_or(u64::MAX);
-        let jitter = if ms == 0 { 0 } else { fastrand::u64(0..=ms / 2) };
+        let jitter = if ms == 0 {
+            0
+        } else {
+            fastrand::u64(0..=ms / 2)
+        };
         Duration::from_millis(ms.saturating_add(jitter)).min(self.max_wait)
     }
 }

@@ -303,7 +303,10 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(st.for_source("a", "https://old/feed").consecutive_failures, 4);
+        assert_eq!(
+            st.for_source("a", "https://old/feed").consecutive_failures,
+            4
+        );
         let fresh = st.for_source("a", "https://new/feed");
         assert_eq!(fresh.consecutive_failures, 0);
         assert_eq!(fresh.etag, None);

@@ -26,11 +26,11 @@ pub fn parse_html(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
         )
     })?;
     let compile = |field: &str, s: &str| {
-        Selector::parse(s).map_err(|e| {
-            SourceError::Html(format!("{field} = {s:?} is not a CSS selector: {e}"))
-        })
+        Selector::parse(s)
+            .map_err(|e| SourceError::Html(format!("{field} = {s:?} is not a CSS selector: {e}")))
     };
-    let compile_opt = |field: &str, s: &Option<String>| s.as_deref().map(|s| compile(field, s)).transpose();
+    let compile_opt =
+        |field: &str, s: &Option<String>| s.as_deref().map(|s| compile(field, s)).transpose();
     let item_sel = compile("item", &sel.item)?;
     let title_sel = compile_opt("title", &sel.title)?;
     let link_sel = compile_opt("link", &sel.link)?;
@@ -55,12 +55,7 @@ pub fn parse_html(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
             .and_then(|href| resolve_http(page.as_ref(), &href));
         let published = find_date(el, date_sel.as_ref());
         let body = match &body_sel {
-            Some(s) => collapse(
-                &el.select(s)
-                    .map(element_text)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            Some(s) => collapse(&el.select(s).map(element_text).collect::<Vec<_>>().join(" ")),
             None => element_text(el),
         };
         if title.is_empty() && body.is_empty() {
@@ -189,8 +184,19 @@ fn find_date(item: ElementRef<'_>, date_sel: Option<&Selector>) -> Option<DateTi
 }
 
 const DATE_FORMATS: &[&str] = &[
-    "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y",
-    "%d %B %Y", "%d %b %Y", "%d %B, %Y", "%A, %B %d, %Y", "%a, %b %d, %Y", "%b. %d, %Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d %B, %Y",
+    "%A, %B %d, %Y",
+    "%a, %b %d, %Y",
+    "%b. %d, %Y",
 ];
 const DATETIME_FORMATS: &[&str] = &["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"];
 
@@ -249,7 +255,11 @@ fn strip_ordinals(s: &str) -> String {
             let digits = w.chars().take_while(char::is_ascii_digit).count();
             let rest = &w[digits..];
             let suffix = rest.trim_end_matches([',', '.']);
-            if digits > 0 && matches!(suffix.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th")
+            if digits > 0
+                && matches!(
+                    suffix.to_ascii_lowercase().as_str(),
+                    "st" | "nd" | "rd" | "th"
+                )
             {
                 format!("{}{}", &w[..digits], &rest[suffix.len()..])
             } else {
@@ -361,7 +371,10 @@ mod tests {
             Some("https://example.org/project/releases/2.1.0"),
             "relative link resolved against the page URL"
         );
-        assert_eq!(a.published.unwrap().to_rfc3339(), "2026-11-02T10:00:00+00:00");
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2026-11-02T10:00:00+00:00"
+        );
         assert_eq!(a.body, "Faster & smaller .");
         assert_eq!(a.kind, ItemKind::Release);
         // No permalink in the second entry: the link selector finds nothing.
@@ -439,15 +452,24 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("div.nope") && e.contains("matched nothing"), "{e}");
+        assert!(
+            e.contains("div.nope") && e.contains("matched nothing"),
+            "{e}"
+        );
     }
 
     #[test]
     fn dates_are_read_leniently() {
         let table = [
             ("2026-01-15", Some("2026-01-15T00:00:00+00:00")),
-            ("2026-01-15T08:30:00+01:00", Some("2026-01-15T07:30:00+00:00")),
-            ("Thu, 15 Jan 2026 08:00:00 GMT", Some("2026-01-15T08:00:00+00:00")),
+            (
+                "2026-01-15T08:30:00+01:00",
+                Some("2026-01-15T07:30:00+00:00"),
+            ),
+            (
+                "Thu, 15 Jan 2026 08:00:00 GMT",
+                Some("2026-01-15T08:00:00+00:00"),
+            ),
             ("January 15, 2026", Some("2026-01-15T00:00:00+00:00")),
             ("Jan 15, 2026", Some("2026-01-15T00:00:00+00:00")),
             ("15 January 2026", Some("2026-01-15T00:00:00+00:00")),

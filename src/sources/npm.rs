@@ -166,7 +166,10 @@ mod tests {
         );
         let rc = &items[0];
         assert_eq!(rc.tags, ["next", "prerelease", "deprecated"]);
-        assert!(rc.body.starts_with("Deprecated: use String.prototype.padStart."));
+        assert!(
+            rc.body
+                .starts_with("Deprecated: use String.prototype.padStart.")
+        );
         assert_eq!(items[1].tags, ["latest"]);
         assert_eq!(items[1].body, "Pads strings");
         assert_eq!(items[2].body, "String left pad", "package description");

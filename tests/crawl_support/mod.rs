@@ -40,11 +40,17 @@ impl Run {
     }
 
     pub fn status(&self, name: &str) -> String {
-        self.source(name)["status"].as_str().unwrap_or("").to_string()
+        self.source(name)["status"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     pub fn error(&self, name: &str) -> String {
-        self.source(name)["error"].as_str().unwrap_or("").to_string()
+        self.source(name)["error"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 }
 
@@ -242,7 +248,9 @@ impl Server {
 }
 
 fn read_head(stream: &mut TcpStream) -> Option<Req> {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
