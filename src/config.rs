@@ -364,7 +364,9 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
     } else if let Some(k) = rs.krate {
         (
             SourceKind::Feed,
-            Location::Url(format!("https://crates.io/api/v1/crates/{k}/versions.rss")),
+            // The per-crate release feed crates.io publishes (its own
+            // `atom:link rel="self"` names this URL).
+            Location::Url(format!("https://static.crates.io/rss/crates/{k}.xml")),
             Some(format!("crates.io/{k}")),
         )
     } else if let Some(p) = rs.pypi {
@@ -637,6 +639,10 @@ path = "feeds/a.xml"
             Location::Url("https://github.com/tokio-rs/tokio/releases.atom".into())
         );
         assert_eq!(c.sources[1].package.as_deref(), Some("crates.io/serde"));
+        assert_eq!(
+            c.sources[1].location,
+            Location::Url("https://static.crates.io/rss/crates/serde.xml".into())
+        );
         assert_eq!(c.sources[2].kind, SourceKind::Npm);
         assert_eq!(
             c.sources[3].location,

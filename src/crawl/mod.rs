@@ -116,6 +116,9 @@ pub async fn crawl_until(
         limiter: HostLimiter::new(settings.concurrency, settings.per_host),
         progress: Progress::new(sources.len(), progress),
         now,
+        parsers: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     });
     let backoff_base = Duration::from_secs(settings.failure_backoff_secs);
 
@@ -205,6 +208,9 @@ struct Shared {
     limiter: HostLimiter,
     progress: Progress,
     now: DateTime<Utc>,
+    /// Parses at once: parsing is CPU work, so one per core; more would
+    /// only add threads (tokio's blocking pool grows to hundreds).
+    parsers: tokio::sync::Semaphore,
 }
 
 /// What one source task brings back to the writer.
@@ -312,6 +318,9 @@ async fn run_source(sh: Arc<Shared>, source: Source, validators: Validators) -> 
             let ctx = ParseContext::for_source(&source, f.final_url.clone());
             let kind = source.kind;
             // Parsing is CPU work; keep it off the threads driving sockets.
+            let Ok(_parser) = sh.parsers.acquire().await else {
+                return Fetch::Stopped;
+            };
             let parsed =
                 tokio::task::spawn_blocking(move || parse::parse_body(kind, &ctx, &f.body)).await;
             match parsed {
