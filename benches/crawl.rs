@@ -31,9 +31,9 @@ fn env_usize(name: &str, default: usize) -> usize {
 struct Feeds {
     bodies: Vec<axum::body::Bytes>,
     /// The same bytes with the items commented out: a crawl of these costs
-    /// the fetching and the parsing, but indexes nothing. It separates the
-    /// crawler's HTTP machinery from tantivy's indexing in the comparison
-    /// with curl.
+    /// the fetching (and an XML scan) but yields no item to build or index.
+    /// It separates the crawler's HTTP machinery from item parsing and
+    /// tantivy indexing in the comparison with curl.
     quiet: Vec<axum::body::Bytes>,
 }
 
@@ -344,7 +344,7 @@ fn main() {
         secs(c)
     );
     println!(
-        "| `radar crawl` pass 1, same bytes with the items commented out (fetch + parse, nothing to index) | {} | {n_feeds} fetched |",
+        "| `radar crawl` pass 1 on the same bytes with the items commented out (fetching only: no item to parse or index) | {} | {n_feeds} fetched |",
         secs(q)
     );
     println!(
@@ -369,7 +369,7 @@ fn main() {
     );
     println!();
     println!(
-        "pass 1 / curl = {:.2}x; fetch+parse-only pass / curl = {:.2}x (target <= 2x); pass 2 = {} (target <= 1 s)",
+        "pass 1 / curl = {:.2}x (target <= 2x); fetching-only pass / curl = {:.2}x; pass 2 = {} (target <= 1 s)",
         p1.as_secs_f64() / c.as_secs_f64(),
         q.as_secs_f64() / c.as_secs_f64(),
         secs(p2)

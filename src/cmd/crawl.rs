@@ -63,14 +63,32 @@ async fn ctrl_c() {
     }
 }
 
-/// One line per source worth a look (new items, failures, backoff,
-/// repairs), then the totals. Unchanged sources are only counted, so a crawl
-/// of a thousand feeds prints what matters. `-q` keeps failures and totals.
+/// Sources with changes listed before the rest are only counted.
+const MAX_CHANGED_LINES: usize = 20;
+
+/// One line per source worth a look (failures, backoff, repairs, and up to
+/// [`MAX_CHANGED_LINES`] with new items), then the totals. Unchanged sources
+/// are only counted, so a crawl of a thousand feeds prints what matters.
+/// `-q` keeps failures and totals.
 pub fn print_summary(report: &CrawlReport, quiet: bool) {
+    let mut changed = 0;
     for s in &report.sources {
-        if let Some(line) = source_line(s, quiet) {
-            println!("{}", clean(&line));
+        let Some(line) = source_line(s, quiet) else {
+            continue;
+        };
+        if s.status == Status::Fetched && s.warning.is_none() {
+            changed += 1;
+            if changed > MAX_CHANGED_LINES {
+                continue;
+            }
         }
+        println!("{}", clean(&line));
+    }
+    if changed > MAX_CHANGED_LINES {
+        println!(
+            "…and {} more sources with new or updated items (--json lists every source)",
+            changed - MAX_CHANGED_LINES
+        );
     }
     let t = &report.totals;
     let mut totals = format!(
