@@ -683,3 +683,83 @@ async fn not_found_is_permanent_backs_off_and_is_polled_again() {
     );
     assert_eq!(hits().await, 2, "a failing source is never dropped");
 }
+
+#[test]
+fn connection_refused_is_transient_retried_and_reported() {
+    // A port nobody listens on: bind, note the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let radar = Radar::new(
+        FAST,
+        &source("refused", &format!("http://127.0.0.1:{port}/feed"), ""),
+    );
+    let run = radar.crawl();
+    assert_eq!(run.code, 1);
+    assert_eq!(run.status("refused"), "failed");
+    assert_eq!(run.source("refused")["attempts"], 3);
+    let e = run.error("refused");
+    assert!(
+        e.contains("cannot connect") && e.contains("after 3 attempts"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn osv_bodies_stream_to_a_temp_file_under_the_same_caps() {
+    let mut zip_bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut zip_bytes);
+        w.start_file("X-1.json", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"[]").unwrap();
+        w.finish().unwrap();
+    }
+    let zip_bytes = zip_bytes.into_inner();
+    let server = MockServer::start().await;
+    Mock::given(path("/all.zip"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_bytes(gzip(&zip_bytes)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/bomb.zip"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_bytes(gzip(&vec![0u8; 4 * 1024 * 1024])),
+        )
+        .mount(&server)
+        .await;
+    let radar = Radar::new(
+        &format!("{FAST}max_body_mib = 1\n"),
+        &(source(
+            "osv",
+            &format!("{}/all.zip", server.uri()),
+            "kind = \"osv\"",
+        ) + &source(
+            "osv bomb",
+            &format!("{}/bomb.zip", server.uri()),
+            "kind = \"osv\"",
+        )),
+    );
+    let run = radar.crawl();
+    // The decoded zip reached the zip parser (file to file): it either
+    // indexed or named the archive entry it could not read.
+    assert!(
+        run.status("osv") == "fetched" || run.error("osv").contains("X-1.json"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.status("osv bomb"), "failed");
+    assert!(
+        run.error("osv bomb")
+            .contains("gzip body inflates past the 1 MiB cap"),
+        "{}",
+        run.error("osv bomb")
+    );
+}

@@ -158,3 +158,15 @@ async fn shutdown_mid_crawl_commits_what_finished_and_the_next_run_completes() {
     let ids: std::collections::HashSet<_> = items.iter().map(|i| &i.id).collect();
     assert_eq!(ids.len(), 6);
 }
+
+/// The scheduler may await a crawl inside a spawned task: the future must
+/// be `Send`. Compile-time check; never run.
+#[allow(dead_code)]
+fn crawl_future_is_send(
+    cfg: &RadarConfig,
+    writer: &mut techradar::index::IndexWriter<'_>,
+    dir: &Path,
+) {
+    fn assert_send<T: Send>(_: T) {}
+    assert_send(crawl(&cfg.crawl, &cfg.sources, writer, dir, now(), false));
+}

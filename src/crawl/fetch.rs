@@ -3,22 +3,22 @@
 //! Owns everything between a URL and the bytes of its body: the HTTP client,
 //! conditional GET (If-None-Match / If-Modified-Since), redirects (at most
 //! [`MAX_REDIRECTS`], http and https only, loops named), the total timeout of
-//! an attempt, and the body cap, enforced on the wire while streaming and
-//! again while decoding gzip, deflate or brotli (decoding is done here, not by
-//! reqwest, so both sizes are known). Each failure is a [`FetchError`] that
-//! knows whether it is worth retrying.
+//! an attempt, and the body cap on the wire while streaming. Content-Encoding
+//! is undone by `decode` under the same cap (not by reqwest, so both sizes
+//! are known). Each failure is a [`FetchError`] that knows whether it is
+//! worth retrying.
 //!
 //! Does not retry, sleep, limit concurrency or parse: the pool does that.
 
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 use tokio::io::AsyncWriteExt;
 
+use super::decode;
 use super::state::Validators;
 use crate::config::CrawlSettings;
 
@@ -47,7 +47,7 @@ impl FetchPolicy {
         }
     }
 
-    fn cap_mib(&self) -> u64 {
+    pub(super) fn cap_mib(&self) -> u64 {
         self.max_body / MIB
     }
 }
@@ -287,13 +287,15 @@ async fn fetch_url_untimed(
         body
     } else {
         let (url, cap, cap_mib) = (start.to_string(), policy.max_body, policy.cap_mib());
-        tokio::task::spawn_blocking(move || decode_body(body, &encodings, cap, cap_mib, wire, &url))
-            .await
-            .map_err(|e| FetchError::Decode {
-                url: start.to_string(),
-                encoding: "content".into(),
-                detail: e.to_string(),
-            })??
+        tokio::task::spawn_blocking(move || {
+            decode::decode_body(body, &encodings, cap, cap_mib, wire, &url)
+        })
+        .await
+        .map_err(|e| FetchError::Decode {
+            url: start.to_string(),
+            encoding: "content".into(),
+            detail: e.to_string(),
+        })??
     };
     Ok(Outcome::Fetched(Fetched {
         body,
@@ -431,106 +433,6 @@ async fn read_body(
     }
 }
 
-/// Undoes each Content-Encoding (last applied first), never producing more
-/// than `cap` bytes: a small compressed body that inflates past the cap is
-/// refused, not buffered.
-fn decode_body(
-    body: Body,
-    encodings: &[String],
-    cap: u64,
-    cap_mib: u64,
-    wire: u64,
-    url: &str,
-) -> Result<Body, FetchError> {
-    let mut body = body;
-    for enc in encodings.iter().rev() {
-        let err = |detail: String| FetchError::Decode {
-            url: url.to_string(),
-            encoding: enc.clone(),
-            detail,
-        };
-        let temp_err = |source| FetchError::TempFile {
-            url: url.to_string(),
-            source,
-        };
-        let decoded = match body {
-            Body::Memory(bytes) => {
-                let mut out = Vec::new();
-                let n = decode_stream(enc, &bytes[..], &mut out, cap).map_err(|e| match e {
-                    DecodeError::Unsupported => FetchError::Encoding {
-                        url: url.to_string(),
-                        encoding: enc.clone(),
-                    },
-                    DecodeError::Io(e) => err(e.to_string()),
-                })?;
-                (Body::Memory(out), n)
-            }
-            Body::File(tmp) => {
-                let input = std::io::BufReader::new(tmp.reopen().map_err(temp_err)?);
-                let out = tempfile::NamedTempFile::new().map_err(temp_err)?;
-                let mut w = std::io::BufWriter::new(out.reopen().map_err(temp_err)?);
-                let n = decode_stream(enc, input, &mut w, cap).map_err(|e| match e {
-                    DecodeError::Unsupported => FetchError::Encoding {
-                        url: url.to_string(),
-                        encoding: enc.clone(),
-                    },
-                    DecodeError::Io(e) => err(e.to_string()),
-                })?;
-                w.flush().map_err(temp_err)?;
-                (Body::File(out), n)
-            }
-            // Local files are read as they are; nothing to decode.
-            Body::Local(p) => (Body::Local(p), 0),
-        };
-        if decoded.1 > cap {
-            return Err(FetchError::DecodedTooLarge {
-                url: url.to_string(),
-                encoding: enc.clone(),
-                cap_mib,
-                wire,
-            });
-        }
-        body = decoded.0;
-    }
-    Ok(body)
-}
-
-enum DecodeError {
-    Unsupported,
-    Io(std::io::Error),
-}
-
-/// Copies at most `cap + 1` decoded bytes, so the caller can tell "fits"
-/// from "over the cap" without ever holding more.
-fn decode_stream(
-    encoding: &str,
-    input: impl Read,
-    out: &mut impl Write,
-    cap: u64,
-) -> Result<u64, DecodeError> {
-    let limit = cap.saturating_add(1);
-    let mut reader: Box<dyn Read> = match encoding {
-        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(input)),
-        "deflate" => {
-            // HTTP "deflate" is zlib-wrapped, but some servers send raw
-            // deflate; the zlib header check tells them apart.
-            let mut input = std::io::BufReader::new(input);
-            let head = std::io::BufRead::fill_buf(&mut input).map_err(DecodeError::Io)?;
-            let zlib = head.len() >= 2
-                && head[0] & 0x0f == 8
-                && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0;
-            if zlib {
-                Box::new(flate2::read::ZlibDecoder::new(input))
-            } else {
-                Box::new(flate2::read::DeflateDecoder::new(input))
-            }
-        }
-        "br" => Box::new(brotli_decompressor::Decompressor::new(input, 64 * 1024)),
-        _ => return Err(DecodeError::Unsupported),
-    };
-    std::io::copy(&mut (&mut reader).take(limit), out).map_err(DecodeError::Io)
-}
-
 /// Reads a local file source. Its size and mtime stand in for an ETag, so
 /// an unchanged file costs no parse and no index write, like a 304.
 pub fn read_path(
@@ -597,8 +499,6 @@ fn transport_error(url: &str, e: &reqwest::Error) -> FetchError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::Compression;
-    use flate2::write::{GzEncoder, ZlibEncoder};
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -621,68 +521,6 @@ mod tests {
             "a date in the past means now"
         );
         assert_eq!(parse_retry_after("soon", now), None);
-    }
-
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut e = GzEncoder::new(Vec::new(), Compression::best());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
-
-    #[test]
-    fn decoding_stops_one_byte_past_the_cap() {
-        let zeros = vec![0u8; 10 * 1024 * 1024];
-        let bomb = gzip(&zeros);
-        assert!(bomb.len() < 64 * 1024, "10 MiB of zeros compresses well");
-        let mut out = Vec::new();
-        let n = decode_stream("gzip", &bomb[..], &mut out, 1024 * 1024).unwrap_or(0);
-        assert_eq!(n, 1024 * 1024 + 1);
-        assert_eq!(out.len(), 1024 * 1024 + 1);
-        let err = decode_body(
-            Body::Memory(bomb.clone()),
-            &["gzip".into()],
-            1024 * 1024,
-            1,
-            bomb.len() as u64,
-            "http://x/feed",
-        )
-        .unwrap_err();
-        assert!(matches!(err, FetchError::DecodedTooLarge { .. }), "{err}");
-        assert!(!err.is_transient());
-    }
-
-    #[test]
-    fn deflate_accepts_zlib_and_raw_and_brotli_and_rejects_unknown() {
-        let text = b"<rss>hello hello hello</rss>".repeat(50);
-        let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
-        z.write_all(&text).unwrap();
-        let zlib = z.finish().unwrap();
-        let mut r = flate2::write::DeflateEncoder::new(Vec::new(), Compression::default());
-        r.write_all(&text).unwrap();
-        let raw = r.finish().unwrap();
-        for input in [zlib, raw] {
-            let mut out = Vec::new();
-            decode_stream("deflate", &input[..], &mut out, 1 << 20).unwrap_or(0);
-            assert_eq!(out, text);
-        }
-        let mut out = Vec::new();
-        assert!(matches!(
-            decode_stream("zstd", &b""[..], &mut out, 10),
-            Err(DecodeError::Unsupported)
-        ));
-        // Stacked encodings are undone last-first.
-        let twice = gzip(&gzip(&text));
-        match decode_body(
-            Body::Memory(twice),
-            &["gzip".into(), "gzip".into()],
-            1 << 20,
-            1,
-            0,
-            "u",
-        ) {
-            Ok(Body::Memory(b)) => assert_eq!(b, text),
-            other => panic!("{other:?}"),
-        }
     }
 
     #[test]

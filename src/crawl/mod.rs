@@ -2,6 +2,7 @@
 //!
 //! The pool lives here; the parts are split by job:
 //! - `fetch`: one HTTP attempt (conditional GET, redirects, timeout, caps),
+//! - `decode`: gzip / deflate / brotli bodies, under the same cap,
 //! - `retry`: whether and when to try again in this run,
 //! - `limiter`: requests in flight overall and per host,
 //! - `state`: validators, failure counts and next attempts between runs,
@@ -17,6 +18,7 @@
 //! id means nothing is duplicated). Storage is `index`'s job and parsing is
 //! `sources`'; this module never builds documents or reads formats.
 
+mod decode;
 mod fetch;
 mod limiter;
 mod parse;

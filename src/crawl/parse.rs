@@ -170,6 +170,29 @@ mod tests {
     }
 
     #[test]
+    fn osv_zip_body_goes_to_the_zip_parser_entry_by_entry() {
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        {
+            let mut w = zip::ZipWriter::new(tmp.as_file_mut());
+            w.start_file(
+                "advisories/NOT-AN-ADVISORY.json",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut w, b"[]").unwrap();
+            w.finish().unwrap();
+        }
+        // Whatever the OSV parser makes of `[]`, a failure must name the
+        // archive entry; success means the entry reached it.
+        if let Err(e) = parse_body(SourceKind::Osv, &ctx(), &Body::File(tmp)) {
+            assert!(
+                e.contains("OSV zip") && e.contains("NOT-AN-ADVISORY.json"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
     fn zip_for_a_feed_source_is_refused_with_a_reason() {
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut tmp, b"PK\x03\x04rest").unwrap();
