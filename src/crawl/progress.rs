@@ -75,6 +75,13 @@ impl Progress {
     }
 }
 
+impl Drop for Progress {
+    /// A crawl that ends in an error still leaves a clean terminal line.
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
