@@ -12,6 +12,21 @@ Examples:
   radar --config ./radar-demo/radar.toml search 'security AND tokio' --since 30d
   radar --index ./index ingest feeds/ advisories/";
 
+const CRAWL_HELP: &str = "\
+Polite by default: [crawl] concurrency and per_host limit requests in flight; unchanged
+sources cost one conditional GET (ETag / Last-Modified, reported as not_modified); transient
+failures (timeouts, resets, 5xx, 429) are retried with backoff, honouring Retry-After. A
+failing source backs off (doubling, at most a day) and shows as backing_off with its next
+attempt; it is never dropped. State is kept in <index>/crawl-state.json.
+
+Exit codes: 0 all sources fetched or unchanged; 1 a source failed or is backing off (the
+others were still crawled); 2 could not crawl (bad config, index locked by another writer).
+
+Examples:
+  radar crawl                         # every source, summary of what changed
+  radar crawl --source 'tokio releases' --json
+  radar --wait -q crawl               # from cron: wait for a running ingest, print failures only";
+
 #[derive(Debug, Parser)]
 #[command(name = "radar", version, about = "Keep your team's technology radar alive", after_help = AFTER_HELP)]
 pub struct Cli {
@@ -35,6 +50,9 @@ pub struct Global {
     /// More log output on stderr (-vv for debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// If another crawl or ingest holds the index, wait for it (up to 1 hour) instead of failing.
+    #[arg(long, global = true)]
+    pub wait: bool,
     /// Pretend it is this instant (RFC 3339), for reproducible output.
     #[arg(long, global = true, env = "RADAR_NOW", hide = true)]
     pub now: Option<String>,
@@ -45,6 +63,7 @@ pub enum Command {
     /// Scaffold a team radar (radar.toml, stack.toml, entries/) in DIR or here.
     Init(InitArgs),
     /// Fetch every (or the named) source and index new and changed items.
+    #[command(after_help = CRAWL_HELP)]
     Crawl(CrawlArgs),
     /// Index local files or folders (feeds, OSV JSON or zip, RustSec advisories).
     Ingest(IngestArgs),
