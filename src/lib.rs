@@ -12,5 +12,6 @@ pub mod demo;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod radar;
 pub mod sources;
 pub mod terminal;
