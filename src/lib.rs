@@ -13,5 +13,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod radar;
+pub mod score;
 pub mod sources;
 pub mod terminal;
+pub mod trend;

@@ -18,7 +18,9 @@ use crate::model::{Quadrant, Ring};
 const FENCE: &str = "+++";
 
 /// Root keys in the order a fresh file lists them.
-const KEY_ORDER: [&str; 6] = ["name", "quadrant", "ring", "proposed", "score", "updated"];
+const KEY_ORDER: [&str; 7] = [
+    "name", "quadrant", "ring", "proposed", "score", "rule", "updated",
+];
 const ARRAY_ORDER: [&str; 3] = ["signal", "history", "decision"];
 
 /// The front matter as serde sees it.
@@ -33,6 +35,8 @@ struct Front {
     proposed: Option<Ring>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -56,6 +60,7 @@ impl Front {
             proposed: e.proposed,
             // -0.0 would print as "-0.0": normalise so a zero is a zero.
             score: e.score.map(|s| if s == 0.0 { 0.0 } else { s }),
+            rule: e.rule.clone(),
             updated: e.updated,
             signals: e.signals.clone(),
             history: e.history.clone(),
@@ -115,6 +120,7 @@ pub fn parse_entry(path: &Path, text: &str) -> Result<Entry, RadarError> {
         ring: f.ring,
         proposed: f.proposed,
         score: f.score,
+        rule: f.rule,
         updated: f.updated,
         signals: f.signals,
         history: f.history,
@@ -174,6 +180,7 @@ fn patch(old_text: &str, new: &Front, fresh: &str) -> Option<String> {
         old.ring != new.ring,
         old.proposed != new.proposed,
         old.score != new.score,
+        old.rule != new.rule,
         old.updated != new.updated,
     ];
     for (key, changed) in KEY_ORDER.iter().zip(scalar_changed) {

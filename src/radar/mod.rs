@@ -10,13 +10,15 @@
 //! Must not touch: the index, the network, stack.toml. Scores arrive as
 //! [`crate::score::Recommendation`]s; this module only files them.
 //!
-//! Who owns which field: `proposed`, `score`, `updated` and `[[signal]]` are
+//! Who owns which field: `proposed`, `score`, `rule`, `updated` and `[[signal]]` are
 //! the tool's and are rewritten by `radar update`; `name`, `quadrant`,
 //! `ring`, `[[history]]`, `[[decision]]` and the free text belong to people
 //! (or to `radar review`, which acts for a person) and `update` never
 //! rewrites them.
 
 mod format;
+pub mod merge;
+pub mod review;
 pub mod slug;
 pub mod store;
 
@@ -89,6 +91,8 @@ pub struct Entry {
     pub proposed: Option<Ring>,
     /// Sum of signal weights, clamped to [-1, 1], two decimals.
     pub score: Option<f64>,
+    /// The scoring rule that chose `proposed`, in words.
+    pub rule: Option<String>,
     /// When the machine fields last changed (not when update last ran).
     pub updated: Option<NaiveDate>,
     pub signals: Vec<Signal>,
@@ -214,6 +218,7 @@ impl Entry {
             ring: None,
             proposed: None,
             score: None,
+            rule: None,
             updated: None,
             signals: Vec::new(),
             history: Vec::new(),
