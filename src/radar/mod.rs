@@ -16,7 +16,9 @@
 //! (or to `radar review`, which acts for a person) and `update` never
 //! rewrites them.
 
+pub mod export;
 mod format;
+pub mod import;
 pub mod merge;
 pub mod review;
 pub mod slug;
@@ -146,7 +148,7 @@ pub enum SignalKind {
     Unmaintained,
     /// A recent release: the project is alive.
     Release,
-    /// A new major version beyond the one in use: a prompt to trial it.
+    /// A new major version beyond the one in use: a prompt to trial the upgrade.
     Major,
     /// No release for 18 months.
     Staleness,
@@ -194,8 +196,8 @@ pub struct Decision {
     pub verdict: Verdict,
     /// The proposal that was decided on.
     pub proposed: Ring,
-    /// [`Signal::key`]s the proposal rested on: a rejected proposal comes
-    /// back only when a signal outside this set appears.
+    /// [`Signal::key`]s the proposal rested on: no proposal is raised again
+    /// until a signal outside this set appears.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,20 +235,22 @@ impl Entry {
         slug::slug(&self.name)
     }
 
-    /// The proposal waiting for a lead: `proposed` differs from `ring` and
-    /// was not rejected on the evidence the entry carries now.
+    /// The proposal waiting for a lead: `proposed` differs from `ring`, and
+    /// no decision (accept or reject) was already taken on the evidence the
+    /// entry carries now. A lead who moved an entry out because of a stale
+    /// release is not asked to move it out again for the same stale
+    /// release; a new advisory or release re-opens the question.
     pub fn pending(&self) -> Option<Ring> {
         let proposed = self.proposed?;
         if Some(proposed) == self.ring {
             return None;
         }
         let keys = self.evidence_keys();
-        let rejected = self.decisions.iter().rev().any(|d| {
-            d.verdict == Verdict::Rejected
-                && d.proposed == proposed
-                && keys.iter().all(|k| d.evidence.contains(k))
-        });
-        (!rejected).then_some(proposed)
+        let decided = self
+            .decisions
+            .iter()
+            .any(|d| keys.iter().all(|k| d.evidence.contains(k)));
+        (!decided).then_some(proposed)
     }
 
     /// [`Signal::key`] of every signal, sorted and deduplicated.
@@ -296,7 +300,7 @@ mod tests {
         assert_eq!(e.pending(), Some(Ring::Hold), "new advisory re-raises");
         e.signals.pop();
         e.proposed = Some(Ring::Trial);
-        assert_eq!(e.pending(), Some(Ring::Trial), "a different proposal");
+        assert_eq!(e.pending(), None, "decided on this evidence already");
         e.proposed = Some(Ring::Adopt);
         assert_eq!(e.pending(), None, "proposal equals the ring");
     }

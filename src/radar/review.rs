@@ -1,9 +1,10 @@
 //! Review decisions: a lead accepts or rejects the tool's proposals.
 //!
 //! `accept` moves `ring` to the proposal and appends to `[[history]]`;
-//! `reject` appends a `[[decision]]` holding the evidence keys the proposal
-//! rested on, so the same proposal is not raised again until a signal
-//! outside that set appears (see [`Entry::pending`]). Works on entries in
+//! both `accept` and `reject` append a `[[decision]]` holding the evidence
+//! keys the proposal rested on, so no proposal is raised again on the same
+//! evidence, only when a signal outside that set appears (see
+//! [`Entry::pending`]). Works on entries in
 //! memory; the command writes them back with the store.
 
 use chrono::NaiveDate;
@@ -56,6 +57,13 @@ pub fn accept(
         }
     };
     let from = entry.ring;
+    entry.decisions.push(Decision {
+        date: today,
+        verdict: Verdict::Accepted,
+        proposed: to,
+        evidence: entry.evidence_keys(),
+        reason: None,
+    });
     entry.ring = Some(to);
     entry.proposed = None;
     entry.history.push(HistoryEntry {
@@ -85,7 +93,7 @@ pub fn reject(
     };
     if entry.pending().is_none() {
         return Err(RadarError::Review(format!(
-            "{:?}: the proposal {proposed} was already rejected on this evidence",
+            "{:?}: a decision on this evidence is already recorded; the proposal {proposed} stays quiet until new evidence arrives",
             entry.name
         )));
     }
@@ -147,6 +155,12 @@ mod tests {
         );
         let err = accept(&mut e, day(3), None).unwrap_err().to_string();
         assert!(err.contains("no proposal to accept"), "{err}");
+        // The same evidence pushing one ring further is not asked again.
+        e.proposed = Some(Ring::Hold);
+        e.ring = Some(Ring::Trial);
+        assert_eq!(e.pending(), None);
+        e.signals[0].url = Some("https://a/2".into());
+        assert_eq!(e.pending(), Some(Ring::Hold));
     }
 
     #[test]
@@ -156,7 +170,7 @@ mod tests {
         assert_eq!(e.pending(), None);
         assert_eq!(e.ring, Some(Ring::Adopt));
         let err = reject(&mut e, day(3), None).unwrap_err().to_string();
-        assert!(err.contains("already rejected"), "{err}");
+        assert!(err.contains("already recorded"), "{err}");
         e.signals[0].url = Some("https://a/2".into());
         assert_eq!(e.pending(), Some(Ring::Hold));
     }

@@ -164,7 +164,7 @@ fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), Ra
 
 /// Writes `bytes` to `path` through a temp file in the same folder, so a
 /// crash leaves either the old file or the new one, never half of one.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RadarError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RadarError> {
     use std::io::Write;
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent, "create folder"))?;

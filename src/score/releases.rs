@@ -72,7 +72,7 @@ pub(super) fn release_signals(
             kind: SignalKind::Major,
             weight: W_NEW_MAJOR,
             because: format!(
-                "{name} {} is a new major (you run {}): trial it",
+                "{name} {} is a new major (you run {}): trial the upgrade",
                 r.version.text, in_use.text
             ),
             url: r.item.url.clone(),

@@ -316,7 +316,7 @@ fn reasons_read_well() {
         [
             "GHSA-aaaa (severity 7.5) affects 1.1.9, 1.2.0 (fixed in 1.2.1): upgrade",
             "widget 2.0.0 released 2026-11-15",
-            "widget 2.0.0 is a new major (you run 1.2.0): trial it",
+            "widget 2.0.0 is a new major (you run 1.2.0): trial the upgrade",
         ]
     );
     assert_eq!(r.rule, "score +0.11 between -0.20 and +0.40 → stay adopt");
