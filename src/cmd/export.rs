@@ -19,7 +19,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<u8> {
     };
     let placed = entries.iter().filter(|e| e.ring.is_some()).count();
     match (export::export(&entries, format, ctx.now)?, &args.out) {
-        (Exported::File(text), None) => print!("{text}"),
+        (Exported::File(text), None) => super::review::emit(&text)?,
         (Exported::File(text), Some(out)) => {
             write_atomic(out, text.as_bytes())?;
             if !ctx.global.quiet {

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 
+use super::review::emit;
 use super::{Context, print_json};
 use crate::cli::ImportArgs;
 use crate::radar::import;
@@ -15,8 +16,8 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<u8> {
         print_json(&report)?;
         return Ok(0);
     }
-    println!(
-        "{}: imported {} entries into {} ({}), skipped {}",
+    let mut out = format!(
+        "{}: imported {} entries into {} ({}), skipped {}\n",
         args.path.display(),
         report.imported.len(),
         cfg.entries_path.display(),
@@ -24,10 +25,15 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<u8> {
         report.skipped.len()
     );
     for s in &report.skipped {
-        println!("  skipped {}: {}", clean(&s.name), clean(&s.reason));
+        out.push_str(&format!(
+            "  skipped {}: {}\n",
+            clean(&s.name),
+            clean(&s.reason)
+        ));
     }
     if !report.imported.is_empty() {
-        println!("Next: `radar update` scores them; `git diff` shows what changed.");
+        out.push_str("Next: `radar update` scores them; `git diff` shows what changed.\n");
     }
+    emit(&out)?;
     Ok(0)
 }

@@ -48,13 +48,13 @@ pub fn review(ctx: &Context, args: &ReviewArgs) -> Result<u8> {
                     .collect();
                 print_json(&out)?;
             } else if pending.is_empty() {
-                println!(
-                    "No proposals waiting for review in {} ({} entries).",
+                emit(&format!(
+                    "No proposals waiting for review in {} ({} entries).\n",
                     dir.display(),
                     entries.len()
-                );
+                ))?;
             } else {
-                print_pending(&pending, color_stdout());
+                emit(&pending_text(&pending, color_stdout()))?;
             }
             Ok(0)
         }
@@ -62,24 +62,24 @@ pub fn review(ctx: &Context, args: &ReviewArgs) -> Result<u8> {
             let entry = find(&mut entries, name, dir)?;
             let (from, to) = review::accept(entry, today, note.clone())?;
             let written = radar::write_entry(dir, entry)?;
-            println!(
-                "{}: {} → {to}, recorded in {}",
+            emit(&format!(
+                "{}: {} → {to}, recorded in {}\n",
                 clean(&entry.name),
                 from.map(Ring::as_str).unwrap_or("not on the radar"),
                 dir.join(&written.file).display()
-            );
+            ))?;
             Ok(0)
         }
         Some(ReviewAction::Reject { name, reason }) => {
             let entry = find(&mut entries, name, dir)?;
             let proposed = review::reject(entry, today, reason.clone())?;
             let written = radar::write_entry(dir, entry)?;
-            println!(
-                "{}: kept {}, rejected {proposed}; it comes back only with new evidence ({})",
+            emit(&format!(
+                "{}: kept {}, rejected {proposed}; it comes back only with new evidence ({})\n",
                 clean(&entry.name),
                 entry.ring.map(Ring::as_str).unwrap_or("off the radar"),
                 dir.join(&written.file).display()
-            );
+            ))?;
             Ok(0)
         }
     }
@@ -103,29 +103,45 @@ fn find<'a>(entries: &'a mut [Entry], name: &str, dir: &std::path::Path) -> Resu
     }
 }
 
+/// Writes command output to stdout; a closed pipe (`radar review | head`)
+/// ends the output quietly instead of failing.
+pub(super) fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// The pending proposals with their reasons, for `review` and `update`.
-pub fn print_pending(pending: &[&Entry], color: bool) {
+pub(super) fn pending_text(pending: &[&Entry], color: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     for e in pending {
         let Some(to) = e.pending() else { continue };
         let from = e.ring.map(Ring::as_str).unwrap_or("new");
         let score = e.score.map(|s| format!("{s:+.2}")).unwrap_or_default();
-        println!(
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
             "{}  {from} → {to}  {}",
             bold(&clean(&e.name), color),
             dim(&format!("score {score} · {}", e.quadrant), color)
         );
         if let Some(rule) = &e.rule {
-            println!("  {}", dim(&clean(rule), color));
+            let _ = writeln!(out, "  {}", dim(&clean(rule), color));
         }
         for s in &e.signals {
-            println!("  {:+.2}  {}", s.weight, clean(&s.because));
+            let _ = writeln!(out, "  {:+.2}  {}", s.weight, clean(&s.because));
             if let Some(url) = &s.url {
-                println!("         {}", dim(&clean(url), color));
+                let _ = writeln!(out, "         {}", dim(&clean(url), color));
             }
             for url in &s.evidence {
-                println!("         {}", dim(&clean(url), color));
+                let _ = writeln!(out, "         {}", dim(&clean(url), color));
             }
         }
-        println!();
+        let _ = writeln!(out);
     }
+    out
 }

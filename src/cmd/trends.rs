@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 
+use super::review::emit;
 use super::{Context, print_json};
 use crate::cli::TrendsArgs;
 use crate::config;
@@ -43,19 +44,20 @@ pub fn trends(ctx: &Context, args: &TrendsArgs) -> Result<u8> {
     let color = color_stdout();
     let first = report.week_labels.first().cloned().unwrap_or_default();
     let last = report.week_labels.last().cloned().unwrap_or_default();
-    println!(
-        "Mentions per week {first} … {last} ({} weeks; the last {} compared with the weeks before; {} items)",
+    let mut out = format!(
+        "Mentions per week {first} … {last} ({} weeks; the last {} compared with the weeks before; {} items)\n",
         report.weeks,
         opts.recent,
         items.len()
     );
     if report.terms.is_empty() {
-        println!(
-            "Nothing is rising (needs {} mentions in the recent weeks and {:.1}x growth). Try --all or --weeks {}.",
+        out.push_str(&format!(
+            "Nothing is rising (needs {} mentions in the recent weeks and {:.1}x growth). Try --all or --weeks {}.\n",
             opts.min_support,
             opts.min_growth,
             report.weeks * 2
-        );
+        ));
+        emit(&out)?;
         return Ok(0);
     }
     let width = report
@@ -73,16 +75,17 @@ pub fn trends(ctx: &Context, args: &TrendsArgs) -> Result<u8> {
             (false, true) => "on the radar",
             (false, false) => "new: `radar update` proposes assess",
         };
-        println!(
-            "  {}{}  {}  {:>3} recent  {:>5.1}x  {}",
+        out.push_str(&format!(
+            "  {}{}  {}  {:>3} recent  {:>5.1}x  {}\n",
             bold(&name, color && t.rising),
             " ".repeat(pad),
             sparkline(t),
             t.recent,
             t.growth,
             dim(what, color)
-        );
+        ));
     }
+    emit(&out)?;
     Ok(0)
 }
 

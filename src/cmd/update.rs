@@ -3,7 +3,7 @@
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 
-use super::review::print_pending;
+use super::review::{emit, pending_text};
 use super::{Context, print_json};
 use crate::cli::UpdateArgs;
 use crate::config::{self, RadarConfig, StackConfig};
@@ -23,8 +23,8 @@ pub fn update(ctx: &Context, args: &UpdateArgs) -> Result<u8> {
         return Ok(0);
     }
     let created = report.entries.iter().filter(|e| e.created).count();
-    println!(
-        "{} entries in {}: {} changed, {} new",
+    let mut out = format!(
+        "{} entries in {}: {} changed, {} new\n",
         report.entries.len(),
         cfg.entries_path.display(),
         report.changed(),
@@ -33,12 +33,16 @@ pub fn update(ctx: &Context, args: &UpdateArgs) -> Result<u8> {
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let pending = crate::radar::review::pending(&entries);
     if pending.is_empty() {
-        println!("No proposals waiting for review.");
+        out.push_str("No proposals waiting for review.\n");
     } else {
-        println!("\n{} proposals waiting for review:\n", pending.len());
-        print_pending(&pending, color_stdout());
-        println!("Decide with `radar review accept NAME` or `radar review reject NAME`.");
+        out.push_str(&format!(
+            "\n{} proposals waiting for review:\n\n",
+            pending.len()
+        ));
+        out.push_str(&pending_text(&pending, color_stdout()));
+        out.push_str("Decide with `radar review accept NAME` or `radar review reject NAME`.\n");
     }
+    emit(&out)?;
     for e in report.entries.iter().filter(|e| e.changed) {
         tracing::info!("wrote {}", clean(&e.file));
     }

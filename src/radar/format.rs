@@ -258,25 +258,11 @@ fn patch_array<T: PartialEq>(
     }
 }
 
-/// Orders the `[[…]]` sections: arrays keep the order they had in the
-/// file; arrays new to it follow in the usual order.
+/// Orders the `[[…]]` sections the usual way (signals, history,
+/// decisions), so appended tables never interleave with older ones.
 fn renumber_tables(doc: &mut DocumentMut) {
-    let mut arrays: Vec<(isize, usize, &str)> = ARRAY_ORDER
-        .iter()
-        .enumerate()
-        .filter_map(|(rank, key)| {
-            let tables = doc.get(key)?.as_array_of_tables()?;
-            let first = tables
-                .iter()
-                .filter_map(|t| t.position())
-                .min()
-                .unwrap_or(isize::MAX);
-            Some((first, rank, *key))
-        })
-        .collect();
-    arrays.sort();
     let mut pos = 1;
-    for (_, _, key) in arrays {
+    for key in ARRAY_ORDER {
         if let Some(tables) = doc.get_mut(key).and_then(Item::as_array_of_tables_mut) {
             for t in tables.iter_mut() {
                 t.set_position(Some(pos));

@@ -213,3 +213,153 @@ pub fn merge(existing: Option<&Entry>, rec: &Recommendation, today: NaiveDate) -
     e.signals = rec.signals.clone();
     e
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Informational, ItemKind};
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn stack() -> StackConfig {
+        crate::config::parse_stack(
+            "[[tech]]\nname = \"tokio\"\nquadrant = \"languages-and-frameworks\"\nring = \"adopt\"\npackage = \"crates.io/tokio\"\nversion = \"1.38.0\"\n\n[[tech]]\nname = \"PostgreSQL\"\nquadrant = \"platforms\"\nring = \"adopt\"\n",
+            Path::new("stack.toml"),
+        )
+        .unwrap()
+    }
+
+    fn items() -> Vec<Item> {
+        vec![Item {
+            id: "r1".into(),
+            kind: ItemKind::Release,
+            source: "tokio releases".into(),
+            title: "Tokio v1.47.1".into(),
+            body: String::new(),
+            url: Some("https://github.com/tokio-rs/tokio/releases/tag/tokio-1.47.1".into()),
+            published: Some(now() - Duration::days(2)),
+            packages: vec!["crates.io/tokio".into()],
+            tags: vec![],
+            advisory: None,
+        }]
+    }
+
+    fn hit(id: &str) -> AdvisoryHit {
+        AdvisoryHit {
+            package: "crates.io/tokio".into(),
+            version: "1.38.0".into(),
+            id: id.into(),
+            aliases: vec![],
+            severity: Some(8.1),
+            informational: None::<Informational>,
+            fixed: vec![],
+            url: Some(format!("https://rustsec.org/advisories/{id}.html")),
+        }
+    }
+
+    fn run(dir: &Path, hits: &[AdvisoryHit], now: DateTime<Utc>) -> UpdateReport {
+        let stack = stack();
+        let items = items();
+        refresh(
+            dir,
+            &UpdateInput {
+                stack: &stack,
+                items: &items,
+                hits,
+                lockfiles: &BTreeMap::new(),
+                now,
+                trends: TrendOptions::default(),
+            },
+        )
+        .unwrap()
+    }
+
+    fn read(dir: &Path, rel: &str) -> String {
+        std::fs::read_to_string(dir.join(rel)).unwrap()
+    }
+
+    #[test]
+    fn an_unfixed_severe_advisory_proposes_hold_until_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = run(dir.path(), &[hit("RUSTSEC-2026-0042")], now());
+        let tokio = r.entries.iter().find(|e| e.name == "tokio").unwrap();
+        assert_eq!(tokio.pending, Some(Ring::Hold));
+        assert_eq!(
+            tokio.rule,
+            "RUSTSEC-2026-0042: unfixed, severity 8.1 ≥ 7.0 → hold"
+        );
+        assert_eq!(
+            tokio.reasons[0],
+            "RUSTSEC-2026-0042 (severity 8.1) affects 1.38.0 (no fixed release)"
+        );
+        let file = "languages-and-frameworks/tokio.md";
+        let mut entries = load_entries(dir.path()).unwrap();
+        let e = entries.iter_mut().find(|e| e.name == "tokio").unwrap();
+        crate::radar::review::reject(e, now().date_naive(), None).unwrap();
+        write_entry(dir.path(), e).unwrap();
+        let rejected = read(dir.path(), file);
+
+        // Same evidence the next day: quiet, and not a byte changes.
+        let later = now() + Duration::days(1);
+        let r = run(dir.path(), &[hit("RUSTSEC-2026-0042")], later);
+        assert!(r.entries.iter().all(|e| !e.changed && e.pending.is_none()));
+        assert_eq!(read(dir.path(), file), rejected);
+
+        // A second advisory is new evidence: the proposal is back.
+        let r = run(
+            dir.path(),
+            &[hit("RUSTSEC-2026-0042"), hit("RUSTSEC-2026-0050")],
+            later,
+        );
+        let tokio = r.entries.iter().find(|e| e.name == "tokio").unwrap();
+        assert_eq!(tokio.pending, Some(Ring::Hold));
+        assert!(read(dir.path(), file).contains("updated = 2026-11-26\n"));
+    }
+
+    #[test]
+    fn updated_moves_only_when_machine_fields_change() {
+        let dir = tempfile::tempdir().unwrap();
+        run(dir.path(), &[], now());
+        let file = "platforms/postgresql.md";
+        let first = read(dir.path(), file);
+        assert!(first.contains("updated = 2026-11-25\n"), "{first}");
+        run(dir.path(), &[], now() + Duration::days(3));
+        assert_eq!(read(dir.path(), file), first);
+    }
+
+    #[test]
+    fn human_quadrant_ring_and_file_name_win() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("tools")).unwrap();
+        std::fs::write(
+            dir.path().join("tools/pg.md"),
+            "+++\nname = \"postgresql\"\nquadrant = \"tools\"\nring = \"hold\"\n+++\nOur notes.\n",
+        )
+        .unwrap();
+        let r = run(dir.path(), &[], now());
+        let pg = r.entries.iter().find(|e| e.file == "tools/pg.md").unwrap();
+        assert_eq!(pg.ring, Some(Ring::Hold));
+        assert_eq!(pg.quadrant, Quadrant::Tools);
+        assert!(!dir.path().join("platforms/postgresql.md").exists());
+        assert!(read(dir.path(), "tools/pg.md").ends_with("+++\nOur notes.\n"));
+    }
+
+    #[test]
+    fn an_entry_without_ring_takes_the_stack_ring() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("platforms")).unwrap();
+        std::fs::write(
+            dir.path().join("platforms/postgresql.md"),
+            "+++\nname = \"PostgreSQL\"\nquadrant = \"platforms\"\n+++\n",
+        )
+        .unwrap();
+        run(dir.path(), &[], now());
+        let text = read(dir.path(), "platforms/postgresql.md");
+        assert!(text.contains("ring = \"adopt\"\n"), "{text}");
+    }
+}
