@@ -61,9 +61,16 @@ pub fn update_radar(ctx: &Context, cfg: &RadarConfig) -> Result<UpdateReport> {
         Some(p) => super::open_index(p)?,
         None => super::open_index(&cfg.index_path)?,
     };
+    let started = std::time::Instant::now();
     let items = index.all_items()?;
+    tracing::debug!(
+        "read {} items in {:.3}s",
+        items.len(),
+        started.elapsed().as_secs_f64()
+    );
     let hits = advisory_hits(ctx, &stack)?;
     let lockfiles = lockfile_usage(ctx, &stack)?;
+    let started = std::time::Instant::now();
     let report = refresh(
         &cfg.entries_path,
         &UpdateInput {
@@ -75,6 +82,11 @@ pub fn update_radar(ctx: &Context, cfg: &RadarConfig) -> Result<UpdateReport> {
             trends: TrendOptions::default(),
         },
     )?;
+    tracing::debug!(
+        "scored and wrote {} entries in {:.3}s",
+        report.entries.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(report)
 }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::byor::Imported;
-use super::{encode_err, parse_quadrant, parse_ring};
+use super::{encode_err, ids, parse_quadrant, parse_ring};
 use crate::model::{Quadrant, Ring};
 use crate::radar::slug::{is_safe_stem, slug};
 use crate::radar::{Entry, HistoryEntry, RadarError};
@@ -39,9 +39,8 @@ struct FrontIn {
 /// Files relative to the radar folder: `<release date>/<slug>.md`.
 pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<Vec<(PathBuf, String)>, RadarError> {
     let mut files = Vec::new();
-    for e in entries {
+    for (e, stem) in entries.iter().zip(ids(entries)) {
         let Some(ring) = e.ring else { continue };
-        let stem = e.slug();
         let mut moments: Vec<(NaiveDate, Ring, String)> = e
             .history
             .iter()

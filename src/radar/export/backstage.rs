@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::byor::Imported;
 use super::{
-    encode_err, js_date, parse_date, parse_quadrant, parse_ring, quadrant_label, ring_color,
+    encode_err, ids, js_date, parse_date, parse_quadrant, parse_ring, quadrant_label, ring_color,
     ring_label,
 };
 use crate::model::{Quadrant, Ring};
@@ -71,7 +71,11 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarErro
                 color: Some(ring_color(*r).to_string()),
             })
             .collect(),
-        entries: entries.iter().filter_map(|e| entry(e, now)).collect(),
+        entries: entries
+            .iter()
+            .zip(ids(entries))
+            .filter_map(|(e, id)| entry(e, id, now))
+            .collect(),
     };
     let mut s =
         serde_json::to_string_pretty(&response).map_err(|e| encode_err("Backstage JSON", e))?;
@@ -79,7 +83,7 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarErro
     Ok(s)
 }
 
-fn entry(e: &Entry, now: DateTime<Utc>) -> Option<BEntry> {
+fn entry(e: &Entry, id: String, now: DateTime<Utc>) -> Option<BEntry> {
     let ring = e.ring?;
     let mut timeline: Vec<Moment> = e
         .history
@@ -101,10 +105,9 @@ fn entry(e: &Entry, now: DateTime<Utc>) -> Option<BEntry> {
         });
     }
     timeline.reverse();
-    let slug = e.slug();
     Some(BEntry {
-        key: slug.clone(),
-        id: slug,
+        key: id.clone(),
+        id,
         title: e.name.clone(),
         quadrant: e.quadrant.as_str().to_string(),
         timeline,

@@ -69,6 +69,33 @@ pub fn export(
     }
 }
 
+/// A stable id per entry for formats that key items by id (Backstage, AOE
+/// file names): the entry's file stem (an imported AOE id survives), else
+/// its slug; made unique with a short hash when two entries share one.
+pub fn ids(entries: &[&Entry]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    entries
+        .iter()
+        .map(|e| {
+            let stem = e
+                .file
+                .as_deref()
+                .and_then(|f| f.file_stem())
+                .and_then(|s| s.to_str())
+                .filter(|s| super::slug::is_safe_stem(s))
+                .map(str::to_string)
+                .unwrap_or_else(|| e.slug());
+            let id = if used.contains(&stem) {
+                format!("{stem}-{}", super::slug::short_hash(&e.name))
+            } else {
+                stem
+            };
+            used.insert(id.clone());
+            id
+        })
+        .collect()
+}
+
 /// A ring move this recent marks an entry new or moved in snapshot formats.
 pub const RECENT_DAYS: i64 = 90;
 
@@ -208,6 +235,18 @@ mod tests {
         assert_eq!(movement(&e, now()), Movement::MovedOut);
         e.history = vec![h(200, Ring::Hold, Some(Ring::Adopt))];
         assert_eq!(movement(&e, now()), Movement::NoChange);
+    }
+
+    #[test]
+    fn ids_keep_file_stems_and_stay_unique() {
+        let mut a = Entry::new("Go", Quadrant::LanguagesAndFrameworks);
+        a.file = Some("languages-and-frameworks/go-lang.md".into());
+        let b = Entry::new("Dart", Quadrant::Tools);
+        let c = Entry::new("DART!", Quadrant::Platforms);
+        let got = ids(&[&a, &b, &c]);
+        assert_eq!(got[0], "go-lang");
+        assert_eq!(got[1], "dart");
+        assert!(got[2].starts_with("dart-") && got[2].len() == 13, "{got:?}");
     }
 
     #[test]
