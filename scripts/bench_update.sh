@@ -21,7 +21,7 @@ for i in $(seq "$runs"); do times+=("$(t "$OLDPWD/$bin" -q update)"); done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 printf 'update, unchanged (median of %s): %.3f s\n' "$runs" "$median"
 echo "phases of one unchanged update:"
-RADAR_LOG=techradar=debug "$OLDPWD/$bin" update 2>&1 >/dev/null | grep -E 'read [0-9]+ items|scored and wrote' | sed 's/^.*DEBUG [^ ]* /  /'
+RADAR_LOG=techradar=debug "$OLDPWD/$bin" update 2>&1 >/dev/null | grep -E 'read [0-9]+ items|scored and wrote' | sed 's/\x1b\[[0-9;]*m//g; s/^.*DEBUG [^ ]* /  /'
 printf 'trends: %.3f s\n' "$(t "$OLDPWD/$bin" -q trends)"
 printf 'entries: %s files, %s pending\n' "$(find entries -name '*.md' | wc -l)" \
   "$("$OLDPWD/$bin" review list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"

@@ -587,3 +587,53 @@ fn real_byor_zalando_and_backstage_radars_import() {
         "{ts}"
     );
 }
+
+#[test]
+fn the_embedded_default_radar_loads_and_update_keeps_its_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("radar");
+    let cfg = techradar::config::load_radar(&root.join("radar.toml")).expect("radar.toml parses");
+    assert!(cfg.sources.len() >= 10);
+    let stack = techradar::config::load_stack(&cfg.stack_path).expect("stack.toml parses");
+    for name in [
+        "tokio", "axum", "serde", "hyper", "React", "Vite", "Django", "requests",
+    ] {
+        assert!(stack.techs.iter().any(|t| t.name == name), "{name} missing");
+    }
+    let entries = techradar::radar::load_entries(&cfg.entries_path).unwrap();
+    assert_eq!(entries.len(), 5);
+
+    // A copy of it, updated against an empty index, keeps every hand-written
+    // line and adds the rest of the stack.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path();
+    std::fs::write(copy.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::copy(root.join("stack.toml"), copy.join("stack.toml")).unwrap();
+    let mut originals = Vec::new();
+    for e in &entries {
+        let rel = e.file.clone().unwrap();
+        let text = std::fs::read_to_string(root.join("entries").join(&rel)).unwrap();
+        std::fs::create_dir_all(copy.join("entries").join(rel.parent().unwrap())).unwrap();
+        std::fs::write(copy.join("entries").join(&rel), &text).unwrap();
+        originals.push((rel, text));
+    }
+    let report = json(copy, &["update", "--json"]);
+    assert_eq!(
+        report["entries"].as_array().unwrap().len(),
+        stack.techs.len()
+    );
+    for (rel, text) in originals {
+        let after = std::fs::read_to_string(copy.join("entries").join(&rel)).unwrap();
+        let (_, body) = text.split_once("\n+++\n").unwrap();
+        assert!(
+            after.ends_with(&format!("\n+++\n{body}")),
+            "{}",
+            rel.display()
+        );
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("ring") || l.starts_with("note"))
+        {
+            assert!(after.contains(line), "{}: lost {line:?}", rel.display());
+        }
+    }
+}
