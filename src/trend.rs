@@ -357,6 +357,11 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 /// Title and tag words that look like technology names.
 fn candidates_in(item: &Item) -> Vec<String> {
     let mut out = Vec::new();
+    // Advisory titles describe a weakness ("Path Traversal in …"), and
+    // their tags are severities: neither names a technology.
+    if item.kind == crate::model::ItemKind::Advisory {
+        return out;
+    }
     for tag in &item.tags {
         let t = tag.trim();
         if t.chars().count() >= 2
@@ -380,26 +385,45 @@ fn candidates_in(item: &Item) -> Vec<String> {
             out.push(repo.to_string());
         }
     }
-    // Capitalised product names: `Bun`, `OpenTelemetry`, `Node.js`.
-    for (n, w) in words(&item.title).into_iter().enumerate() {
-        let first = w.chars().next().unwrap_or(' ');
-        if !first.is_uppercase() || w.chars().count() < 2 {
-            continue;
+    // Capitalised product names: `Bun`, `OpenTelemetry`, `Node.js`. In a
+    // Title Case headline every word is capitalised, so only the shape of
+    // a word (inner capitals, dots, digits) can say "name" there.
+    let all_words = words(&item.title);
+    let long: Vec<&String> = all_words
+        .iter()
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let capitalised = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    let title_case = long.len() >= 3 && capitalised * 10 >= long.len() * 6;
+    // Each clause starts with a capital anyway ("[crate] Crate: Path
+    // traversal in …"): its first word counts only by its shape.
+    for clause in item
+        .title
+        .split([':', '|', ']', '[', '—', '–', '!', '?', '(', ')'])
+        .flat_map(|c| c.split(". "))
+    {
+        for (n, w) in words(clause).into_iter().enumerate() {
+            let first = w.chars().next().unwrap_or(' ');
+            if !first.is_uppercase() || w.chars().count() < 2 {
+                continue;
+            }
+            let lower = w.to_lowercase();
+            let inner_caps = w.chars().skip(1).any(char::is_uppercase);
+            let acronym = w.chars().all(|c| !c.is_lowercase());
+            let shaped =
+                inner_caps && !acronym || w.contains('.') || w.chars().any(|c| c.is_ascii_digit());
+            let plain_ok = n > 0 && !title_case && w.chars().count() >= 3;
+            if !(shaped || plain_ok) || is_generic(&lower) || (acronym && w.len() <= 5) {
+                continue;
+            }
+            if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                continue;
+            }
+            out.push(w);
         }
-        let lower = w.to_lowercase();
-        let inner_caps = w.chars().skip(1).any(char::is_uppercase);
-        let acronym = w.chars().all(|c| !c.is_lowercase());
-        // The first word of a title is capitalised anyway: keep it only when
-        // its shape says "name" (inner capitals, dots, digits).
-        let shaped =
-            inner_caps && !acronym || w.contains('.') || w.chars().any(|c| c.is_ascii_digit());
-        if (n == 0 && !shaped) || is_generic(&lower) || (acronym && w.len() <= 5) {
-            continue;
-        }
-        if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            continue;
-        }
-        out.push(w);
     }
     out.sort();
     out.dedup();
@@ -421,10 +445,12 @@ fn is_upper(s: &str) -> bool {
 const GENERIC: &[&str] = &[
     "a",
     "about",
+    "access",
     "added",
     "advisory",
     "after",
     "all",
+    "allows",
     "alpha",
     "an",
     "and",
@@ -432,6 +458,7 @@ const GENERIC: &[&str] = &[
     "announcing",
     "api",
     "april",
+    "arbitrary",
     "are",
     "as",
     "at",
@@ -448,21 +475,38 @@ const GENERIC: &[&str] = &[
     "building",
     "but",
     "by",
+    "bypass",
     "can",
     "changed",
     "changelog",
     "ci",
+    "client",
+    "code",
     "community",
+    "condition",
+    "crash",
+    "critical",
     "cve",
+    "data",
     "day",
+    "deadlock",
     "december",
+    "denial",
     "deprecated",
     "devops",
+    "disclosure",
     "do",
     "docs",
     "does",
     "don't",
+    "due",
     "engineering",
+    "error",
+    "errors",
+    "execution",
+    "exposure",
+    "fails",
+    "failure",
     "february",
     "final",
     "first",
@@ -472,20 +516,35 @@ const GENERIC: &[&str] = &[
     "for",
     "friday",
     "from",
+    "future",
     "get",
     "getting",
     "guide",
     "has",
     "have",
+    "header",
+    "headers",
+    "here",
+    "high",
     "how",
     "i",
     "important",
+    "improper",
     "improved",
     "in",
+    "incorrect",
+    "information",
+    "injection",
+    "input",
     "into",
+    "intro",
     "introducing",
+    "introduction",
     "is",
+    "issue",
+    "issues",
     "it",
+    "it's",
     "its",
     "january",
     "july",
@@ -493,17 +552,28 @@ const GENERIC: &[&str] = &[
     "last",
     "latest",
     "launch",
+    "leads",
+    "leak",
+    "leaks",
+    "learned",
+    "lessons",
     "look",
+    "low",
     "lts",
     "major",
     "march",
     "may",
+    "medium",
     "meet",
+    "memory",
     "minor",
+    "missing",
+    "moderate",
     "monday",
     "month",
     "more",
     "moving",
+    "multiple",
     "my",
     "new",
     "news",
@@ -518,53 +588,89 @@ const GENERIC: &[&str] = &[
     "on",
     "one",
     "or",
+    "other",
     "our",
     "out",
+    "overflow",
+    "panic",
+    "panics",
     "part",
     "patch",
+    "path",
     "performance",
+    "possible",
     "post",
     "postmortem",
+    "potential",
     "preview",
     "production",
     "q1",
     "q2",
     "q3",
     "q4",
+    "race",
     "rc",
     "recap",
+    "regression",
     "release",
     "released",
     "releases",
+    "remote",
     "report",
+    "request",
+    "response",
     "saturday",
     "security",
+    "sensitive",
     "september",
+    "server",
+    "service",
+    "several",
+    "severity",
     "should",
     "so",
+    "some",
     "stable",
+    "state",
     "sunday",
     "support",
+    "team",
+    "teams",
     "that",
     "the",
+    "there",
     "this",
+    "thoughts",
     "thursday",
+    "tips",
     "to",
     "today",
     "tooling",
+    "traversal",
+    "tricks",
     "tuesday",
     "two",
+    "unbounded",
+    "uncontrolled",
+    "unsafe",
+    "untrusted",
     "update",
     "updated",
     "updates",
     "upgrade",
     "use",
+    "user",
+    "users",
     "using",
     "v",
+    "validation",
     "version",
+    "via",
     "vs",
+    "vulnerabilities",
     "vulnerability",
     "we",
+    "we're",
     "wednesday",
     "week",
     "weekly",
@@ -718,6 +824,23 @@ mod tests {
         assert_eq!(c, ["Node.js", "OpenTelemetry", "observability"]);
         let i = item(2, "GraphQL at scale: denoland/deno 2.0", 0, &[]);
         assert_eq!(candidates_in(&i), ["GraphQL", "deno"]);
+    }
+
+    #[test]
+    fn title_case_headlines_and_advisories_give_no_plain_words() {
+        let i = item(
+            1,
+            "Request Header Validation Bypass in Server Code via GraphQL",
+            0,
+            &[],
+        );
+        assert_eq!(candidates_in(&i), ["GraphQL"]);
+        let mut adv = item(2, "Path Traversal in Deno", 0, &["severity", "high"]);
+        adv.kind = ItemKind::Advisory;
+        assert!(candidates_in(&adv).is_empty());
+        // Sentence case keeps capitalised names.
+        let i = item(3, "Trying Bun for our TypeScript test suite", 0, &[]);
+        assert_eq!(candidates_in(&i), ["Bun", "TypeScript"]);
     }
 
     #[test]
