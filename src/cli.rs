@@ -115,9 +115,9 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Entries live in entries/<quadrant>/<slug>.md. Update rewrites only the\n\
-machine fields (proposed, score, rule, updated, [[signal]]); ring, history and the free text\n\
-are yours. Running it twice on the same index changes nothing.\n\n\
+    after_help = "Entries live in entries/<quadrant>/<slug>.md. Update rewrites only the machine\n\
+fields (proposed, score, rule, updated, [[signal]]); ring, history, decisions and the free\n\
+text are yours. Running it twice on the same index changes nothing.\n\n\
 Example:\n  radar update && git diff entries/"
 )]
 pub struct UpdateArgs {
