@@ -4,6 +4,7 @@
 //! `index` stores and searches, and the command wiring in `cmd` connects
 //! them. The binary (`src/main.rs`) is glue.
 
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -12,8 +13,12 @@ pub mod demo;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod propose;
 pub mod radar;
+pub mod schedule;
 pub mod score;
 pub mod sources;
+pub mod stack;
 pub mod terminal;
 pub mod trend;
+pub mod versions;

@@ -4,19 +4,23 @@
 //! exit code it wants for a completed run (0 or 1); an `Err` means the
 //! command could not do its job and `main` exits 2.
 
+mod audit;
 mod crawl;
 mod export;
 mod import;
 mod ingest;
+mod init;
 mod review;
 mod search;
 mod trends;
 mod update;
 
+pub use audit::audit;
 pub use crawl::crawl;
 pub use export::export;
 pub use import::import;
 pub use ingest::ingest;
+pub use init::init;
 pub use review::review;
 pub use search::search;
 pub use trends::trends;

@@ -348,7 +348,9 @@ fn advisory_signals(hits: &[&AdvisoryHit], ev: &mut Evidence) {
                 W_UNSOUND,
                 format!("{id}: unsound in {in_use} ({fixed})"),
             ),
-            Some(Informational::Notice) => (
+            // Kinds this version does not know weigh like a notice: never
+            // nothing, never a ring move on their own.
+            Some(Informational::Notice | Informational::Other) => (
                 SignalKind::Advisory,
                 W_NOTICE,
                 format!("{id}: notice for {in_use}"),
