@@ -637,3 +637,61 @@ fn the_embedded_default_radar_loads_and_update_keeps_its_text() {
         }
     }
 }
+
+#[test]
+fn audit_findings_become_hold_proposals() {
+    let team = team();
+    let dir = team.path();
+    let advisories = fixtures().join("advisories");
+    run(dir, &["ingest", advisories.to_str().unwrap()]);
+    let report = json(dir, &["update", "--json"]);
+    let tokio = entry_named(&report, "tokio");
+    assert_eq!(tokio["pending"], "hold");
+    assert_eq!(
+        tokio["rule"],
+        "TEST-2026-0001: unfixed, severity 9.8 ≥ 7.0 → hold"
+    );
+    assert_eq!(
+        tokio["reasons"][0],
+        "TEST-2026-0001 (severity 9.8) affects 1.38.0 (no fixed release)"
+    );
+    let hyper = entry_named(&report, "hyper");
+    assert_eq!(hyper["pending"], "hold");
+    assert_eq!(hyper["rule"], "TEST-2026-0002: unmaintained → hold");
+    // An acknowledged advisory ([[ignore]] in stack.toml) no longer counts.
+    let stack = std::fs::read_to_string(dir.join("stack.toml")).unwrap();
+    std::fs::write(
+        dir.join("stack.toml"),
+        format!("{stack}\n[[ignore]]\nid = \"CVE-2026-99001\"\nreason = \"not reachable from our code\"\n"),
+    )
+    .unwrap();
+    let report = json(dir, &["update", "--json"]);
+    assert_eq!(entry_named(&report, "tokio")["pending"], Value::Null);
+}
+
+#[test]
+fn lockfiles_in_the_stack_count_as_usage() {
+    let team = team();
+    let dir = team.path();
+    for sub in ["api", "worker"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::write(
+            dir.join(sub).join("Cargo.lock"),
+            "version = 3\n\n[[package]]\nname = \"tokio\"\nversion = \"1.38.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.210\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+        )
+        .unwrap();
+    }
+    let stack = std::fs::read_to_string(dir.join("stack.toml")).unwrap();
+    std::fs::write(
+        dir.join("stack.toml"),
+        format!("{stack}\n[[lockfile]]\npath = \"api/Cargo.lock\"\n\n[[lockfile]]\npath = \"worker/Cargo.lock\"\n"),
+    )
+    .unwrap();
+    let report = json(dir, &["update", "--json"]);
+    let tokio = entry_named(&report, "tokio");
+    assert_eq!(
+        tokio["reasons"],
+        serde_json::json!(["tokio 1.47.1 released 2026-11-23", "used in 2 lockfiles"])
+    );
+    assert_eq!(tokio["score"], 0.2);
+}

@@ -1,14 +1,19 @@
 //! `radar update`: score the index against the stack and refresh entries.
 
 use anyhow::{Context as _, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 
 use super::review::{emit, pending_text};
 use super::{Context, print_json};
+use crate::audit::{self, AuditError, AuditOptions, FindingKind, SeverityLevel};
 use crate::cli::UpdateArgs;
 use crate::config::{self, RadarConfig, StackConfig};
+use crate::index::RadarIndex;
+use crate::model::Informational;
 use crate::radar::merge::{UpdateInput, UpdateReport, refresh};
 use crate::score::AdvisoryHit;
+use crate::stack::{self, Inventory, Package};
 use crate::terminal::{clean, color_stdout};
 use crate::trend::TrendOptions;
 
@@ -68,8 +73,18 @@ pub fn update_radar(ctx: &Context, cfg: &RadarConfig) -> Result<UpdateReport> {
         items.len(),
         started.elapsed().as_secs_f64()
     );
-    let hits = advisory_hits(ctx, &stack)?;
-    let lockfiles = lockfile_usage(ctx, &stack)?;
+    let inventory = stack::inventory(
+        &stack
+            .lockfiles
+            .iter()
+            .map(|l| l.path.clone())
+            .collect::<Vec<_>>(),
+        &stack.techs,
+        Some(&cfg.stack_path),
+    )
+    .context("update reads stack.toml's lockfiles to score advisories and usage")?;
+    let hits = advisory_hits(ctx, &index, &stack, &inventory)?;
+    let lockfiles = lockfile_usage(&inventory, &cfg.stack_path);
     let started = std::time::Instant::now();
     let report = refresh(
         &cfg.entries_path,
@@ -90,22 +105,91 @@ pub fn update_radar(ctx: &Context, cfg: &RadarConfig) -> Result<UpdateReport> {
     Ok(report)
 }
 
-/// Advisories affecting the versions the stack uses.
-///
-/// MERGE NOTE for the lead: wire this to `audit::run` (the audit engine on
-/// the advisories branch) and map each vulnerability and warning of its
-/// report to an [`AdvisoryHit`]. Until then it returns no hits, so update
-/// scores releases, staleness, trends and usage only.
-pub fn advisory_hits(_ctx: &Context, _stack: &StackConfig) -> Result<Vec<AdvisoryHit>> {
-    Ok(Vec::new())
+/// Advisories affecting the versions the stack uses: the audit engine's
+/// findings (`radar audit`, same lockfiles, same `[[ignore]]`s) as scoring
+/// input. Acknowledged findings and yanked versions do not count; an index
+/// without advisories gives none.
+pub fn advisory_hits(
+    ctx: &Context,
+    index: &RadarIndex,
+    stack: &StackConfig,
+    inventory: &Inventory,
+) -> Result<Vec<AdvisoryHit>> {
+    if inventory.packages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let report = match audit::run(
+        index,
+        &inventory.packages,
+        &stack.ignores,
+        ctx.now,
+        &AuditOptions::default(),
+    ) {
+        Ok(r) => r,
+        Err(AuditError::NoAdvisories { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(hits_from_report(&report, &inventory.packages))
 }
 
-/// Package key → number of lockfiles (from stack.toml's `[[lockfile]]`)
-/// that use it.
-///
-/// MERGE NOTE for the lead: wire this to the lockfile readers in
-/// `src/stack/` (count, per package key, the lockfiles it appears in).
-/// Until then it is empty and the usage signal never fires.
-pub fn lockfile_usage(_ctx: &Context, _stack: &StackConfig) -> Result<BTreeMap<String, usize>> {
-    Ok(BTreeMap::new())
+/// Maps audit findings to scoring input, keyed like the stack's packages.
+fn hits_from_report(report: &audit::Report, packages: &[Package]) -> Vec<AdvisoryHit> {
+    // The finding names the package as its lockfile does; the stack keys
+    // it canonically (PyPI names are normalised), as the inventory does.
+    let keys: HashMap<(&str, &str), String> = packages
+        .iter()
+        .map(|p| ((p.ecosystem.as_str(), p.name.as_str()), p.key()))
+        .collect();
+    report
+        .vulnerabilities
+        .iter()
+        .chain(&report.warnings)
+        .filter_map(|f| {
+            let informational = match f.kind {
+                FindingKind::Vulnerability => None,
+                FindingKind::Unmaintained => Some(Informational::Unmaintained),
+                FindingKind::Unsound => Some(Informational::Unsound),
+                FindingKind::Notice => Some(Informational::Notice),
+                // A withdrawn version is an upgrade prompt, not evidence
+                // about the technology.
+                FindingKind::Yanked => return None,
+            };
+            let package = keys
+                .get(&(f.ecosystem.as_str(), f.package.as_str()))
+                .cloned()
+                .unwrap_or_else(|| format!("{}/{}", f.ecosystem, f.package));
+            Some(AdvisoryHit {
+                package,
+                version: f.version.clone(),
+                id: f.id.clone(),
+                aliases: f.aliases.clone(),
+                // A level without a CVSS score stands for its band's middle.
+                severity: f.score.or(f.severity.map(|s| match s {
+                    SeverityLevel::Low => 2.0,
+                    SeverityLevel::Medium => 5.5,
+                    SeverityLevel::High => 8.0,
+                    SeverityLevel::Critical => 9.5,
+                })),
+                informational,
+                fixed: f.fixed.clone(),
+                url: f.url.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Package key → number of lockfiles (stack.toml's `[[lockfile]]`s) it
+/// appears in. Versions pinned only in stack.toml do not count.
+pub fn lockfile_usage(inventory: &Inventory, stack_path: &Path) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, BTreeSet<&Path>> = BTreeMap::new();
+    for p in &inventory.packages {
+        if p.lockfile != stack_path {
+            seen.entry(p.key())
+                .or_default()
+                .insert(p.lockfile.as_path());
+        }
+    }
+    seen.into_iter()
+        .map(|(k, files)| (k, files.len()))
+        .collect()
 }
