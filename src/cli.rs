@@ -71,6 +71,16 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the whole pipeline on bundled sample data over a loopback server.
     Demo(DemoArgs),
+    /// Score the index against the stack; write or refresh entry proposals.
+    Update(UpdateArgs),
+    /// Technologies whose mentions are rising, per ISO week.
+    Trends(TrendsArgs),
+    /// Decide on the tool's proposals: list (default), accept NAME, reject NAME.
+    Review(ReviewArgs),
+    /// Write the radar for other viewers (BYOR, Zalando, Backstage, AOE).
+    Export(ExportArgs),
+    /// Bootstrap entries from an existing radar (BYOR CSV/JSON, Zalando, Backstage, AOE folder).
+    Import(ImportArgs),
     /// Advisories that affect the versions in use; exit 1 when one does.
     #[command(after_help = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -131,6 +141,99 @@ pub struct DemoArgs {
     /// Port for the loopback server [default: any free port].
     #[arg(long)]
     pub port: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Entries live in entries/<quadrant>/<slug>.md. Update rewrites only the machine\n\
+fields (proposed, score, rule, updated, [[signal]]); ring, history, decisions and the free\n\
+text are yours. Running it twice on the same index changes nothing.\n\n\
+Example:\n  radar update && git diff entries/"
+)]
+pub struct UpdateArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Weeks in the window (the last quarter of it is compared with the rest).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(2..=520))]
+    pub weeks: u16,
+    /// Also list tracked technologies that are not rising.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  radar review\n  radar review accept tokio --note \"pinned fork until 1.39\"\n  radar review reject uv --reason \"not before Q3\""
+)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub action: Option<ReviewAction>,
+    /// Print the pending proposals as JSON (with `list`).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Pending proposals with their reasons.
+    List,
+    /// Move the entry to its proposed ring and record the move in its history.
+    Accept {
+        /// Entry name (any case) or file name.
+        name: String,
+        /// A note kept with the history line.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Keep the ring; the same proposal stays quiet until new evidence arrives.
+    Reject {
+        name: String,
+        /// Why, kept with the decision.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  radar export --format byor-csv > radar.csv\n  radar export --format aoe --out ./aoe-radar/radar"
+)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Output file (folder for aoe); stdout when omitted.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Thoughtworks Build Your Own Radar CSV: name,ring,quadrant,isNew,status,description
+    ByorCsv,
+    /// Build Your Own Radar JSON: the same columns as an array of objects
+    ByorJson,
+    /// zalando/tech-radar config: entries with quadrant/ring indexes and `moved`
+    Zalando,
+    /// Backstage tech-radar: quadrants, rings, entries with timeline[]
+    Backstage,
+    /// AOE technology radar: one Markdown file per item per release folder
+    Aoe,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A BYOR .csv or .json, a Zalando or Backstage .json, or an AOE radar folder.
+    pub path: PathBuf,
+    /// Print what was imported as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 const AUDIT_HELP: &str = "\

@@ -6,15 +6,25 @@
 
 mod audit;
 mod crawl;
+mod export;
+mod import;
 mod ingest;
 mod init;
+mod review;
 mod search;
+mod trends;
+mod update;
 
 pub use audit::audit;
 pub use crawl::crawl;
+pub use export::export;
+pub use import::import;
 pub use ingest::ingest;
 pub use init::init;
+pub use review::review;
 pub use search::search;
+pub use trends::trends;
+pub use update::{advisory_hits, lockfile_usage, update, update_radar};
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
