@@ -31,7 +31,7 @@ pub enum ProposeError {
     )]
     NoHead,
     #[error(
-        "entry files have uncommitted changes:\n{files}\nCommit or stash them first (git stash), so the proposal starts from what is committed"
+        "entry files have uncommitted edits that `radar update` did not make:\n{files}\nCommit or stash them first (git stash): the branch carries only what update wrote, so a half-done edit never lands in a proposal"
     )]
     DirtyEntries { files: String },
     #[error(
@@ -79,6 +79,27 @@ pub struct ProposeOptions {
     pub open_pr: bool,
     /// The GitHub CLI to call for `--open-pr` (default `gh`).
     pub gh_program: Option<String>,
+    /// Entry files (relative to the repository root) whose uncommitted
+    /// changes are `radar update`'s own output: they go into the branch as
+    /// they are in the working tree. Any other uncommitted change to an
+    /// entry file is refused (see [`ProposeError::DirtyEntries`]).
+    pub carry: Vec<PathBuf>,
+}
+
+/// One entry file with uncommitted changes, as `git status` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncommitted {
+    /// Relative to the repository root.
+    pub path: PathBuf,
+    /// The two status letters (` M`, `??`, ` D`, `R `...).
+    pub status: String,
+}
+
+impl Uncommitted {
+    /// Deleted in the working tree (or the index): nothing to carry.
+    pub fn deleted(&self) -> bool {
+        self.status.contains('D')
+    }
 }
 
 /// What `propose` did, for printing and `--json`.
@@ -88,6 +109,8 @@ pub struct ProposeReport {
     pub commit: String,
     pub description: PathBuf,
     pub moves: usize,
+    /// Entry files carried from the working tree besides the moved ones.
+    pub carried: usize,
     pub pushed_to: Option<String>,
     /// The PR URL `gh` printed, when it opened one.
     pub pr_url: Option<String>,
@@ -116,10 +139,14 @@ pub fn propose(
     let top = toplevel(repo_dir)?;
     git(&top, &["rev-parse", "--verify", "HEAD"]).map_err(|_| ProposeError::NoHead)?;
     let entries_rel = relative_to(&top, entries_dir);
-    let dirty = git(&top, &["status", "--porcelain", "--", &entries_rel])?;
-    if !dirty.trim().is_empty() {
+    let dirty: Vec<String> = uncommitted(&top, &entries_rel)?
+        .into_iter()
+        .filter(|u| u.deleted() || !opts.carry.contains(&u.path))
+        .map(|u| format!("{} {}", u.status, u.path.display()))
+        .collect();
+    if !dirty.is_empty() {
         return Err(ProposeError::DirtyEntries {
-            files: dirty.trim_end().to_string(),
+            files: dirty.join("\n"),
         });
     }
     if moves.is_empty() {
@@ -155,13 +182,19 @@ pub fn propose(
             path: std::env::temp_dir(),
             source,
         })?;
+    let carried = opts
+        .carry
+        .iter()
+        .filter(|c| !moves.iter().any(|m| &m.path == *c))
+        .count();
     let wt = scratch.path().join("wt");
     let wt_str = wt.to_string_lossy().into_owned();
     git(
         &top,
         &["worktree", "add", "--quiet", "-b", &branch, &wt_str, "HEAD"],
     )?;
-    let result = commit_in_worktree(&wt, moves, apply, &branch);
+    let result = carry_into(&top, &wt, &opts.carry)
+        .and_then(|()| commit_in_worktree(&wt, &entries_rel, moves, apply, &branch, carried));
     // The temporary worktree goes whatever happened; the branch stays.
     let _ = git(&top, &["worktree", "remove", "--force", &wt_str]);
     let commit = match result {
@@ -173,7 +206,10 @@ pub fn propose(
     };
 
     let description = pr_description_path(&top, &branch)?;
-    let body = pr_body(moves, now);
+    let mut body = pr_body(moves, now);
+    if carried > 0 {
+        body.push_str(&carried_note(carried));
+    }
     if let Some(dir) = description.parent() {
         std::fs::create_dir_all(dir).map_err(|source| ProposeError::Write {
             path: dir.to_path_buf(),
@@ -190,6 +226,7 @@ pub fn propose(
         commit,
         description,
         moves: moves.len(),
+        carried,
         pushed_to: None,
         pr_url: None,
         pr_note: None,
@@ -215,21 +252,43 @@ pub fn propose(
     Ok(report)
 }
 
+/// Copies the carried entry files from the user's working tree into the
+/// branch's worktree (same relative paths).
+fn carry_into(top: &Path, wt: &Path, carry: &[PathBuf]) -> Result<(), ProposeError> {
+    for rel in carry {
+        let (from, to) = (top.join(rel), wt.join(rel));
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| ProposeError::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::copy(&from, &to).map_err(|source| ProposeError::Write { path: to, source })?;
+    }
+    Ok(())
+}
+
 fn commit_in_worktree(
     wt: &Path,
+    entries_rel: &str,
     moves: &[Move],
     apply: &dyn Fn(&Path, &Move) -> Result<(), String>,
     branch: &str,
+    carried: usize,
 ) -> Result<String, ProposeError> {
     for m in moves {
         apply(wt, m).map_err(|message| ProposeError::Apply {
             name: m.name.clone(),
             message,
         })?;
-        let path = m.path.to_string_lossy().into_owned();
-        git(wt, &["add", "--", &path])?;
     }
-    let message = commit_message(moves, branch);
+    // `-A` on the entries folder: carried files, moved entries, and an
+    // entry the writer renamed all land in the one commit.
+    git(wt, &["add", "-A", "--", entries_rel])?;
+    let mut message = commit_message(moves, branch);
+    if carried > 0 {
+        message.push_str(&carried_note(carried));
+    }
     git(wt, &["commit", "--quiet", "-m", &message]).map_err(|e| match e {
         ProposeError::Git { args, stderr, .. } if stderr.contains("identity") || stderr.contains("user.email") => {
             ProposeError::Git {
@@ -274,6 +333,14 @@ pub fn commit_message(moves: &[Move], branch: &str) -> String {
         m.push('\n');
     }
     m
+}
+
+/// Says that the branch also holds `radar update`'s refresh of other entries.
+fn carried_note(n: usize) -> String {
+    format!(
+        "\nAlso carries `radar update`'s refreshed scores and signals for {n} other entr{}.\n",
+        if n == 1 { "y" } else { "ies" }
+    )
 }
 
 fn ring_or_new(r: Option<Ring>) -> String {
@@ -380,6 +447,57 @@ fn open_pr(gh: &str, top: &Path, branch: &str, title: &str, body: &Path) -> Resu
             String::from_utf8_lossy(&out.stderr).trim()
         ))
     }
+}
+
+/// The repository holding `entries_dir`: its root, and the entries folder
+/// relative to it (`.` when they are the same).
+pub fn locate(entries_dir: &Path) -> Result<(PathBuf, String), ProposeError> {
+    let top = toplevel(entries_dir)?;
+    let rel = relative_to(&top, entries_dir);
+    Ok((top, rel))
+}
+
+/// Files under `rel` (relative to the root `top`) with uncommitted changes,
+/// untracked files included, one row per file.
+pub fn uncommitted(top: &Path, rel: &str) -> Result<Vec<Uncommitted>, ProposeError> {
+    let out = git(
+        top,
+        &[
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            rel,
+        ],
+    )?;
+    let mut rows = Vec::new();
+    let mut fields = out.split('\0').filter(|f| !f.is_empty());
+    while let Some(field) = fields.next() {
+        // "XY path": two status letters, a space, the path.
+        let (Some(status), Some(path)) = (field.get(..2), field.get(3..)) else {
+            continue;
+        };
+        let status = status.to_string();
+        // A rename or copy names its source in the next field.
+        if status.contains('R') || status.contains('C') {
+            fields.next();
+        }
+        rows.push(Uncommitted {
+            path: PathBuf::from(path),
+            status,
+        });
+    }
+    Ok(rows)
+}
+
+/// The file as committed in HEAD; `None` when HEAD has no such file.
+pub fn committed_text(top: &Path, rel: &Path) -> Result<Option<String>, ProposeError> {
+    let spec = format!("HEAD:{}", rel.to_string_lossy().replace('\\', "/"));
+    if git(top, &["cat-file", "-e", &spec]).is_err() {
+        return Ok(None);
+    }
+    git(top, &["show", &spec]).map(Some)
 }
 
 fn toplevel(dir: &Path) -> Result<PathBuf, ProposeError> {
