@@ -13,6 +13,7 @@ pub mod demo;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod pipeline;
 pub mod propose;
 pub mod radar;
 pub mod schedule;
