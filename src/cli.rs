@@ -84,6 +84,15 @@ pub enum Command {
     /// Advisories that affect the versions in use; exit 1 when one does.
     #[command(after_help = AUDIT_HELP)]
     Audit(AuditArgs),
+    /// Pending proposals as a git branch with the moved entries and a PR description.
+    #[command(after_help = PROPOSE_HELP)]
+    Propose(ProposeArgs),
+    /// One cycle of the pipeline: crawl, then update, then the digest.
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
+    /// Run the cron jobs of [schedule] in radar.toml until stopped (or once, with --once).
+    #[command(after_help = SCHEDULE_HELP)]
+    Schedule(ScheduleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -272,4 +281,79 @@ pub struct AuditArgs {
     /// mark yanked versions as warnings; repeatable.
     #[arg(long = "registry-index", value_name = "PATH")]
     pub registry_index: Vec<PathBuf>,
+}
+
+const PROPOSE_HELP: &str = "\
+Run it in the team's radar git repository. It makes a branch (default radar/<ISO week>)
+from HEAD in a temporary worktree, so your checkout and working tree are not touched;
+moves each entry with a pending proposal to its proposed ring (history appended), commits,
+and writes the PR description to .git/radar/<branch>.md. Uncommitted changes that
+`radar update` made to entry files go into the branch as they are; any other uncommitted
+edit to an entry file is refused (commit or stash it first).
+
+Examples:
+  radar update && radar propose
+  radar propose --branch radar/tokio-hold --push origin --open-pr";
+
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// Branch to create [default: radar/<ISO week>, e.g. radar/2026-W48].
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Push the branch to this remote (e.g. origin).
+    #[arg(long, value_name = "REMOTE")]
+    pub push: Option<String>,
+    /// Open the PR with `gh pr create` (needs gh, logged in); otherwise print the text to paste.
+    #[arg(long)]
+    pub open_pr: bool,
+    /// Print what was done as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The GitHub CLI program to call for --open-pr.
+    #[arg(long, value_name = "PATH", env = "RADAR_GH", hide = true)]
+    pub gh: Option<String>,
+}
+
+const RUN_HELP: &str = "\
+The same cycle `radar schedule` runs: crawl every source (Ctrl-C stops it and keeps what
+finished), score the index into entries/ (radar update), then write last week's digest
+to [digest] out_dir. Exit codes as for crawl: 1 when a source failed or backs off.
+
+Examples:
+  radar run
+  radar --wait -q run        # from cron: wait for a running crawl, print only failures";
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Print what each stage did as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const SCHEDULE_HELP: &str = "\
+Jobs come from radar.toml:
+  [schedule]
+  crawl  = \"0 0 */6 * * *\"     # every 6 hours
+  update = \"0 30 6 * * *\"      # 06:30 daily
+  digest = \"0 0 8 * * MON\"     # Mondays 08:00
+Cron here has 6 fields, SECONDS FIRST (sec min hour day month weekday). Write weekdays as
+MON..SUN: a number counts 1 = Sunday, so \"0 0 8 * * 1\" fires on Sundays. Times are UTC.
+
+A job still running when its next time comes is skipped (logged); a failing job is logged
+and runs again at its next time. SIGINT/SIGTERM: the crawl stops starting fetches, saves
+what finished, and the scheduler exits 0. Logs go to stderr.
+
+--once runs every job whose time has come since its last run (all of them the first time),
+then exits: for a systemd timer or a plain cron line. Last runs are kept in
+<index>/schedule-state.json.
+
+Examples:
+  radar schedule
+  radar schedule --once";
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Run the jobs that are due once, then exit.
+    #[arg(long)]
+    pub once: bool,
 }

@@ -9,7 +9,13 @@ use techradar::cmd::{self, Context};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.verbose, cli.global.quiet);
+    // The scheduler's log (started, finished, duration, outcome) is its
+    // output, so it shows at info level without -v.
+    let verbose = match cli.command {
+        Command::Schedule(_) => cli.global.verbose.max(1),
+        _ => cli.global.verbose,
+    };
+    init_logging(verbose, cli.global.quiet);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -33,6 +39,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Review(a) => cmd::review(&ctx, a),
         Command::Export(a) => cmd::export(&ctx, a),
         Command::Import(a) => cmd::import(&ctx, a),
+        Command::Propose(a) => cmd::propose(&ctx, a),
+        Command::Run(a) => cmd::run(&ctx, a),
+        Command::Schedule(a) => cmd::schedule(&ctx, a),
     }
 }
 
@@ -45,8 +54,13 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("RADAR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colour only for a person at a terminal: a journal or a log file gets
+    // plain lines.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .init();
 }

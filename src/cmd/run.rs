@@ -1,0 +1,49 @@
+//! `radar run`: one cycle of the pipeline (crawl → update → digest), the
+//! same [`Pipeline::run_once`] the scheduler runs, stopped cleanly by
+//! SIGINT/SIGTERM.
+
+use anyhow::{Context as _, Result};
+use std::io::IsTerminal;
+
+use super::{Context, print_json};
+use crate::cli::RunArgs;
+use crate::pipeline::{self, Pipeline};
+
+pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
+    let mut p = Pipeline::from_context(ctx);
+    p.progress = !args.json
+        && !ctx.global.quiet
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let stop = super::schedule::stop_on_signals()?;
+        p.run_once(ctx.now, stop).await
+    })?;
+    let code = if report.crawl.report.any_failed() {
+        1
+    } else {
+        0
+    };
+    if args.json {
+        print_json(&report)?;
+        return Ok(code);
+    }
+    if ctx.global.quiet {
+        super::crawl::print_summary(&report.crawl.report, true);
+        return Ok(code);
+    }
+    println!("crawl:");
+    super::crawl::print_summary(&report.crawl.report, false);
+    println!("index holds {} items", report.crawl.index_items);
+    if let Some(u) = &report.update {
+        println!("update: {}", pipeline::update_outcome(u));
+    }
+    if let Some(d) = &report.digest {
+        println!("digest: {}", pipeline::digest_outcome(d));
+    }
+    if report.interrupted {
+        println!("stopped before the end: the crawl saved what it finished; run again to complete");
+    }
+    Ok(code)
+}
