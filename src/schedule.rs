@@ -263,6 +263,12 @@ pub async fn run_loop(
             }
         }
     }
+    // Count only jobs still running, not finished ones not reaped yet.
+    while let Some(done) = in_flight.try_join_next() {
+        if let Err(e) = done {
+            warn!("a job task ended abnormally: {e}");
+        }
+    }
     info!(
         jobs_in_flight = in_flight.len(),
         "stopping: waiting for jobs in flight"
