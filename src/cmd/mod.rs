@@ -25,7 +25,7 @@ pub use import::import;
 pub use ingest::ingest;
 pub use init::init;
 pub use propose::propose;
-pub use review::review;
+pub use review::{pending_text, review};
 pub use run::run;
 pub use schedule::schedule;
 pub use search::search;
