@@ -84,6 +84,9 @@ pub struct ProposeOptions {
     /// they are in the working tree. Any other uncommitted change to an
     /// entry file is refused (see [`ProposeError::DirtyEntries`]).
     pub carry: Vec<PathBuf>,
+    /// Uncommitted files under the entries folder that are not entry files
+    /// (editor backups, notes): neither refused nor carried.
+    pub ignore: Vec<PathBuf>,
 }
 
 /// One entry file with uncommitted changes, as `git status` reports it.
@@ -141,6 +144,7 @@ pub fn propose(
     let entries_rel = relative_to(&top, entries_dir);
     let dirty: Vec<String> = uncommitted(&top, &entries_rel)?
         .into_iter()
+        .filter(|u| !opts.ignore.contains(&u.path))
         .filter(|u| u.deleted() || !opts.carry.contains(&u.path))
         .map(|u| format!("{} {}", u.status, u.path.display()))
         .collect();

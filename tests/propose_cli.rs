@@ -585,3 +585,51 @@ fn demo_then_update_then_propose_lands_a_branch_in_the_remote() {
     ]);
     assert_eq!(after.trim(), "[]");
 }
+
+/// The radar may live in a folder of a bigger repository; files in the
+/// entries folder that are not entries (an editor's swap file) are no
+/// reason to refuse.
+#[test]
+fn a_radar_in_a_subfolder_and_stray_files_beside_the_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().join("platform");
+    let radar_dir = top.join("radar");
+    std::fs::create_dir_all(radar_dir.join("entries/tools")).unwrap();
+    std::fs::write(radar_dir.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(radar_dir.join("entries/tools/vite.md"), VITE).unwrap();
+    std::fs::write(top.join("README.md"), "platform team\n").unwrap();
+    git(&top, &["init", "--quiet", "-b", "main"]);
+    git(&top, &["config", "user.name", "Test Lead"]);
+    git(&top, &["config", "user.email", "lead@example.org"]);
+    git(&top, &["config", "commit.gpgsign", "false"]);
+    git(&top, &["add", "-A"]);
+    git(&top, &["commit", "--quiet", "-m", "platform"]);
+    std::fs::write(radar_dir.join("entries/tools/.vite.md.swp"), "swap").unwrap();
+    std::fs::write(top.join("README.md"), "edited outside the radar\n").unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .args(["--config", "radar/radar.toml", "--now", NOW, "propose"])
+        .current_dir(&top)
+        .env_remove("RADAR_CONFIG")
+        .env_remove("RADAR_NOW")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        git(&top, &["diff", "--name-only", "main", "radar/2026-W48"]).trim(),
+        "radar/entries/tools/vite.md"
+    );
+    assert!(
+        git(
+            &top,
+            &["show", "radar/2026-W48:radar/entries/tools/vite.md"]
+        )
+        .contains("ring = \"hold\"")
+    );
+    assert!(radar_dir.join("entries/tools/.vite.md.swp").is_file());
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::review::emit;
 use super::{Context, print_json};
 use crate::cli::ProposeArgs;
-use crate::model::Ring;
+use crate::model::{Quadrant, Ring};
 use crate::propose::{self, Move, ProposeOptions, ProposeReport};
 use crate::radar::{self, Entry, SignalKind, review};
 use crate::terminal::clean;
@@ -41,7 +41,7 @@ pub fn propose(ctx: &Context, args: &ProposeArgs) -> Result<u8> {
             .unwrap_or_else(|| ctx.cwd.clone())
     };
     let (top, entries_rel) = propose::locate(&probe)?;
-    let carry = update_output(&top, &entries_rel)?;
+    let (carry, ignore) = update_output(&top, &entries_rel)?;
     let entries = radar::load_entries(entries_dir)?;
     let moves: Vec<Move> = review::pending(&entries)
         .into_iter()
@@ -53,6 +53,7 @@ pub fn propose(ctx: &Context, args: &ProposeArgs) -> Result<u8> {
         open_pr: args.open_pr,
         gh_program: args.gh.clone(),
         carry,
+        ignore,
     };
     let today = ctx.now.date_naive();
     let apply = |root: &Path, m: &Move| -> Result<(), String> {
@@ -177,15 +178,20 @@ fn clean_join(entries_rel: &Path, file: &Path) -> PathBuf {
     }
 }
 
-/// Uncommitted entry files whose change is exactly what `radar update`
-/// writes: machine fields (proposed, score, rule, updated, signals) and a
-/// first `ring` from stack.toml, over the committed file. Those go into the
-/// branch; anything else (a hand edit, a deletion) is left for
-/// `propose` to refuse.
-fn update_output(top: &Path, entries_rel: &str) -> Result<Vec<PathBuf>> {
-    let mut carry = Vec::new();
+/// Sorts the uncommitted files under the entries folder: entry files whose
+/// change is exactly what `radar update` writes (machine fields: proposed,
+/// score, rule, updated, signals, and a first `ring` from stack.toml, over
+/// the committed file) are carried into the branch; files that are not
+/// entries at all (`tools/.vite.md.swp`, `notes.txt`) are ignored; anything
+/// else (a hand edit, a deletion) is left for `propose` to refuse.
+fn update_output(top: &Path, entries_rel: &str) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut carry, mut ignore) = (Vec::new(), Vec::new());
     for u in propose::uncommitted(top, entries_rel)? {
-        if u.deleted() || u.path.extension().and_then(|e| e.to_str()) != Some("md") {
+        if !is_entry_file(&u.path, entries_rel) {
+            ignore.push(u.path);
+            continue;
+        }
+        if u.deleted() {
             continue;
         }
         let Ok(now) = std::fs::read_to_string(top.join(&u.path)) else {
@@ -198,7 +204,28 @@ fn update_output(top: &Path, entries_rel: &str) -> Result<Vec<PathBuf>> {
             carry.push(u.path);
         }
     }
-    Ok(carry)
+    Ok((carry, ignore))
+}
+
+/// `<entries>/<quadrant>/<name>.md`, the files `radar::load_entries` reads.
+fn is_entry_file(path: &Path, entries_rel: &str) -> bool {
+    let rel = if entries_rel == "." {
+        path
+    } else {
+        match path.strip_prefix(entries_rel) {
+            Ok(r) => r,
+            Err(_) => return false,
+        }
+    };
+    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+    match parts.as_slice() {
+        [quadrant, file] => {
+            Quadrant::ALL.iter().any(|q| q.as_str() == *quadrant)
+                && file.ends_with(".md")
+                && !file.starts_with('.')
+        }
+        _ => false,
+    }
 }
 
 /// True when `now` is `before` with only the fields `radar update` owns
@@ -282,6 +309,23 @@ mod tests {
         assert!(only_machine_changes(path, None, &updated).unwrap());
         let with_text = format!("{updated}Why we use it.\n");
         assert!(!only_machine_changes(path, None, &with_text).unwrap());
+    }
+
+    #[test]
+    fn only_quadrant_markdown_files_are_entries() {
+        for (path, rel, want) in [
+            ("entries/tools/vite.md", "entries", true),
+            ("radar/entries/platforms/k8s.md", "radar/entries", true),
+            ("tools/vite.md", ".", true),
+            ("entries/tools/.vite.md.swp", "entries", false),
+            ("entries/tools/.vite.md", "entries", false),
+            ("entries/notes.md", "entries", false),
+            ("entries/archive/tools/old.md", "entries", false),
+            ("entries/gadgets/x.md", "entries", false),
+            ("other/tools/x.md", "entries", false),
+        ] {
+            assert_eq!(is_entry_file(Path::new(path), rel), want, "{path}");
+        }
     }
 
     #[test]
