@@ -216,9 +216,10 @@ pub async fn run_loop(
                 continue;
             }
             *at = job.schedule.after(&now).next();
+            let next_at = at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
             let flag = Arc::clone(&busy[&job.kind]);
             if flag.swap(true, Ordering::SeqCst) {
-                warn!(job = %job.kind, "skipped: the previous run is still going");
+                warn!(job = %job.kind, next = %next_at, "skipped: the previous run is still going");
                 log.push(Event::Skipped {
                     job: job.kind,
                     at: when,
@@ -237,7 +238,7 @@ pub async fn run_loop(
                 at: when,
             });
             in_flight.spawn(async move {
-                info!(job = %kind, "started");
+                info!(job = %kind, next = %next_at, "started");
                 let started = std::time::Instant::now();
                 let result = runner.run(kind, clock.now(), stop).await;
                 let secs = started.elapsed().as_secs_f64();
