@@ -50,6 +50,11 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the whole pipeline on bundled sample data over a loopback server.
     Demo(DemoArgs),
+    /// The weekly digest: action needed, releases, emerging, proposals, the radar.
+    #[command(
+        after_help = "Examples:\n  radar digest                          last complete week, Markdown to stdout\n  radar digest --week 2026-W48 --format html --out digest.html\n  radar digest --format html            writes [digest] out_dir/digest-WEEK.html"
+    )]
+    Digest(DigestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,4 +100,17 @@ pub struct DemoArgs {
     /// Build the demo radar in DIR (created if missing) instead of a new temp folder.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// ISO week, e.g. 2026-W48 [default: the last complete week]
+    #[arg(long, value_name = "YYYY-Www")]
+    pub week: Option<String>,
+    /// md (to stdout unless --out) or html (a self-contained page, to a file)
+    #[arg(long, value_parser = ["md", "html"])]
+    pub format: Option<String>,
+    /// Write here; for html the default is [digest] out_dir/digest-WEEK.html
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }

@@ -26,6 +26,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Ingest(a) => cmd::ingest(&ctx, a),
         Command::Search(a) => cmd::search(&ctx, a),
         Command::Demo(a) => techradar::demo::run(&ctx, a),
+        Command::Digest(a) => cmd::digest(&ctx, a),
     }
 }
 

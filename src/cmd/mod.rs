@@ -5,10 +5,12 @@
 //! command could not do its job and `main` exits 2.
 
 mod crawl;
+mod digest;
 mod ingest;
 mod search;
 
 pub use crawl::crawl;
+pub use digest::{collect_input, digest};
 pub use ingest::ingest;
 pub use search::search;
 

@@ -1,0 +1,465 @@
+//! `radar digest`: collect one week's view model and render it.
+//!
+//! All data gathering is in [`collect_input`]; the renderers in
+//! `crate::digest` never see the index or the config.
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::Context;
+use crate::cli::DigestArgs;
+use crate::config::{self, ConfigError, StackConfig, TechConfig};
+use crate::digest::{
+    self, ActionItem, Blip, DigestInput, Format, IsoWeek, Movement, ReleaseGroup, ReleaseItem,
+    Severity,
+};
+use crate::model::{Advisory, Event, Informational, Item, ItemKind};
+
+pub fn digest(ctx: &Context, args: &DigestArgs) -> Result<u8> {
+    let week = match &args.week {
+        Some(w) => IsoWeek::parse(w)?,
+        None => IsoWeek::last_complete(ctx.now),
+    };
+    let format = match (&args.format, &args.out) {
+        (Some(f), _) => Format::parse(f)?,
+        // `--out digest.html` says what it wants.
+        (None, Some(out)) => out
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| Format::parse(e).ok())
+            .unwrap_or(Format::Markdown),
+        (None, None) => Format::Markdown,
+    };
+    let input = collect_input(ctx, week, ctx.now)?;
+    let text = digest::render(&input, format);
+    let out = match (&args.out, format) {
+        (Some(p), _) => Some(ctx.cwd.join(p)),
+        // A page is only useful as a file; Markdown goes to stdout.
+        (None, Format::Html) => Some(default_out_dir(ctx).join(format!("digest-{week}.html"))),
+        (None, Format::Markdown) => None,
+    };
+    match out {
+        Some(path) => {
+            write_atomically(&path, &text)?;
+            println!("{}", crate::terminal::clean(&path.display().to_string()));
+        }
+        None => {
+            // Renderers already strip control characters; cleaning each line
+            // again keeps the terminal safe even if one ever forgets.
+            for line in text.lines() {
+                println!("{}", crate::terminal::clean(line));
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `[digest] out_dir` of radar.toml, else the current folder.
+fn default_out_dir(ctx: &Context) -> PathBuf {
+    match ctx.config() {
+        Ok(c) => c.digest.out_dir,
+        Err(_) => ctx.cwd.clone(),
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Everything the digest of `week` shows, gathered from what exists today:
+///
+/// - the stack (`stack.toml` next to radar.toml): every tech is a radar blip
+///   (no movement yet) and the set of packages we care about;
+/// - the index: releases published in the week that match a tech (by
+///   package key, or by the tech's name or alias as a word of the source
+///   name or title), grouped per tech, majors flagged against the version
+///   in stack.toml;
+/// - the index: advisories published or modified in the week that name one
+///   of our packages, as action items *without version matching*
+///   (`confirmed = false`).
+///
+/// The lead extends this at merge, keeping the renderers untouched:
+/// - audit findings replace the name-only advisory match: `confirmed =
+///   true`, the version from the lockfile, fixed versions and hint from the
+///   matcher, and informational warnings as `Severity::informational()`;
+/// - radar entries (`radar/entries`) replace the stack as the source of
+///   blips, with `Movement` from each entry's history, and their pending
+///   `proposed` rings become `proposals` (reasons from the signals);
+/// - `trends` fills `emerging`.
+pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result<DigestInput> {
+    let stack = match ctx.config() {
+        Ok(cfg) if cfg.stack_path.is_file() => config::load_stack(&cfg.stack_path)?,
+        Ok(cfg) => {
+            tracing::warn!(
+                "{} not found: the digest shows no stack releases, advisories or radar",
+                cfg.stack_path.display()
+            );
+            StackConfig::default()
+        }
+        Err(e)
+            if ctx.global.index.is_some()
+                && matches!(e.downcast_ref::<ConfigError>(), Some(ConfigError::NotFound)) =>
+        {
+            tracing::warn!("no radar.toml: the digest has no stack to match against");
+            StackConfig::default()
+        }
+        Err(e) => return Err(e),
+    };
+    let index_path = ctx.index_path()?;
+    if !index_path.exists() {
+        bail!(
+            "no index at {}: run `radar crawl` (or `radar ingest PATH`) first",
+            index_path.display()
+        );
+    }
+    let index = ctx.open_index()?;
+    let items = index.all_items()?;
+    let techs = &stack.techs;
+
+    let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
+    let mut action_needed = Vec::new();
+    for item in &items {
+        match item.kind {
+            ItemKind::Release => {
+                if !item.published.is_some_and(|p| week.contains(p)) {
+                    continue;
+                }
+                let Some(tech) = techs.iter().find(|t| release_matches(t, item)) else {
+                    continue;
+                };
+                let version = release_version(&item.title);
+                let major = version
+                    .as_deref()
+                    .is_some_and(|v| is_major(v, tech.version.as_deref()));
+                groups
+                    .entry(tech.name.as_str())
+                    .or_insert_with(|| ReleaseGroup {
+                        tech: tech.name.clone(),
+                        current: tech.version.clone(),
+                        items: Vec::new(),
+                    })
+                    .items
+                    .push(ReleaseItem {
+                        title: item.title.clone(),
+                        version,
+                        major,
+                        url: item.url.clone(),
+                        published: item.published,
+                    });
+            }
+            ItemKind::Advisory => {
+                if let Some(adv) = &item.advisory
+                    && adv.withdrawn.is_none()
+                    && advisory_in_week(item, adv, week)
+                {
+                    action_needed.extend(advisory_actions(item, adv, techs));
+                }
+            }
+            ItemKind::Article => {}
+        }
+    }
+
+    let radar = techs
+        .iter()
+        .map(|t| Blip {
+            name: t.name.clone(),
+            quadrant: t.quadrant,
+            ring: t.ring,
+            movement: Movement::Unchanged,
+        })
+        .collect();
+
+    Ok(DigestInput {
+        title: "Tech radar".to_string(),
+        week,
+        generated: now,
+        action_needed,
+        releases: groups.into_values().collect(),
+        emerging: Vec::new(),
+        proposals: Vec::new(),
+        radar,
+    })
+}
+
+/// Words of a source name or title: runs of letters, digits, `-`, `_`, `.`.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+}
+
+/// `tokio` matches the words `tokio`, `tokio-1.40.0`, `tokio@1.40.0`,
+/// `tokio-v1.4` but not `tokio-util`.
+fn word_is_name(word: &str, name: &str) -> bool {
+    let (w, n) = (word.to_lowercase(), name.to_lowercase());
+    if w == n {
+        return true;
+    }
+    match w.strip_prefix(&n) {
+        Some(rest) => {
+            let rest = rest
+                .strip_prefix('-')
+                .or_else(|| rest.strip_prefix('@'))
+                .unwrap_or("");
+            let rest = rest.strip_prefix('v').unwrap_or(rest);
+            rest.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn release_matches(tech: &TechConfig, item: &Item) -> bool {
+    if let Some(p) = &tech.package
+        && item.packages.iter().any(|k| k.eq_ignore_ascii_case(p))
+    {
+        return true;
+    }
+    let names: Vec<&str> = std::iter::once(tech.name.as_str())
+        .chain(tech.aliases.iter().map(String::as_str))
+        .collect();
+    // Multi-word names ("Trunk-based development") match as a phrase.
+    let phrase =
+        |text: &str, n: &str| n.contains(' ') && text.to_lowercase().contains(&n.to_lowercase());
+    [item.source.as_str(), item.title.as_str()]
+        .iter()
+        .any(|text| {
+            names
+                .iter()
+                .any(|n| phrase(text, n) || words(text).any(|w| word_is_name(w, n)))
+        })
+}
+
+/// The first version-looking word of a release title: `tokio-1.41.1` →
+/// `1.41.1`, `PostgreSQL 17.2 released` → `17.2`, `v0.8.0` → `0.8.0`.
+fn release_version(title: &str) -> Option<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let boundary = i == 0 || matches!(chars[i - 1], ' ' | 'v' | 'V' | '-' | '@' | '/' | '_');
+        let before_v = i >= 2 && matches!(chars[i - 1], 'v' | 'V') && chars[i - 2].is_alphabetic();
+        if chars[i].is_ascii_digit() && boundary && !before_v {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || matches!(chars[j], '.' | '-' | '+'))
+            {
+                j += 1;
+            }
+            let v: String = chars[i..j].iter().collect();
+            let v = v.trim_end_matches(['.', '-', '+']);
+            if v.contains('.') {
+                return Some(v.to_string());
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `(major, minor, patch)` of `1.2.3`, `17.2`, `2.0.0-rc.1` (missing parts 0).
+fn numeric(v: &str) -> Option<(u64, u64, u64)> {
+    let core = v.trim_start_matches(['v', 'V']).split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+    let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+    Some((major, minor, patch))
+}
+
+/// A release that breaks compatibility with what we run: a higher major, or
+/// a higher minor of a 0.x (Cargo's rule). Without a current version, any
+/// `X.0.0` counts.
+fn is_major(new: &str, current: Option<&str>) -> bool {
+    let Some(n) = numeric(new) else {
+        return false;
+    };
+    match current.and_then(numeric) {
+        Some(c) if c.0 == 0 && n.0 == 0 => n.1 > c.1,
+        Some(c) => n.0 > c.0,
+        None => n.0 >= 1 && n.1 == 0 && n.2 == 0,
+    }
+}
+
+fn advisory_in_week(item: &Item, adv: &Advisory, week: IsoWeek) -> bool {
+    [item.published, adv.published, adv.modified]
+        .into_iter()
+        .flatten()
+        .any(|t| week.contains(t))
+}
+
+/// One action item per tech of ours that the advisory names (by package
+/// key only: versions are not checked here).
+fn advisory_actions(item: &Item, adv: &Advisory, techs: &[TechConfig]) -> Vec<ActionItem> {
+    let mut out = Vec::new();
+    for tech in techs {
+        let Some(pkg) = &tech.package else { continue };
+        let affected: Vec<_> = adv
+            .affected
+            .iter()
+            .filter(|a| a.package_key().eq_ignore_ascii_case(pkg))
+            .collect();
+        let named =
+            !affected.is_empty() || item.packages.iter().any(|k| k.eq_ignore_ascii_case(pkg));
+        if !named {
+            continue;
+        }
+        let mut fixed: Vec<String> = affected
+            .iter()
+            .flat_map(|a| &a.ranges)
+            .flat_map(|r| &r.events)
+            .filter_map(|e| match e {
+                Event::Fixed(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        fixed.sort_by(|a, b| numeric(a).cmp(&numeric(b)).then_with(|| a.cmp(b)));
+        fixed.dedup();
+        let severity = if adv.informational.is_some() {
+            Severity::informational()
+        } else {
+            Severity::from_score(
+                adv.severity
+                    .iter()
+                    .filter_map(|s| s.score)
+                    .max_by(f64::total_cmp),
+            )
+        };
+        let mut ids = vec![adv.id.clone()];
+        ids.extend(adv.aliases.iter().filter(|a| **a != adv.id).cloned());
+        let links = item
+            .url
+            .iter()
+            .chain(adv.references.iter())
+            .cloned()
+            .collect();
+        out.push(ActionItem {
+            severity,
+            package: tech.name.clone(),
+            version: tech.version.clone(),
+            confirmed: false,
+            hint: upgrade_hint(
+                &tech.name,
+                tech.version.as_deref(),
+                &fixed,
+                adv.informational,
+            ),
+            fixed,
+            summary: if adv.summary.trim().is_empty() {
+                item.title.clone()
+            } else {
+                adv.summary.clone()
+            },
+            ids,
+            links,
+            published: adv.published.or(item.published),
+        });
+    }
+    out
+}
+
+/// One line a lead can act on.
+fn upgrade_hint(
+    name: &str,
+    current: Option<&str>,
+    fixed: &[String],
+    informational: Option<Informational>,
+) -> String {
+    match informational {
+        Some(Informational::Unmaintained) => {
+            return format!("Unmaintained: plan a replacement for {name}");
+        }
+        Some(Informational::Unsound) => {
+            return format!("Unsound: check whether we use the affected {name} API");
+        }
+        Some(Informational::Notice) => return format!("Notice about {name}: read it"),
+        None => {}
+    }
+    // The smallest fix above what we run (fixes usually exist per branch).
+    let target = match current.and_then(numeric) {
+        Some(c) => fixed
+            .iter()
+            .find(|f| numeric(f).is_some_and(|n| n > c))
+            .or(fixed.last()),
+        None => fixed.first(),
+    };
+    match target {
+        Some(v) => format!("Upgrade {name} to {v} or later"),
+        None => format!("No fixed {name} version yet: check the advisory for a workaround"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_come_from_release_titles() {
+        for (title, want) in [
+            ("tokio-1.41.1", Some("1.41.1")),
+            ("Tokio v1.41.1", Some("1.41.1")),
+            ("PostgreSQL 17.2 released", Some("17.2")),
+            ("axum v0.8.0-rc.1", Some("0.8.0-rc.1")),
+            ("express@5.0.0", Some("5.0.0")),
+            ("Release notes for 2026-11-20", None),
+            ("Kubernetes v1.31.4.", Some("1.31.4")),
+            ("dev1.2 nonsense", None),
+            ("Python 3.13", Some("3.13")),
+        ] {
+            assert_eq!(release_version(title).as_deref(), want, "{title}");
+        }
+    }
+
+    #[test]
+    fn majors_are_judged_against_what_we_run() {
+        assert!(is_major("2.0.0", Some("1.38.0")));
+        assert!(!is_major("1.41.0", Some("1.38.0")));
+        assert!(is_major("0.8.0", Some("0.7.9")));
+        assert!(!is_major("0.7.10", Some("0.7.9")));
+        assert!(is_major("17.2", Some("16.4")));
+        assert!(is_major("3.0.0", None));
+        assert!(!is_major("3.0.1", None));
+    }
+
+    #[test]
+    fn tech_names_match_whole_words() {
+        assert!(word_is_name("tokio", "tokio"));
+        assert!(word_is_name("Tokio-1.41.1", "tokio"));
+        assert!(word_is_name("tokio@1.4", "tokio"));
+        assert!(word_is_name("axum-v0.8.0", "axum"));
+        assert!(!word_is_name("tokio-util", "tokio"));
+        assert!(!word_is_name("tokiox", "tokio"));
+    }
+
+    #[test]
+    fn hint_picks_the_smallest_fix_above_our_version() {
+        let fixed = vec!["1.4.2".to_string(), "1.5.1".to_string()];
+        assert_eq!(
+            upgrade_hint("hyper", Some("1.5.0"), &fixed, None),
+            "Upgrade hyper to 1.5.1 or later"
+        );
+        assert_eq!(
+            upgrade_hint("hyper", Some("1.4.0"), &fixed, None),
+            "Upgrade hyper to 1.4.2 or later"
+        );
+        assert_eq!(
+            upgrade_hint("hyper", None, &[], None),
+            "No fixed hyper version yet: check the advisory for a workaround"
+        );
+        assert!(
+            upgrade_hint("x", None, &[], Some(Informational::Unmaintained)).contains("replacement")
+        );
+    }
+}
