@@ -100,6 +100,12 @@ pub struct DemoArgs {
     /// Build the demo radar in DIR (created if missing) instead of a new temp folder.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// Keep serving the sample feeds after the run, until Ctrl-C.
+    #[arg(long)]
+    pub serve: bool,
+    /// Port for the loopback server [default: any free port].
+    #[arg(long)]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -13,5 +13,6 @@ pub mod digest;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod schedule;
 pub mod sources;
 pub mod terminal;

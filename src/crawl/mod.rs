@@ -94,15 +94,14 @@ pub async fn crawl(
         .timeout(Duration::from_secs(settings.timeout_secs))
         .build()
         .map_err(|e| CrawlError::Client(e.to_string()))?;
-    let fetched: Vec<(usize, Result<(Vec<u8>, Option<String>), String>)> =
-        futures_util::stream::iter(sources.iter().enumerate())
-            .map(|(n, s)| {
-                let client = client.clone();
-                async move { (n, fetch(&client, s).await) }
-            })
-            .buffer_unordered(settings.concurrency.max(1))
-            .collect()
-            .await;
+    let fetched: Vec<(usize, FetchResult)> = futures_util::stream::iter(sources.iter().enumerate())
+        .map(|(n, s)| {
+            let client = client.clone();
+            async move { (n, fetch(&client, s).await) }
+        })
+        .buffer_unordered(settings.concurrency.max(1))
+        .collect()
+        .await;
     let mut fetched = fetched;
     fetched.sort_by_key(|(n, _)| *n);
     let mut reports = Vec::with_capacity(sources.len());
@@ -138,10 +137,10 @@ pub async fn crawl(
     Ok(CrawlReport::from_sources(reports))
 }
 
-async fn fetch(
-    client: &reqwest::Client,
-    source: &Source,
-) -> Result<(Vec<u8>, Option<String>), String> {
+/// The body and the final URL (for resolving relative links), or why not.
+type FetchResult = Result<(Vec<u8>, Option<String>), String>;
+
+async fn fetch(client: &reqwest::Client, source: &Source) -> FetchResult {
     match &source.location {
         Location::Path(p) => tokio::fs::read(p)
             .await

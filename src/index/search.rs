@@ -76,15 +76,17 @@ pub struct SearchHit {
     pub published: Option<DateTime<Utc>>,
     pub packages: Vec<String>,
     pub score: f32,
-    /// Plain text; the matched words are between `[` and `]` markers in
-    /// `snippet_ranges` terms, so renderers choose how to highlight.
+    /// Plain text around the best match; renderers highlight `highlights`.
     pub snippet: String,
     /// Byte ranges of `snippet` that matched the query.
     pub highlights: Vec<(usize, usize)>,
 }
 
-/// Half-life of the recency boost: an item this old scores ¾ of a new one.
-const RECENCY_HALF_LIFE_DAYS: f64 = 90.0;
+/// Half-life of the recency boost. With the floor below, an item this old
+/// scores 0.625 of a new one and a years-old item 0.25: relevance still
+/// decides among items of the same month, but last week's news comes first.
+const RECENCY_HALF_LIFE_DAYS: f64 = 30.0;
+const RECENCY_FLOOR: f64 = 0.25;
 
 pub(super) fn search(index: &RadarIndex, q: &SearchQuery) -> Result<SearchReport, IndexError> {
     let f = index.fields;
@@ -143,8 +145,8 @@ pub(super) fn search(index: &RadarIndex, q: &SearchQuery) -> Result<SearchReport
                 .as_ref()
                 .map(|c| (now_secs - c.get_val(doc).into_timestamp_secs()).max(0) as f64 / 86_400.0)
                 .unwrap_or(3650.0);
-            let recency =
-                0.5 + 0.5 * (-age_days * std::f64::consts::LN_2 / RECENCY_HALF_LIFE_DAYS).exp();
+            let decay = (-age_days * std::f64::consts::LN_2 / RECENCY_HALF_LIFE_DAYS).exp();
+            let recency = RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * decay;
             score * recency as f32
         }
     });

@@ -15,9 +15,13 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
         // otherwise invent a random or link-derived one.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser
-        .parse(bytes)
-        .map_err(|e| SourceError::Feed(e.to_string()))?;
+    let feed = match parser.parse(bytes) {
+        Ok(feed) => feed,
+        Err(_) if super::release_list::sniff(bytes) => {
+            return super::release_list::parse_release_list(ctx, bytes);
+        }
+        Err(e) => return Err(SourceError::Feed(e.to_string())),
+    };
     let mut items = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
         let title = entry
@@ -56,6 +60,7 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
         } else {
             title
         };
+        let title = name_release(ctx, title);
         let id = item_id(&ctx.source, guid, link.as_deref(), &title, published);
         let tags: Vec<String> = entry
             .categories
@@ -105,6 +110,31 @@ fn dedupe_ids(items: &mut [Item]) {
                 item.published,
             );
         }
+    }
+}
+
+/// Registry and GitHub release feeds title entries with a bare version
+/// ("4.2.27", "v8.0.0"); name the project so the title stands on its own in
+/// search results and the digest.
+fn name_release(ctx: &ParseContext, title: String) -> String {
+    if !ctx.releases_only {
+        return title;
+    }
+    let project = ctx
+        .package
+        .as_deref()
+        .and_then(|p| p.rsplit('/').next())
+        .or_else(|| {
+            ctx.base_url
+                .as_deref()
+                .and_then(|u| u.strip_prefix("https://github.com/"))
+                .and_then(|rest| rest.split('/').nth(1))
+        });
+    match project {
+        Some(p) if !p.is_empty() && !title.to_lowercase().contains(&p.to_lowercase()) => {
+            format!("{p} {title}")
+        }
+        _ => title,
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod detect;
 pub mod feed;
+pub mod release_list;
 pub mod text;
 
 use thiserror::Error;
@@ -15,7 +16,7 @@ use crate::model::Item;
 
 #[derive(Debug, Error)]
 pub enum SourceError {
-    #[error("not a feed (RSS, Atom or JSON Feed): {0}")]
+    #[error("not a feed (RSS, Atom, JSON Feed or a JSON release list): {0}")]
     Feed(String),
     #[error("{format} not supported yet for this source kind")]
     Unsupported { format: &'static str },

@@ -10,13 +10,60 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return collapse(html);
     }
+    use ego_tree::iter::Edge;
+    use scraper::Node;
     let frag = scraper::Html::parse_fragment(html);
     let mut out = String::with_capacity(html.len() / 2);
-    for t in frag.root_element().text() {
-        out.push_str(t);
-        out.push(' ');
+    // Inline markup joins words ("<b>Rust</b>," stays "Rust,"); block
+    // elements separate them.
+    for edge in frag.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) if e.name() == "br" => out.push(' '),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value()
+                    && is_block(e.name())
+                {
+                    out.push(' ');
+                }
+            }
+        }
     }
     collapse(&out)
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "pre"
+            | "blockquote"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "dd"
+            | "dt"
+            | "hr"
+            | "figure"
+            | "figcaption"
+    )
 }
 
 /// Collapses runs of whitespace and drops control characters (terminal
