@@ -269,16 +269,16 @@ fn emerging(s: &mut String, r: &Ranked) {
         let counts: Vec<String> = t.weekly_counts.iter().map(u32::to_string).collect();
         let _ = write!(
             s,
-            r#"<li><span class="term">{}</span>{}<span>{}</span><span class="muted">weekly: {}</span>"#,
+            r#"<li><span class="term">{}</span>{}<span class="growth">{}</span><span class="weekly">weekly: {}"#,
             sanitize::html(&t.term),
             spark_svg(t),
             escape_html(&rank::growth(t.growth)),
             counts.join(", ")
         );
         if t.in_stack {
-            s.push_str(r#"<span class="stack-tag">in our stack</span>"#);
+            s.push_str(r#" <span class="stack-tag">in our stack</span>"#);
         }
-        s.push_str("</li>\n");
+        s.push_str("</span></li>\n");
     }
     s.push_str("</ul>\n</section>\n");
 }

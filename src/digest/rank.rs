@@ -105,12 +105,13 @@ impl<'a> Ranked<'a> {
     }
 }
 
-/// Majors always; then the newest others up to the limit; newest first.
+/// Majors always, first; then the newest others up to the limit.
 fn rank_group(group: &ReleaseGroup) -> Group<'_> {
     let mut items: Vec<&ReleaseItem> = group.items.iter().collect();
     items.sort_by(|a, b| {
-        b.published
-            .cmp(&a.published)
+        b.major
+            .cmp(&a.major)
+            .then_with(|| b.published.cmp(&a.published))
             .then_with(|| a.title.cmp(&b.title))
     });
     let majors = items.iter().filter(|i| i.major).count();

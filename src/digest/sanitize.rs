@@ -102,18 +102,44 @@ pub fn markdown(s: &str) -> String {
     escape_markdown(&text(s))
 }
 
-/// Escapes already-cleaned text for Markdown: `<`, `>` and `&` as entities
-/// (renderers that allow raw HTML would otherwise parse a tag), and Markdown
-/// punctuation with a backslash (no forged links, emphasis, tables, code).
+/// Escapes already-cleaned text for Markdown inline text.
+///
+/// Only what can change meaning is escaped, so the Markdown stays readable
+/// in a terminal: `<` and `>` (and `&` before something entity-like) become
+/// entities, because renderers that allow raw HTML would otherwise parse a
+/// tag; `[` `]` (links, images), `*` `` ` `` `~` `|` `\\` and word-boundary
+/// `_` get a backslash; and a first character that could open a block
+/// (heading, list, quote) is escaped too.
 pub fn escape_markdown(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
         match c {
-            '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}'
-            | '+' | '-' | '.' | ':' | '"' => {
+            '&' if next.is_some_and(|n| n.is_alphanumeric() || n == '#') => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Intraword underscores (serde_yaml) cannot start emphasis.
+            '_' if !(prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push_str("\\_");
+            }
+            '#' | '-' | '+' | '=' | '!' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            // "1. x" or "1) x" at the start of a line is an ordered list.
+            '.' | ')'
+                if i > 0
+                    && chars[..i].iter().all(char::is_ascii_digit)
+                    && next.is_none_or(char::is_whitespace) =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -223,12 +249,19 @@ mod tests {
     #[test]
     fn markdown_cannot_forge_links_or_tags() {
         let m = markdown("[click](javascript:alert(1)) <script>x</script> *b*");
-        assert!(!m.contains("](javascript"));
+        assert!(!m.contains("[click]"), "brackets must be escaped: {m}");
         assert!(!m.contains('<'));
         assert_eq!(
             m,
-            r"\[click\]\(javascript\:alert\(1\)\) &lt;script&gt;x&lt;/script&gt; \*b\*"
+            r"\[click\](javascript:alert(1)) &lt;script&gt;x&lt;/script&gt; \*b\*"
         );
+        assert_eq!(
+            markdown("serde_yaml _x_ & &amp;"),
+            r"serde_yaml \_x\_ & &amp;amp;"
+        );
+        assert_eq!(markdown("# not a heading"), r"\# not a heading");
+        assert_eq!(markdown("2026. not a list"), r"2026\. not a list");
+        assert_eq!(markdown("- not a list"), r"\- not a list");
     }
 
     #[test]

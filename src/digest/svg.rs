@@ -27,11 +27,11 @@ pub const CENTER: f64 = SIZE / 2.0;
 /// Outer radius of each ring, innermost (adopt) first.
 pub const RING_OUTER: [f64; 4] = [150.0, 242.0, 320.0, 390.0];
 /// Blip radius when a segment has room for it.
-pub const BLIP_RADIUS: f64 = 11.0;
+pub const BLIP_RADIUS: f64 = 14.0;
 /// Smallest blip radius before the layout gives up.
 pub const MIN_BLIP_RADIUS: f64 = 1.5;
 /// Clearance between a blip and a quadrant axis (room for ring labels).
-pub const AXIS_MARGIN: f64 = 8.0;
+pub const AXIS_MARGIN: f64 = 10.0;
 /// Clearance between a blip and a ring line.
 pub const RING_MARGIN: f64 = 3.0;
 
@@ -238,7 +238,7 @@ pub fn render(blips: &[Blip]) -> String {
     let total = blips.len();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="0 0 {SIZE} {SIZE}" role="img" aria-labelledby="radar-title"><title id="radar-title">Technology radar, {total} entries</title>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="0 0 {SIZE} {SIZE}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" role="img" aria-labelledby="radar-title"><title id="radar-title">Technology radar, {total} entries</title>"##
     );
     // Rings, outermost first so inner ones paint over.
     let fills = ["#eef1f4", "#f3f5f7", "#f7f8fa", "#fbfbfc"];
