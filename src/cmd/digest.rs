@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::Context;
@@ -128,6 +128,7 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     let index = ctx.open_index()?;
     let items = index.all_items()?;
     let techs = &stack.techs;
+    let matcher = StackMatcher::new(techs);
 
     let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
     let mut action_needed = Vec::new();
@@ -137,7 +138,7 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
                 if !item.published.is_some_and(|p| week.contains(p)) {
                     continue;
                 }
-                let Some(tech) = techs.iter().find(|t| release_matches(t, item)) else {
+                let Some(tech) = matcher.release_tech(item) else {
                     continue;
                 };
                 let version = release_version(&item.title);
@@ -165,7 +166,7 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
                     && adv.withdrawn.is_none()
                     && advisory_in_week(item, adv, week)
                 {
-                    action_needed.extend(advisory_actions(item, adv, techs));
+                    action_needed.extend(advisory_actions(item, adv, &matcher));
                 }
             }
             ItemKind::Article => {}
@@ -194,6 +195,76 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     })
 }
 
+/// Finds which tech of our stack an item is about, in one pass over the
+/// item's words (a week can hold thousands of items and a stack hundreds of
+/// techs, so no item × tech loop).
+struct StackMatcher<'a> {
+    techs: &'a [TechConfig],
+    /// Lower-cased `ecosystem/name` → first tech with that package.
+    by_package: HashMap<String, usize>,
+    /// Lower-cased single-word name or alias → first tech with it.
+    by_name: HashMap<String, usize>,
+    /// Lower-cased multi-word names ("trunk-based development"), matched as
+    /// phrases.
+    phrases: Vec<(String, usize)>,
+}
+
+impl<'a> StackMatcher<'a> {
+    fn new(techs: &'a [TechConfig]) -> StackMatcher<'a> {
+        let mut m = StackMatcher {
+            techs,
+            by_package: HashMap::new(),
+            by_name: HashMap::new(),
+            phrases: Vec::new(),
+        };
+        for (i, t) in techs.iter().enumerate() {
+            if let Some(p) = &t.package {
+                m.by_package.entry(p.to_lowercase()).or_insert(i);
+            }
+            for n in std::iter::once(&t.name).chain(&t.aliases) {
+                let n = n.trim().to_lowercase();
+                if n.contains(char::is_whitespace) {
+                    m.phrases.push((n, i));
+                } else if !n.is_empty() {
+                    m.by_name.entry(n).or_insert(i);
+                }
+            }
+        }
+        m
+    }
+
+    fn package(&self, key: &str) -> Option<usize> {
+        self.by_package.get(&key.to_lowercase()).copied()
+    }
+
+    /// The tech a release is about: by package key, else by the tech's name
+    /// or alias as a word of the source name or title. When several match,
+    /// the one listed first in stack.toml wins.
+    fn release_tech(&self, item: &Item) -> Option<&'a TechConfig> {
+        let by_package = item.packages.iter().filter_map(|k| self.package(k)).min();
+        let found = by_package.or_else(|| {
+            [item.source.as_str(), item.title.as_str()]
+                .iter()
+                .flat_map(|text| {
+                    let lower = text.to_lowercase();
+                    let mut hits: Vec<usize> = words(&lower)
+                        .flat_map(name_candidates)
+                        .filter_map(|c| self.by_name.get(c).copied())
+                        .collect();
+                    hits.extend(
+                        self.phrases
+                            .iter()
+                            .filter(|(p, _)| lower.contains(p.as_str()))
+                            .map(|(_, i)| *i),
+                    );
+                    hits
+                })
+                .min()
+        })?;
+        self.techs.get(found)
+    }
+}
+
 /// Words of a source name or title: runs of letters, digits, `-`, `_`, `.`.
 fn words(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
@@ -201,45 +272,20 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// `tokio` matches the words `tokio`, `tokio-1.40.0`, `tokio@1.40.0`,
-/// `tokio-v1.4` but not `tokio-util`.
-fn word_is_name(word: &str, name: &str) -> bool {
-    let (w, n) = (word.to_lowercase(), name.to_lowercase());
-    if w == n {
-        return true;
-    }
-    match w.strip_prefix(&n) {
-        Some(rest) => {
-            let rest = rest
-                .strip_prefix('-')
-                .or_else(|| rest.strip_prefix('@'))
-                .unwrap_or("");
-            let rest = rest.strip_prefix('v').unwrap_or(rest);
-            rest.starts_with(|c: char| c.is_ascii_digit())
+/// The names a word can stand for: itself, and what precedes a version
+/// suffix (`tokio-1.40.0`, `tokio@1.40.0`, `axum-v0.8.0` → `tokio`, `axum`).
+/// `tokio-util` stands only for `tokio-util`.
+fn name_candidates(word: &str) -> impl Iterator<Item = &str> {
+    let suffixed = word.char_indices().filter_map(move |(i, c)| {
+        if i == 0 || !matches!(c, '-' | '@') {
+            return None;
         }
-        None => false,
-    }
-}
-
-fn release_matches(tech: &TechConfig, item: &Item) -> bool {
-    if let Some(p) = &tech.package
-        && item.packages.iter().any(|k| k.eq_ignore_ascii_case(p))
-    {
-        return true;
-    }
-    let names: Vec<&str> = std::iter::once(tech.name.as_str())
-        .chain(tech.aliases.iter().map(String::as_str))
-        .collect();
-    // Multi-word names ("Trunk-based development") match as a phrase.
-    let phrase =
-        |text: &str, n: &str| n.contains(' ') && text.to_lowercase().contains(&n.to_lowercase());
-    [item.source.as_str(), item.title.as_str()]
-        .iter()
-        .any(|text| {
-            names
-                .iter()
-                .any(|n| phrase(text, n) || words(text).any(|w| word_is_name(w, n)))
-        })
+        let rest = &word[i + 1..];
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            .then(|| &word[..i])
+    });
+    std::iter::once(word).chain(suffixed)
 }
 
 /// The first version-looking word of a release title: `tokio-1.41.1` →
@@ -302,20 +348,24 @@ fn advisory_in_week(item: &Item, adv: &Advisory, week: IsoWeek) -> bool {
 
 /// One action item per tech of ours that the advisory names (by package
 /// key only: versions are not checked here).
-fn advisory_actions(item: &Item, adv: &Advisory, techs: &[TechConfig]) -> Vec<ActionItem> {
+fn advisory_actions(item: &Item, adv: &Advisory, stack: &StackMatcher) -> Vec<ActionItem> {
+    let mut ours: Vec<usize> = adv
+        .affected
+        .iter()
+        .map(|a| a.package_key())
+        .chain(item.packages.iter().cloned())
+        .filter_map(|k| stack.package(&k))
+        .collect();
+    ours.sort_unstable();
+    ours.dedup();
     let mut out = Vec::new();
-    for tech in techs {
+    for tech in ours.into_iter().filter_map(|i| stack.techs.get(i)) {
         let Some(pkg) = &tech.package else { continue };
         let affected: Vec<_> = adv
             .affected
             .iter()
             .filter(|a| a.package_key().eq_ignore_ascii_case(pkg))
             .collect();
-        let named =
-            !affected.is_empty() || item.packages.iter().any(|k| k.eq_ignore_ascii_case(pkg));
-        if !named {
-            continue;
-        }
         let mut fixed: Vec<String> = affected
             .iter()
             .flat_map(|a| &a.ranges)
@@ -435,12 +485,102 @@ mod tests {
 
     #[test]
     fn tech_names_match_whole_words() {
-        assert!(word_is_name("tokio", "tokio"));
-        assert!(word_is_name("Tokio-1.41.1", "tokio"));
-        assert!(word_is_name("tokio@1.4", "tokio"));
-        assert!(word_is_name("axum-v0.8.0", "axum"));
-        assert!(!word_is_name("tokio-util", "tokio"));
-        assert!(!word_is_name("tokiox", "tokio"));
+        let cands = |w: &str| name_candidates(w).map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(cands("tokio"), ["tokio"]);
+        assert_eq!(cands("tokio-1.41.1"), ["tokio-1.41.1", "tokio"]);
+        assert_eq!(cands("tokio@1.4"), ["tokio@1.4", "tokio"]);
+        assert_eq!(cands("axum-v0.8.0"), ["axum-v0.8.0", "axum"]);
+        assert_eq!(cands("tokio-util"), ["tokio-util"]);
+        assert_eq!(
+            cands("tokio-util-0.7.1"),
+            ["tokio-util-0.7.1", "tokio-util"]
+        );
+    }
+
+    #[test]
+    fn releases_match_the_first_tech_by_package_then_name() {
+        let stack = crate::config::parse_stack(
+            r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/tokio"
+[[tech]]
+name = "PostgreSQL"
+quadrant = "platforms"
+ring = "adopt"
+aliases = ["postgres"]
+[[tech]]
+name = "Trunk-based development"
+quadrant = "techniques"
+ring = "adopt"
+"#,
+            Path::new("stack.toml"),
+        )
+        .unwrap();
+        let m = StackMatcher::new(&stack.techs);
+        let release = |source: &str, title: &str, packages: &[&str]| Item {
+            id: "x".into(),
+            kind: ItemKind::Release,
+            source: source.into(),
+            title: title.into(),
+            body: String::new(),
+            url: None,
+            published: None,
+            packages: packages.iter().map(|p| p.to_string()).collect(),
+            tags: vec![],
+            advisory: None,
+        };
+        let name = |i: &Item| m.release_tech(i).map(|t| t.name.as_str());
+        assert_eq!(
+            name(&release("feed", "v1.2.3", &["crates.io/Tokio"])),
+            Some("tokio")
+        );
+        assert_eq!(
+            name(&release("Postgres news", "17.2 released", &[])),
+            Some("PostgreSQL")
+        );
+        assert_eq!(name(&release("gh", "tokio-1.41.1", &[])), Some("tokio"));
+        assert_eq!(name(&release("gh", "tokio-util 0.7.13", &[])), None);
+        assert_eq!(
+            name(&release("blog", "On trunk-based development", &[])),
+            Some("Trunk-based development")
+        );
+        assert_eq!(
+            name(&release("blog", "PostgreSQL and tokio", &[])),
+            Some("tokio"),
+            "stack order wins"
+        );
+    }
+
+    #[test]
+    fn an_advisory_changed_this_week_counts_even_if_published_earlier() {
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        let week = IsoWeek::parse("2026-W48").unwrap();
+        let item = Item {
+            id: "x".into(),
+            kind: ItemKind::Advisory,
+            source: "osv".into(),
+            title: "t".into(),
+            body: String::new(),
+            url: None,
+            published: at("2025-01-01T00:00:00Z"),
+            packages: vec![],
+            tags: vec![],
+            advisory: None,
+        };
+        let mut adv = Advisory {
+            published: at("2025-01-01T00:00:00Z"),
+            modified: at("2026-11-25T00:00:00Z"),
+            ..Advisory::default()
+        };
+        assert!(advisory_in_week(&item, &adv, week));
+        adv.modified = at("2026-11-30T00:00:00Z");
+        assert!(
+            !advisory_in_week(&item, &adv, week),
+            "next Monday is outside"
+        );
     }
 
     #[test]

@@ -111,11 +111,13 @@ pub fn markdown(s: &str) -> String {
 /// `_` get a backslash; and a first character that could open a block
 /// (heading, list, quote) is escaped too.
 pub fn escape_markdown(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+    let mut prev: Option<char> = None;
+    let mut only_digits = true;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let first = prev.is_none();
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -130,21 +132,19 @@ pub fn escape_markdown(s: &str) -> String {
             {
                 out.push_str("\\_");
             }
-            '#' | '-' | '+' | '=' | '!' if i == 0 => {
+            '#' | '-' | '+' | '=' | '!' if first => {
                 out.push('\\');
                 out.push(c);
             }
             // "1. x" or "1) x" at the start of a line is an ordered list.
-            '.' | ')'
-                if i > 0
-                    && chars[..i].iter().all(char::is_ascii_digit)
-                    && next.is_none_or(char::is_whitespace) =>
-            {
+            '.' | ')' if !first && only_digits && next.is_none_or(char::is_whitespace) => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
+        only_digits &= c.is_ascii_digit();
+        prev = Some(c);
     }
     out
 }
