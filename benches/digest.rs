@@ -9,7 +9,7 @@
 //! `collect_input` reads the whole index today.
 
 use chrono::{DateTime, Duration, Utc};
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Instant;
 use techradar::cli::Global;
 use techradar::cmd::{Context, collect_input};
@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for extra in [0, older] {
         let dir = tempfile::tempdir()?;
-        setup(&dir.path().to_path_buf(), week, extra)?;
+        setup(dir.path(), week, extra)?;
         let ctx = Context {
             global: Global {
                 config: Some(dir.path().join("radar.toml")),
@@ -84,7 +84,7 @@ fn median(v: &mut [f64]) -> f64 {
 /// radar.toml, a 150-tech stack.toml, and an index with `WEEK_ITEMS` items
 /// in `week` (60% releases of our techs and others, 10% advisories, 30%
 /// articles) plus `older` items from the 20 weeks before.
-fn setup(dir: &PathBuf, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(dir.join("radar.toml"), "[index]\npath = \"index\"\n")?;
     let quadrants = [
         "techniques",
@@ -112,7 +112,7 @@ fn setup(dir: &PathBuf, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::
         } else {
             week.start() - Duration::hours(1 + (n as i64 % (20 * 7 * 24)))
         };
-        // Half the releases and advisories are about our techs.
+        // Even-numbered items are about our techs (so every advisory is).
         let pkg = if n % 2 == 0 {
             format!("crates.io/tech-{:03}", n % TECHS)
         } else {
