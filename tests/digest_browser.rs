@@ -264,9 +264,17 @@ impl Browser {
             .unwrap()
     }
 
+    /// Asks the browser to quit and waits until its pipe closes (bounded
+    /// by the watchdog); the reply may never come, as the browser exits.
     fn close(mut self) {
-        let _ = self.call(None, "Browser.close", json!({}));
-        let _ = self.child.wait();
+        self.next_id += 1;
+        let msg = json!({"id": self.next_id, "method": "Browser.close", "params": {}});
+        let mut bytes = serde_json::to_vec(&msg).unwrap();
+        bytes.push(0);
+        let _ = self.to_browser.write_all(&bytes);
+        let _ = self.to_browser.flush();
+        while self.from_browser.recv_timeout(WATCHDOG).is_ok() {}
+        // Drop reaps the process (and kills it if it is somehow still there).
     }
 }
 
