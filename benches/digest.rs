@@ -159,6 +159,7 @@ fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::err
                         ],
                     }],
                     versions: vec![],
+                    patched: vec![],
                 }],
                 references: vec![format!("https://rustsec.test/{n}")],
                 ..Advisory::default()

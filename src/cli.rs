@@ -42,6 +42,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Scaffold a team radar (radar.toml, stack.toml, entries/) in DIR or here.
+    Init(InitArgs),
     /// Fetch every (or the named) source and index new and changed items.
     Crawl(CrawlArgs),
     /// Index local files or folders (feeds, OSV JSON or zip, RustSec advisories).
@@ -50,11 +52,20 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the whole pipeline on bundled sample data over a loopback server.
     Demo(DemoArgs),
+    /// Advisories that affect the versions in use; exit 1 when one does.
+    #[command(after_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// The weekly digest: action needed, releases, emerging, proposals, the radar.
     #[command(
         after_help = "Examples:\n  radar digest                          last complete week, Markdown to stdout\n  radar digest --week 2026-W48 --format html --out digest.html\n  radar digest --format html            writes [digest] out_dir/digest-WEEK.html"
     )]
     Digest(DigestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the radar in [default: the current folder].
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +117,44 @@ pub struct DemoArgs {
     /// Port for the loopback server [default: any free port].
     #[arg(long)]
     pub port: Option<u16>,
+}
+
+const AUDIT_HELP: &str = "\
+Lockfiles: Cargo.lock (v1-v4), package-lock.json / npm-shrinkwrap.json (v1-v3),
+requirements*.txt (pinned ==), go.mod. Path and git packages are listed as skipped.
+Acknowledge a finding in stack.toml:
+  [[ignore]]
+  id = \"RUSTSEC-2022-0013\"   # or any alias (CVE, GHSA)
+  reason = \"regex only sees our own patterns\"
+  until = 2026-12-31          # optional; after it the finding fails again
+
+Exit codes: 0 nothing fails the run; 1 a vulnerability (or a denied warning) affects
+a version in use; 2 the audit could not run (unreadable lockfile, empty index).
+
+Examples:
+  radar audit
+  radar --index ./index audit --lockfile Cargo.lock --lockfile web/package-lock.json
+  radar audit --json --severity-threshold high --deny unsound";
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Lockfile to audit instead of stack.toml's [[lockfile]] entries; repeatable.
+    #[arg(long = "lockfile", value_name = "PATH")]
+    pub lockfiles: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also fail on warnings: all of them, or one kind; repeatable.
+    #[arg(long, value_name = "KIND", value_parser = ["warnings", "unmaintained", "unsound", "notice", "yanked"])]
+    pub deny: Vec<String>,
+    /// Only vulnerabilities at or above this fail the run (all are listed;
+    /// one without a severity always fails).
+    #[arg(long, value_name = "LEVEL", value_parser = ["low", "medium", "high", "critical"])]
+    pub severity_threshold: Option<String>,
+    /// crates.io index file (one JSON object per line) whose `yanked` flags
+    /// mark yanked versions as warnings; repeatable.
+    #[arg(long = "registry-index", value_name = "PATH")]
+    pub registry_index: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -629,6 +629,16 @@ path = "feeds/a.xml"
     }
 
     #[test]
+    fn the_embedded_default_radar_parses() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("radar");
+        let c = load_radar(&dir.join("radar.toml")).unwrap();
+        assert!(c.sources.len() >= 8);
+        assert!(c.schedule.digest.is_some());
+        let s = load_stack(&c.stack_path).unwrap();
+        assert!(s.techs.iter().any(|t| t.name == "tokio"));
+    }
+
+    #[test]
     fn five_field_cron_is_explained() {
         let e = err("[schedule]\ncrawl = \"0 8 * * 1\"\n");
         assert!(e.contains("seconds field"), "{e}");

@@ -6,6 +6,7 @@
 //! and skipped; the others still land.
 
 use serde::Serialize;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::config::SourceKind;
@@ -72,19 +73,24 @@ fn walk(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<FileError>, explicit:
                 walk(&c, out, errors, false);
             }
         }
-    } else if explicit || sources::detect::candidate(p) {
+    } else if explicit || (sources::detect::candidate(p) && !is_prose(p)) {
         out.push(p.to_path_buf());
     }
 }
 
 /// Ingests every file under `paths`; commits every [`BATCH`] items and at
-/// the end.
+/// the end. Zip archives are streamed from disk one entry at a time, and a
+/// malformed entry is reported as `archive.zip/entry.json`.
 pub fn ingest(paths: &[PathBuf], writer: &mut IndexWriter<'_>) -> Result<IngestReport, IndexError> {
     let mut report = IngestReport::default();
     let files = collect_files(paths, &mut report.errors);
     let mut since_commit = 0;
     for file in files {
         report.files += 1;
+        if is_zip(&file) {
+            ingest_zip(&file, writer, &mut report, &mut since_commit)?;
+            continue;
+        }
         let items = match parse_file(&file) {
             Ok(items) => items,
             Err(error) => {
@@ -96,39 +102,124 @@ pub fn ingest(paths: &[PathBuf], writer: &mut IndexWriter<'_>) -> Result<IngestR
             }
         };
         for item in &items {
-            match writer.upsert(item)? {
-                Upsert::New => report.items_new += 1,
-                Upsert::Updated => report.items_updated += 1,
-                Upsert::Unchanged => report.items_unchanged += 1,
-            }
-            since_commit += 1;
-        }
-        if since_commit >= BATCH {
-            writer.commit()?;
-            since_commit = 0;
+            store(writer, item, &mut report, &mut since_commit)?;
         }
     }
     writer.commit()?;
     Ok(report)
 }
 
-/// Reads and parses one file; the error says what was wrong with it.
-pub fn parse_file(path: &Path) -> Result<Vec<crate::model::Item>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let format = sources::detect::detect(path, &bytes).ok_or_else(|| {
-        "not a feed (RSS, Atom, JSON Feed), OSV JSON, RustSec advisory or zip of them".to_string()
-    })?;
-    let ctx = ParseContext {
+/// Upserts one item (a newer stored advisory wins) and commits every
+/// [`BATCH`] items.
+fn store(
+    writer: &mut IndexWriter<'_>,
+    item: &crate::model::Item,
+    report: &mut IngestReport,
+    since_commit: &mut usize,
+) -> Result<(), IndexError> {
+    match writer.upsert_newest(item)? {
+        Upsert::New => report.items_new += 1,
+        Upsert::Updated => report.items_updated += 1,
+        Upsert::Unchanged => report.items_unchanged += 1,
+    }
+    *since_commit += 1;
+    if *since_commit >= BATCH {
+        writer.commit()?;
+        *since_commit = 0;
+    }
+    Ok(())
+}
+
+/// A Markdown file met while walking a folder that is not a RustSec
+/// advisory (README.md, CONTRIBUTING.md in an advisory-db checkout): not
+/// input, so skipped quietly rather than reported as unreadable.
+fn is_prose(path: &Path) -> bool {
+    if path.extension().and_then(|e| e.to_str()) != Some("md") {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok();
+    read && sources::detect::detect(path, &head) != Some(sources::detect::Format::Rustsec)
+}
+
+fn is_zip(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && head == *b"PK\x03\x04"
+}
+
+fn ingest_zip(
+    path: &Path,
+    writer: &mut IndexWriter<'_>,
+    report: &mut IngestReport,
+    since_commit: &mut usize,
+) -> Result<(), IndexError> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => std::io::BufReader::new(f),
+        Err(e) => {
+            report.errors.push(FileError {
+                path: path.display().to_string(),
+                error: format!("cannot read: {e}"),
+            });
+            return Ok(());
+        }
+    };
+    let ctx = context_for(path);
+    let walked = sources::osv::parse_osv_zip(&ctx, file, |item| {
+        store(writer, &item, report, since_commit)
+    });
+    match walked {
+        Ok(summary) => {
+            for e in summary.errors {
+                report.errors.push(FileError {
+                    path: format!("{}/{}", path.display(), e.entry),
+                    error: e.error,
+                });
+            }
+            Ok(())
+        }
+        Err(sources::osv::ZipError::Archive(e)) => {
+            report.errors.push(FileError {
+                path: path.display().to_string(),
+                error: e.to_string(),
+            });
+            Ok(())
+        }
+        Err(sources::osv::ZipError::Sink(e)) => Err(e),
+    }
+}
+
+fn context_for(path: &Path) -> ParseContext {
+    ParseContext {
         source: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string()),
         ..Default::default()
-    };
+    }
+}
+
+/// Reads and parses one file; the error says what was wrong with it. (A
+/// zip is read whole here; [`ingest`] streams it instead.)
+pub fn parse_file(path: &Path) -> Result<Vec<crate::model::Item>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let format = sources::detect::detect(path, &bytes).ok_or_else(|| {
+        "not a feed (RSS, Atom, JSON Feed), OSV JSON, RustSec advisory or zip of them".to_string()
+    })?;
+    let ctx = context_for(path);
     let kind = match format {
         sources::detect::Format::Feed => SourceKind::Feed,
         sources::detect::Format::Osv => SourceKind::Osv,
-        sources::detect::Format::Rustsec => SourceKind::Rustsec,
+        sources::detect::Format::Rustsec => {
+            // advisory-db keeps toolchain advisories under rust/<name>/.
+            let collection = sources::rustsec::collection_from_path(&path.to_string_lossy());
+            return sources::rustsec::parse_rustsec_in(&ctx, &bytes, collection)
+                .map_err(|e| e.to_string());
+        }
         sources::detect::Format::Zip => SourceKind::Osv,
     };
     sources::parse(kind, &ctx, &bytes).map_err(|e| e.to_string())

@@ -4,6 +4,7 @@
 //! `index` stores and searches, and the command wiring in `cmd` connects
 //! them. The binary (`src/main.rs`) is glue.
 
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -13,6 +14,9 @@ pub mod digest;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod propose;
 pub mod schedule;
 pub mod sources;
+pub mod stack;
 pub mod terminal;
+pub mod versions;

@@ -22,6 +22,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let ctx = Context::new(cli.global)?;
     match &cli.command {
+        Command::Init(a) => cmd::init(&ctx, a),
+        Command::Audit(a) => cmd::audit(&ctx, a),
         Command::Crawl(a) => cmd::crawl(&ctx, a),
         Command::Ingest(a) => cmd::ingest(&ctx, a),
         Command::Search(a) => cmd::search(&ctx, a),

@@ -134,6 +134,13 @@ pub struct Advisory {
     pub affected: Vec<Affected>,
     #[serde(default)]
     pub references: Vec<String>,
+    /// Qualitative severity a database gives without a CVSS vector (GHSA's
+    /// `database_specific.severity`: LOW, MODERATE, HIGH, CRITICAL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_label: Option<String>,
+    /// The advisory's own page (rustsec.org, GHSA, osv.dev), for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +159,9 @@ pub enum Informational {
     Unmaintained,
     Unsound,
     Notice,
+    /// An informational kind this version does not know: neither a
+    /// vulnerability nor a warning (cargo-audit ignores these too).
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +174,10 @@ pub struct Affected {
     /// Explicitly enumerated affected versions.
     #[serde(default)]
     pub versions: Vec<String>,
+    /// RustSec `patched` requirements as written (`>= 1.5.5`, `^0.6.14`), for
+    /// "upgrade to" advice; evaluation uses `ranges` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patched: Vec<String>,
 }
 
 impl Affected {
@@ -175,6 +189,31 @@ impl Affected {
 /// `ecosystem/name`, the key that links advisories, releases and the stack.
 pub fn package_key(ecosystem: &str, name: &str) -> String {
     format!("{ecosystem}/{name}")
+}
+
+/// A package name as its ecosystem compares it, so that an advisory and a
+/// lockfile spelling the same package differently still meet: PyPI names
+/// are PEP 503 normalised (`PyYAML`, `pyyaml`, `py_yaml` → `pyyaml`,
+/// `py-yaml`); other ecosystems compare names as written.
+pub fn canonical_name(ecosystem: &str, name: &str) -> String {
+    let name = name.trim();
+    if ecosystem != "PyPI" {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,6 +298,17 @@ impl fmt::Display for Quadrant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pypi_names_are_pep503_normalised() {
+        assert_eq!(canonical_name("PyPI", "PyYAML"), "pyyaml");
+        assert_eq!(
+            canonical_name("PyPI", "backports.ssl_match-hostname"),
+            "backports-ssl-match-hostname"
+        );
+        assert_eq!(canonical_name("PyPI", "Foo__Bar"), "foo-bar");
+        assert_eq!(canonical_name("npm", "@Scope/Pkg"), "@Scope/Pkg");
+    }
 
     #[test]
     fn id_prefers_guid_then_link_then_title_and_date() {

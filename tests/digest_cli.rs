@@ -62,6 +62,7 @@ fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str
                 events: vec![Event::Introduced("0".into()), Event::Fixed(fixed.into())],
             }],
             versions: vec![],
+            patched: vec![],
         }],
         references: vec![
             "javascript:alert(1)".into(),

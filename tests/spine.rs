@@ -346,3 +346,73 @@ fn demo_runs_end_to_end_and_leaves_a_working_radar() {
     );
     assert!(hits["total"].as_u64().unwrap() >= 3, "{hits}");
 }
+
+#[test]
+fn init_scaffolds_a_radar_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team-radar");
+    radar()
+        .args(["init", team.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(team.join("entries").is_dir());
+    let toml = std::fs::read_to_string(team.join("radar.toml")).unwrap();
+    assert!(toml.contains("path = \"index\""));
+    // The scaffold is valid: search works against it (empty index).
+    radar()
+        .args([
+            "--config",
+            team.join("radar.toml").to_str().unwrap(),
+            "search",
+            "tokio",
+        ])
+        .assert()
+        .success();
+    let out = radar()
+        .args(["init", team.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never overwrites"));
+}
+
+#[test]
+fn documentation_in_a_walked_folder_is_skipped_quietly_but_named_files_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("README.md"),
+        "# Our feeds\nNothing to index here.\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-v1.xml"),
+        input.join("widgets.xml"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let walked = json(
+        &radar()
+            .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
+            .arg(&input)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(walked["files"], 1, "{walked}");
+    assert_eq!(walked["errors"].as_array().unwrap().len(), 0, "{walked}");
+    let named = json(
+        &radar()
+            .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
+            .arg(input.join("README.md"))
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(
+        named["errors"].as_array().unwrap().len(),
+        1,
+        "a file named on the command line is reported"
+    );
+}

@@ -434,7 +434,9 @@ fn upgrade_hint(
         Some(Informational::Unsound) => {
             return format!("Unsound: check whether we use the affected {name} API");
         }
-        Some(Informational::Notice) => return format!("Notice about {name}: read it"),
+        Some(Informational::Notice | Informational::Other) => {
+            return format!("Notice about {name}: read it");
+        }
         None => {}
     }
     // The smallest fix above what we run (fixes usually exist per branch).

@@ -4,14 +4,18 @@
 //! exit code it wants for a completed run (0 or 1); an `Err` means the
 //! command could not do its job and `main` exits 2.
 
+mod audit;
 mod crawl;
 mod digest;
 mod ingest;
+mod init;
 mod search;
 
+pub use audit::audit;
 pub use crawl::crawl;
 pub use digest::{collect_input, digest};
 pub use ingest::ingest;
+pub use init::init;
 pub use search::search;
 
 use anyhow::{Context as _, Result};

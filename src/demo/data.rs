@@ -1,8 +1,12 @@
-//! The bundled sample data: feeds for a small Rust / TypeScript / Python
-//! stack, written by us. Dates are relative (`{{rfc3339:-3}}` = three days
-//! before "now") so the demo always has a fresh last week to report on.
+//! The bundled sample data: feeds, advisories and lockfiles for a small
+//! Rust / TypeScript / Python stack, all written by us (the advisories
+//! describe no real defect).
+//!
+//! Dates are relative so the demo always has a fresh week to report on:
+//! `{{rfc3339:-3}}` is three days before the start of the current ISO week,
+//! so -1 … -7 land in the last complete week whatever weekday "now" is.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 /// (file name, content type, template, source name, package key)
 pub struct SampleFeed {
@@ -65,10 +69,57 @@ pub const FEEDS: &[SampleFeed] = &[
     },
 ];
 
+/// OSV records served together as `advisories.zip`, like OSV's own dumps.
+pub const ADVISORIES: &[(&str, &str)] = &[
+    (
+        "DEMO-2026-0001.json",
+        include_str!("data/advisories/DEMO-2026-0001.json"),
+    ),
+    (
+        "DEMO-2026-0002.json",
+        include_str!("data/advisories/DEMO-2026-0002.json"),
+    ),
+    (
+        "DEMO-2026-0003.json",
+        include_str!("data/advisories/DEMO-2026-0003.json"),
+    ),
+    (
+        "DEMO-2026-0004.json",
+        include_str!("data/advisories/DEMO-2026-0004.json"),
+    ),
+    (
+        "DEMO-2026-0005.json",
+        include_str!("data/advisories/DEMO-2026-0005.json"),
+    ),
+    (
+        "GHSA-demo-7q2x-v4mh.json",
+        include_str!("data/advisories/GHSA-demo-7q2x-v4mh.json"),
+    ),
+];
+
+/// One advisory in RustSec's Markdown format, served as its own source.
+pub const RUSTSEC_NOTE: (&str, &str) = (
+    "DEMO-2026-0006.md",
+    include_str!("data/rustsec/crates/yaml-rust/DEMO-2026-0006.md"),
+);
+
+/// Lockfiles of the demo services, written into the demo radar.
+pub const LOCKFILES: &[(&str, &str)] = &[
+    ("Cargo.lock", include_str!("data/lockfiles/Cargo.lock")),
+    (
+        "package-lock.json",
+        include_str!("data/lockfiles/package-lock.json"),
+    ),
+    (
+        "requirements.txt",
+        include_str!("data/lockfiles/requirements.txt"),
+    ),
+];
+
 pub const STACK_TOML: &str = include_str!("../../radar/stack.toml");
 
-/// Replaces `{{rfc3339:-N}}` / `{{rfc2822:-N}}` with the instant N days
-/// before `now` (at 09:30 UTC, so a day's items sort in a readable way).
+/// Replaces `{{rfc3339:-N}}`, `{{rfc2822:-N}}` and `{{date:-N}}` with 09:30
+/// UTC N days before the Monday that starts `now`'s ISO week.
 pub fn render(template: &str, now: DateTime<Utc>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -93,11 +144,15 @@ pub fn render(template: &str, now: DateTime<Utc>) -> String {
 fn expand(token: &str, now: DateTime<Utc>) -> Option<String> {
     let (fmt, days) = token.split_once(':')?;
     let days: i64 = days.trim().parse().ok()?;
-    let day = (now + Duration::days(days)).date_naive();
-    let at = day.and_hms_opt(9, 30, 0)?.and_utc();
+    let today = now.date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let at = (monday + Duration::days(days))
+        .and_hms_opt(9, 30, 0)?
+        .and_utc();
     match fmt {
         "rfc3339" => Some(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "rfc2822" => Some(at.to_rfc2822()),
+        "date" => Some(at.format("%Y-%m-%d").to_string()),
         _ => None,
     }
 }
@@ -108,23 +163,27 @@ mod tests {
 
     #[test]
     fn templates_become_dates_relative_to_now() {
+        // A Wednesday: its ISO week starts on Monday 23 November.
         let now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(
             render("<u>{{rfc3339:-3}}</u>", now),
-            "<u>2026-11-22T09:30:00Z</u>"
+            "<u>2026-11-20T09:30:00Z</u>"
         );
         assert_eq!(
             render("{{rfc2822:0}}", now),
-            "Wed, 25 Nov 2026 09:30:00 +0000"
+            "Mon, 23 Nov 2026 09:30:00 +0000"
         );
+        assert_eq!(render("{{date:-7}}", now), "2026-11-16");
         assert_eq!(render("{{nope}} {{", now), "{{nope}} {{");
     }
 
     #[test]
     fn every_sample_feed_parses() {
-        let now = Utc::now();
+        let now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         for f in FEEDS {
             let ctx = crate::sources::ParseContext {
                 source: f.source.into(),

@@ -1,8 +1,9 @@
 //! `radar demo`: the whole pipeline on bundled sample data.
 //!
-//! Writes a team radar (radar.toml, stack.toml, entries/) into a folder,
-//! serves the bundled feeds from a loopback HTTP server, points radar.toml at
-//! it and runs the same stages a team runs: crawl, then searches. This is
+//! Writes a team radar (radar.toml, stack.toml, entries/, lockfiles/) into a
+//! folder, serves the bundled feeds and advisories from a loopback HTTP
+//! server, points radar.toml at it and runs the same stages a team runs:
+//! crawl, search, audit. This is
 //! command wiring (like `cmd`), so it reports with `anyhow`. It never sends
 //! traffic anywhere but 127.0.0.1.
 
@@ -72,9 +73,37 @@ pub async fn start_server(now: DateTime<Utc>, port: Option<u16>) -> Result<DemoS
             },
         );
     }
+    files.insert(
+        "advisories.zip".to_string(),
+        Served {
+            content_type: "application/zip",
+            body: advisories_zip(now)?,
+        },
+    );
+    files.insert(
+        data::RUSTSEC_NOTE.0.to_string(),
+        Served {
+            content_type: "text/markdown",
+            body: data::render(data::RUSTSEC_NOTE.1, now).into_bytes(),
+        },
+    );
     server::serve(files, port.unwrap_or(0))
         .await
         .context("cannot start the demo HTTP server on 127.0.0.1")
+}
+
+/// The OSV records as one zip, the way OSV publishes per-ecosystem dumps.
+fn advisories_zip(now: DateTime<Utc>) -> Result<Vec<u8>> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, template) in data::ADVISORIES {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .context("cannot build the demo advisories zip")?;
+        zip.write_all(data::render(template, now).as_bytes())?;
+    }
+    Ok(zip
+        .finish()
+        .context("cannot build the demo advisories zip")?
+        .into_inner())
 }
 
 /// Writes the radar into `dir` (keeping an existing index) and runs the
@@ -92,8 +121,9 @@ pub async fn run_pipeline(
     let config_path = write_radar(dir, server, now)?;
     writeln!(
         out,
-        "1. Serving {} sample feeds on http://{}/ (loopback only)",
+        "1. Serving {} sample feeds and {} advisories on http://{}/ (loopback only)",
         data::FEEDS.len(),
+        data::ADVISORIES.len() + 1,
         server.addr
     )?;
     writeln!(out, "2. Wrote a team radar to {}", dir.display())?;
@@ -126,7 +156,7 @@ pub async fn run_pipeline(
     let searches: [(&str, Option<ItemKind>, Option<Since>); 3] = [
         ("uv", None, None),
         ("security OR vulnerability", None, None),
-        ("*", Some(ItemKind::Release), Some(Since::Days(7))),
+        ("*", Some(ItemKind::Release), Some(Since::Days(14))),
     ];
     for (text, kind, since) in searches {
         let mut shown = format!("radar search '{text}'");
@@ -134,7 +164,7 @@ pub async fn run_pipeline(
             shown.push_str(&format!(" --kind {k}"));
         }
         if since.is_some() {
-            shown.push_str(" --since 7d");
+            shown.push_str(" --since 14d");
         }
         let r = index.search(&SearchQuery {
             text: text.to_string(),
@@ -158,17 +188,63 @@ pub async fn run_pipeline(
             )?;
         }
     }
+    writeln!(out, "5. Auditing the lockfiles (radar audit):")?;
+    let stack_path = config.stack_path.clone();
+    let stack = crate::config::load_stack(&stack_path)?;
+    let audit = crate::audit::run_stack(
+        &index,
+        &stack,
+        Some(&stack_path),
+        None,
+        now,
+        &crate::audit::AuditOptions::default(),
+    )?;
+    for f in &audit.vulnerabilities {
+        writeln!(
+            out,
+            "   ✗ {} {} {}: {} ({})",
+            f.package,
+            f.version,
+            f.id,
+            crate::terminal::clean(&f.title),
+            if f.upgrade.is_empty() {
+                "no fix yet".to_string()
+            } else {
+                f.upgrade.join("; ")
+            }
+        )?;
+    }
+    for f in &audit.warnings {
+        writeln!(
+            out,
+            "   · {} {} {}: {:?}",
+            f.package, f.version, f.id, f.kind
+        )?;
+    }
+    writeln!(
+        out,
+        "   {} vulnerabilities, {} warnings in {} packages from {} lockfiles",
+        audit.vulnerabilities.len(),
+        audit.warnings.len(),
+        audit.summary.packages_audited,
+        audit.summary.lockfiles
+    )?;
+
     let items = index.count();
     writeln!(out, "\nEverything is in {}:", dir.display())?;
     writeln!(out, "  radar.toml, stack.toml   the team's configuration")?;
     writeln!(out, "  feeds/                   the sample feeds as served")?;
     writeln!(
         out,
+        "  lockfiles/               the demo services' lockfiles (audited)"
+    )?;
+    writeln!(
+        out,
         "  index/                   the search index ({items} items)"
     )?;
     writeln!(
         out,
-        "Try:\n  radar --config {} search 'tokio'",
+        "Try:\n  radar --config {0} search 'tokio'\n  radar --config {0} audit",
         config_path.display()
     )?;
     Ok(DemoOutcome {
@@ -207,9 +283,31 @@ fn write_radar(dir: &Path, server: &DemoServer, now: DateTime<Utc>) -> Result<Pa
             toml.push_str(&format!("package = {p:?}\n"));
         }
     }
+    toml.push_str(&format!(
+        "\n[[source]]\nname = \"Demo advisories (OSV)\"\nkind = \"osv\"\nurl = {:?}\n\n[[source]]\nname = \"Demo advisories (RustSec)\"\nkind = \"rustsec\"\nurl = {:?}\n",
+        server.url("advisories.zip"),
+        server.url(data::RUSTSEC_NOTE.0)
+    ));
     let config = dir.join("radar.toml");
     write(&config, &toml)?;
-    write(&dir.join("stack.toml"), data::STACK_TOML)?;
+    let locks = dir.join("lockfiles");
+    std::fs::create_dir_all(&locks)
+        .with_context(|| format!("cannot create {}", locks.display()))?;
+    // The lockfiles say which versions run, so the demo drops the hand-kept
+    // `version =` lines of the embedded stack (they would be audited too).
+    let mut stack: String = data::STACK_TOML
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("version ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    stack.push_str(
+        "\n# The demo services' lockfiles: `radar audit` checks every package in them.\n",
+    );
+    for (name, text) in data::LOCKFILES {
+        write(&locks.join(name), text)?;
+        stack.push_str(&format!("\n[[lockfile]]\npath = \"lockfiles/{name}\"\n"));
+    }
+    write(&dir.join("stack.toml"), &stack)?;
     Ok(config)
 }
 

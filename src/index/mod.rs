@@ -4,6 +4,7 @@
 //! `Item`s or search hits back; no other module builds tantivy documents or
 //! queries. Upsert is by item id, so re-ingesting never duplicates.
 
+mod advisories;
 mod schema;
 mod search;
 mod write;

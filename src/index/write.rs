@@ -20,7 +20,7 @@ pub enum Upsert {
 }
 
 pub struct IndexWriter<'a> {
-    index: &'a RadarIndex,
+    pub(super) index: &'a RadarIndex,
     writer: tantivy::IndexWriter,
     fields: Fields,
     /// Fingerprints of documents written since the last commit, which the
@@ -28,6 +28,9 @@ pub struct IndexWriter<'a> {
     pending: HashMap<String, String>,
     searcher: tantivy::Searcher,
     dirty: bool,
+    /// `modified` of advisories written since the last commit (see
+    /// `advisories.rs`: a newer stored copy wins).
+    pub(super) pending_modified: HashMap<String, Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl<'a> IndexWriter<'a> {
@@ -66,6 +69,7 @@ impl<'a> IndexWriter<'a> {
             pending: HashMap::new(),
             searcher: index.reader.searcher(),
             dirty: false,
+            pending_modified: HashMap::new(),
         })
     }
 
@@ -98,7 +102,13 @@ impl<'a> IndexWriter<'a> {
         for t in &item.tags {
             doc.add_text(f.tags, t);
         }
-        if let Some(p) = item.published {
+        // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
+        // outside that (Go's zero time 0001-01-01) would overflow, so it is
+        // left out of the date field (it stays in the stored item).
+        if let Some(p) = item
+            .published
+            .filter(|p| p.timestamp().abs() < i64::MAX / 1_000_000_000)
+        {
             doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
         }
         let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
@@ -135,6 +145,7 @@ impl<'a> IndexWriter<'a> {
         self.index.reload()?;
         self.searcher = self.index.reader.searcher();
         self.pending.clear();
+        self.pending_modified.clear();
         self.dirty = false;
         Ok(())
     }

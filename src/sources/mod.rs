@@ -6,7 +6,9 @@
 
 pub mod detect;
 pub mod feed;
+pub mod osv;
 pub mod release_list;
+pub mod rustsec;
 pub mod text;
 
 use thiserror::Error;
@@ -18,6 +20,12 @@ use crate::model::Item;
 pub enum SourceError {
     #[error("not a feed (RSS, Atom, JSON Feed or a JSON release list): {0}")]
     Feed(String),
+    #[error("not a usable OSV advisory: {0}")]
+    Osv(String),
+    #[error("not a usable RustSec advisory: {0}")]
+    Rustsec(String),
+    #[error("{0}")]
+    Zip(String),
     #[error("{format} not supported yet for this source kind")]
     Unsupported { format: &'static str },
 }
@@ -56,8 +64,11 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
     match kind {
         SourceKind::Feed => feed::parse_feed(ctx, bytes),
         SourceKind::Html => Err(SourceError::Unsupported { format: "html" }),
-        SourceKind::Osv => Err(SourceError::Unsupported { format: "osv" }),
-        SourceKind::Rustsec => Err(SourceError::Unsupported { format: "rustsec" }),
+        SourceKind::Osv => osv::parse_osv(ctx, bytes),
+        // A fetched RustSec source is one advisory file, or a zip of the
+        // advisory-db (read like an OSV zip: its `.md` entries are RustSec).
+        SourceKind::Rustsec if bytes.starts_with(b"PK\x03\x04") => osv::parse_osv(ctx, bytes),
+        SourceKind::Rustsec => rustsec::parse_rustsec(ctx, bytes),
         SourceKind::Npm => Err(SourceError::Unsupported { format: "npm" }),
     }
 }

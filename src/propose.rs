@@ -1,0 +1,424 @@
+//! `radar propose`: pending ring moves as a git branch and a PR description.
+//!
+//! Owns the git side only: it checks the repository, makes a branch from
+//! HEAD in a temporary worktree (so the user's checkout and working tree are
+//! never touched), lets the caller apply the moves to the entry files there,
+//! commits, optionally pushes and opens the PR with `gh`. Which moves are
+//! pending and how an entry file changes belong to `radar`; this module
+//! receives them as [`Move`]s and an `apply` callback.
+//!
+//! Uses the `git` command as users have it, so their config, hooks,
+//! credentials and signing apply.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use thiserror::Error;
+
+use crate::model::Ring;
+
+#[derive(Debug, Error)]
+pub enum ProposeError {
+    #[error("cannot run git: {0}. Install git and make sure it is on PATH")]
+    GitMissing(std::io::Error),
+    #[error(
+        "{dir} is not inside a git repository. Run `radar propose` in your radar repository (git init, then commit your entries)"
+    )]
+    NotARepo { dir: PathBuf },
+    #[error(
+        "the repository has no commit yet. Commit your radar files first: git add -A && git commit -m 'radar'"
+    )]
+    NoHead,
+    #[error(
+        "entry files have uncommitted changes:\n{files}\nCommit or stash them first (git stash), so the proposal starts from what is committed"
+    )]
+    DirtyEntries { files: String },
+    #[error(
+        "nothing to propose: no entry has a pending proposal. Run `radar update` first, or see `radar review list`"
+    )]
+    NothingPending,
+    #[error(
+        "branch {branch:?} already exists. Delete it (git branch -D {branch}) or pass --branch NAME"
+    )]
+    BranchExists { branch: String },
+    #[error("git {args} failed: {stderr}{hint}")]
+    Git {
+        args: String,
+        stderr: String,
+        hint: String,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("applying the move of {name:?} failed: {message}")]
+    Apply { name: String, message: String },
+}
+
+/// One proposed ring move, with the evidence the PR shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Move {
+    pub name: String,
+    /// Entry file, relative to the repository root.
+    pub path: PathBuf,
+    pub from: Option<Ring>,
+    pub to: Ring,
+    pub reasons: Vec<String>,
+    pub links: Vec<String>,
+    /// Advisory ids (with summaries) that motivated the move.
+    pub advisories: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProposeOptions {
+    pub branch: Option<String>,
+    pub push: Option<String>,
+    pub open_pr: bool,
+    /// The GitHub CLI to call for `--open-pr` (default `gh`).
+    pub gh_program: Option<String>,
+}
+
+/// What `propose` did, for printing and `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposeReport {
+    pub branch: String,
+    pub commit: String,
+    pub description: PathBuf,
+    pub moves: usize,
+    pub pushed_to: Option<String>,
+    /// The PR URL `gh` printed, when it opened one.
+    pub pr_url: Option<String>,
+    /// Why the PR was not opened, when `--open-pr` was asked for.
+    pub pr_note: Option<String>,
+}
+
+/// Default branch name: `radar/2026-W48`.
+pub fn default_branch(now: DateTime<Utc>) -> String {
+    let w = now.iso_week();
+    format!("radar/{}-W{:02}", w.year(), w.week())
+}
+
+/// Makes the branch, commits the moves, writes the PR description and
+/// optionally pushes and opens the PR. `entries_dir` is where the entry
+/// files live (inside the repository); `apply` rewrites one entry file in
+/// the given worktree root.
+pub fn propose(
+    repo_dir: &Path,
+    entries_dir: &Path,
+    moves: &[Move],
+    opts: &ProposeOptions,
+    now: DateTime<Utc>,
+    apply: &dyn Fn(&Path, &Move) -> Result<(), String>,
+) -> Result<ProposeReport, ProposeError> {
+    let top = toplevel(repo_dir)?;
+    git(&top, &["rev-parse", "--verify", "HEAD"]).map_err(|_| ProposeError::NoHead)?;
+    let entries_rel = relative_to(&top, entries_dir);
+    let dirty = git(&top, &["status", "--porcelain", "--", &entries_rel])?;
+    if !dirty.trim().is_empty() {
+        return Err(ProposeError::DirtyEntries {
+            files: dirty.trim_end().to_string(),
+        });
+    }
+    if moves.is_empty() {
+        return Err(ProposeError::NothingPending);
+    }
+    let branch = opts.branch.clone().unwrap_or_else(|| default_branch(now));
+    git(&top, &["check-ref-format", "--branch", &branch]).map_err(|e| match e {
+        ProposeError::Git { stderr, .. } => ProposeError::Git {
+            args: format!("check-ref-format --branch {branch}"),
+            stderr,
+            hint: ". Pick another --branch name".into(),
+        },
+        other => other,
+    })?;
+    if git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{branch}"),
+        ],
+    )
+    .is_ok()
+    {
+        return Err(ProposeError::BranchExists { branch });
+    }
+
+    let scratch = tempfile::Builder::new()
+        .prefix("radar-propose-")
+        .tempdir()
+        .map_err(|source| ProposeError::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let wt = scratch.path().join("wt");
+    let wt_str = wt.to_string_lossy().into_owned();
+    git(
+        &top,
+        &["worktree", "add", "--quiet", "-b", &branch, &wt_str, "HEAD"],
+    )?;
+    let result = commit_in_worktree(&wt, moves, apply, &branch);
+    // The temporary worktree goes whatever happened; the branch stays.
+    let _ = git(&top, &["worktree", "remove", "--force", &wt_str]);
+    let commit = match result {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = git(&top, &["branch", "-D", &branch]);
+            return Err(e);
+        }
+    };
+
+    let description = pr_description_path(&top, &branch)?;
+    let body = pr_body(moves, now);
+    if let Some(dir) = description.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| ProposeError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(&description, &body).map_err(|source| ProposeError::Write {
+        path: description.clone(),
+        source,
+    })?;
+
+    let mut report = ProposeReport {
+        branch: branch.clone(),
+        commit,
+        description,
+        moves: moves.len(),
+        pushed_to: None,
+        pr_url: None,
+        pr_note: None,
+    };
+    if let Some(remote) = &opts.push {
+        git(&top, &["push", "--quiet", "--set-upstream", remote, &branch]).map_err(|e| match e {
+            ProposeError::Git { args, stderr, .. } => ProposeError::Git {
+                args,
+                stderr,
+                hint: format!(". Check the remote (git remote -v) and your credentials; the branch {branch} is committed locally"),
+            },
+            other => other,
+        })?;
+        report.pushed_to = Some(remote.clone());
+    }
+    if opts.open_pr {
+        let gh = opts.gh_program.clone().unwrap_or_else(|| "gh".into());
+        match open_pr(&gh, &top, &branch, &title(moves, now), &report.description) {
+            Ok(url) => report.pr_url = Some(url),
+            Err(note) => report.pr_note = Some(note),
+        }
+    }
+    Ok(report)
+}
+
+fn commit_in_worktree(
+    wt: &Path,
+    moves: &[Move],
+    apply: &dyn Fn(&Path, &Move) -> Result<(), String>,
+    branch: &str,
+) -> Result<String, ProposeError> {
+    for m in moves {
+        apply(wt, m).map_err(|message| ProposeError::Apply {
+            name: m.name.clone(),
+            message,
+        })?;
+        let path = m.path.to_string_lossy().into_owned();
+        git(wt, &["add", "--", &path])?;
+    }
+    let message = commit_message(moves, branch);
+    git(wt, &["commit", "--quiet", "-m", &message]).map_err(|e| match e {
+        ProposeError::Git { args, stderr, .. } if stderr.contains("identity") || stderr.contains("user.email") => {
+            ProposeError::Git {
+                args,
+                stderr,
+                hint: ". Set your identity: git config --global user.name 'Your Name' && git config --global user.email you@example.org".into(),
+            }
+        }
+        other => other,
+    })?;
+    Ok(git(wt, &["rev-parse", "HEAD"])?.trim().to_string())
+}
+
+fn title(moves: &[Move], now: DateTime<Utc>) -> String {
+    let w = now.iso_week();
+    format!(
+        "Radar {}-W{:02}: {} ring move{}",
+        w.year(),
+        w.week(),
+        moves.len(),
+        if moves.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// Commit message: a subject, then one line per move.
+pub fn commit_message(moves: &[Move], branch: &str) -> String {
+    let mut m = format!(
+        "radar: {} proposed ring move{} ({branch})\n\n",
+        moves.len(),
+        if moves.len() == 1 { "" } else { "s" }
+    );
+    for mv in moves {
+        m.push_str(&format!(
+            "- {}: {} -> {}",
+            mv.name,
+            ring_or_new(mv.from),
+            mv.to
+        ));
+        if let Some(r) = mv.reasons.first() {
+            m.push_str(&format!(" ({r})"));
+        }
+        m.push('\n');
+    }
+    m
+}
+
+fn ring_or_new(r: Option<Ring>) -> String {
+    r.map(|r| r.to_string()).unwrap_or_else(|| "new".into())
+}
+
+/// The PR description: a table of moves with top reasons and evidence,
+/// then the advisories that motivated them.
+pub fn pr_body(moves: &[Move], now: DateTime<Utc>) -> String {
+    let mut b = format!(
+        "## {}\n\nProposed by `radar propose`. Each row moves one entry's ring; the entry files in this branch carry the full signals.\n\n",
+        title(moves, now)
+    );
+    b.push_str("| technology | from | to | why | evidence |\n| --- | --- | --- | --- | --- |\n");
+    for m in moves {
+        let why = m
+            .reasons
+            .iter()
+            .take(3)
+            .map(|r| md_cell(r))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let links = m
+            .links
+            .iter()
+            .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+            .take(3)
+            .enumerate()
+            .map(|(i, l)| format!("[{}]({})", i + 1, l.replace(')', "%29").replace(' ', "%20")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        b.push_str(&format!(
+            "| {} | {} | **{}** | {} | {} |\n",
+            md_cell(&m.name),
+            ring_or_new(m.from),
+            m.to,
+            why,
+            links
+        ));
+    }
+    let advisories: Vec<&String> = moves.iter().flat_map(|m| m.advisories.iter()).collect();
+    if !advisories.is_empty() {
+        b.push_str("\n### Advisories behind these moves\n\n");
+        for a in advisories {
+            b.push_str(&format!("- {}\n", md_cell(a)));
+        }
+    }
+    b.push_str("\nReview the entry files, edit the free text if you like, and merge to accept.\n");
+    b
+}
+
+/// Keeps feed text from breaking the table or injecting markup.
+fn md_cell(s: &str) -> String {
+    crate::terminal::clean(s)
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn pr_description_path(top: &Path, branch: &str) -> Result<PathBuf, ProposeError> {
+    let git_dir = git(top, &["rev-parse", "--absolute-git-dir"])?;
+    let file = branch.replace(['/', '\\'], "-");
+    Ok(PathBuf::from(git_dir.trim())
+        .join("radar")
+        .join(format!("{file}.md")))
+}
+
+/// Opens the PR with `gh`; Err says why not, for the fallback message.
+fn open_pr(gh: &str, top: &Path, branch: &str, title: &str, body: &Path) -> Result<String, String> {
+    let auth = Command::new(gh)
+        .args(["auth", "status"])
+        .current_dir(top)
+        .output();
+    match auth {
+        Err(_) => return Err(
+            "`gh` (GitHub CLI) is not installed; open the PR by hand with the description below"
+                .into(),
+        ),
+        Ok(o) if !o.status.success() => {
+            return Err("`gh` is not logged in (run `gh auth login`); open the PR by hand with the description below".into());
+        }
+        Ok(_) => {}
+    }
+    let body_str = body.to_string_lossy().into_owned();
+    let out = Command::new(gh)
+        .args([
+            "pr",
+            "create",
+            "--head",
+            branch,
+            "--title",
+            title,
+            "--body-file",
+            &body_str,
+        ])
+        .current_dir(top)
+        .output()
+        .map_err(|e| format!("cannot run gh: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(format!(
+            "gh pr create failed: {}; open the PR by hand with the description below",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn toplevel(dir: &Path) -> Result<PathBuf, ProposeError> {
+    match git(dir, &["rev-parse", "--show-toplevel"]) {
+        Ok(s) => Ok(PathBuf::from(s.trim())),
+        Err(ProposeError::GitMissing(e)) => Err(ProposeError::GitMissing(e)),
+        Err(_) => Err(ProposeError::NotARepo {
+            dir: dir.to_path_buf(),
+        }),
+    }
+}
+
+fn relative_to(top: &Path, p: &Path) -> String {
+    let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let top = std::fs::canonicalize(top).unwrap_or_else(|_| top.to_path_buf());
+    abs.strip_prefix(&top)
+        .map(|r| r.to_string_lossy().into_owned())
+        .ok()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| ".".into())
+}
+
+/// Runs git in `dir`; stdout on success.
+fn git(dir: &Path, args: &[&str]) -> Result<String, ProposeError> {
+    let out: Output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(ProposeError::GitMissing)?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(ProposeError::Git {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            hint: String::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
