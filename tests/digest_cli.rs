@@ -45,7 +45,7 @@ fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str
     it.packages = vec![package.into()];
     it.advisory = Some(Advisory {
         id: id.into(),
-        aliases: vec![format!("CVE-2026-{}", id.len())],
+        aliases: vec![format!("CVE-{id}")],
         summary: summary.into(),
         published: at(published),
         modified: at(published),
@@ -94,6 +94,12 @@ quadrant = "languages-and-frameworks"
 ring = "adopt"
 package = "crates.io/hyper"
 version = "1.4.0"
+
+[[tech]]
+name = "serde"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/serde"
 
 [[tech]]
 name = "PostgreSQL"
@@ -175,6 +181,20 @@ aliases = ["postgres"]
         hostile,
         withdrawn,
         advisory(
+            "RUSTSEC-2026-0006",
+            "crates.io/hyper",
+            "fixed before our version",
+            "2026-11-24T09:00:00Z",
+            "1.3.0",
+        ),
+        advisory(
+            "RUSTSEC-2026-0007",
+            "crates.io/serde",
+            "serde issue",
+            "2026-11-25T09:00:00Z",
+            "1.0.300",
+        ),
+        advisory(
             "RUSTSEC-2026-0004",
             "crates.io/not-ours",
             "not our package",
@@ -207,20 +227,27 @@ fn markdown_digest_of_the_last_complete_week_goes_to_stdout() {
     );
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("2026-W48 (23–29 Nov 2026)"), "{md}");
-    // Action needed: hyper (scored) before tokio (unscored); name-matched only.
-    let hyper = md
-        .find("**hyper** 1.4.0 (version not checked) · fixed in 1.4.2")
+    // Action needed: audit confirms hyper and tokio (versions in stack.toml);
+    // scored hyper comes before unscored tokio; serde has no version, so it
+    // is matched by name only and says so.
+    let hyper = md.find("**hyper** 1.4.0 · fixed in 1.4.2").expect(&md);
+    let tokio = md.find("**tokio** 1.38.0 · fixed in 1.38.2").expect(&md);
+    let serde = md
+        .find("**serde** (version not checked) · fixed in 1.0.300")
         .expect(&md);
-    let tokio = md
-        .find("**tokio** 1.38.0 (version not checked) · fixed in 1.38.2")
-        .expect(&md);
-    assert!(hyper < tokio);
-    assert!(md.contains("Upgrade hyper to 1.4.2 or later"));
+    // Same severity: the confirmed finding first; unscored last.
+    assert!(hyper < serde && serde < tokio, "{md}");
+    assert!(
+        md.contains("Upgrade hyper 1.4.0 to >=1.4.2 (stack.toml)"),
+        "{md}"
+    );
+    assert!(md.contains("Upgrade serde to 1.0.300 or later"), "{md}");
     assert!(md.contains("[rustsec.test](https://rustsec.test/a)"));
     assert!(!md.contains("javascript"));
     for absent in [
         "withdrawn one",
         "not our package",
+        "fixed before our version",
         "last week",
         "tokio-1.41.0",
         "leftpad",
@@ -251,7 +278,7 @@ fn markdown_digest_of_the_last_complete_week_goes_to_stdout() {
     );
     // Hostile summary: no escape sequence and no tag reach the terminal.
     assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'));
-    assert!(md.contains("&lt;script&gt;"));
+    assert!(md.contains("&lt;script>"));
 }
 
 #[test]
@@ -288,7 +315,7 @@ fn html_goes_to_the_digest_folder_by_default() {
     );
     let page = std::fs::read_to_string(&path).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
-    assert_eq!(page.matches("<g class=\"blip\"").count(), 3);
+    assert_eq!(page.matches("<g class=\"blip\"").count(), 4);
     assert!(!page.contains("<script"));
 }
 

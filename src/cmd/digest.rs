@@ -5,16 +5,18 @@
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::Context;
+use crate::audit::{self, Finding, FindingKind, SeverityLevel as AuditLevel};
 use crate::cli::DigestArgs;
 use crate::config::{self, ConfigError, StackConfig, TechConfig};
 use crate::digest::{
     self, ActionItem, Blip, DigestInput, Format, IsoWeek, Movement, ReleaseGroup, ReleaseItem,
-    Severity,
+    Severity, SeverityLevel,
 };
+use crate::index::RadarIndex;
 use crate::model::{Advisory, Event, Informational, Item, ItemKind};
 
 pub fn digest(ctx: &Context, args: &DigestArgs) -> Result<u8> {
@@ -87,21 +89,28 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 ///   package key, or by the tech's name or alias as a word of the source
 ///   name or title), grouped per tech, majors flagged against the version
 ///   in stack.toml;
-/// - the index: advisories published or modified in the week that name one
-///   of our packages, as action items *without version matching*
-///   (`confirmed = false`).
+/// - action needed: advisories published or modified in the week (withdrawn
+///   ones never). Where `radar audit` can evaluate the package (it is in a
+///   `[[lockfile]]`, or a `[[tech]]` has package and version), only its
+///   findings count: the version really is affected (`confirmed = true`),
+///   with fixed versions and upgrade advice from the matcher, warnings
+///   (unmaintained, unsound, notice) as `Severity::informational()`. A
+///   stack package audit cannot evaluate (no version known) is matched by
+///   name only (`confirmed = false`), so the lead still hears about it.
 ///
 /// The lead extends this at merge, keeping the renderers untouched:
-/// - audit findings replace the name-only advisory match: `confirmed =
-///   true`, the version from the lockfile, fixed versions and hint from the
-///   matcher, and informational warnings as `Severity::informational()`;
 /// - radar entries (`radar/entries`) replace the stack as the source of
 ///   blips, with `Movement` from each entry's history, and their pending
 ///   `proposed` rings become `proposals` (reasons from the signals);
 /// - `trends` fills `emerging`.
 pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result<DigestInput> {
+    let mut stack_path = None;
     let stack = match ctx.config() {
-        Ok(cfg) if cfg.stack_path.is_file() => config::load_stack(&cfg.stack_path)?,
+        Ok(cfg) if cfg.stack_path.is_file() => {
+            let stack = config::load_stack(&cfg.stack_path)?;
+            stack_path = Some(cfg.stack_path);
+            stack
+        }
         Ok(cfg) => {
             tracing::warn!(
                 "{} not found: the digest shows no stack releases, advisories or radar",
@@ -131,7 +140,7 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     let matcher = StackMatcher::new(techs);
 
     let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
-    let mut action_needed = Vec::new();
+    let mut week_advisories: Vec<(&Item, &Advisory)> = Vec::new();
     for item in &items {
         match item.kind {
             ItemKind::Release => {
@@ -166,12 +175,19 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
                     && adv.withdrawn.is_none()
                     && advisory_in_week(item, adv, week)
                 {
-                    action_needed.extend(advisory_actions(item, adv, &matcher));
+                    week_advisories.push((item, adv));
                 }
             }
             ItemKind::Article => {}
         }
     }
+
+    let audited = if week_advisories.is_empty() {
+        None // nothing to confirm: skip reading lockfiles
+    } else {
+        audit_stack(&index, &stack, stack_path.as_deref(), now)
+    };
+    let action_needed = action_items(&week_advisories, &matcher, audited.as_ref());
 
     let radar = techs
         .iter()
@@ -346,9 +362,185 @@ fn advisory_in_week(item: &Item, adv: &Advisory, week: IsoWeek) -> bool {
         .any(|t| week.contains(t))
 }
 
+/// What `radar audit` found, and which packages it could evaluate.
+struct Audited {
+    report: audit::Report,
+    /// Canonical, lower-cased `ecosystem/name` of every package audited.
+    keys: HashSet<String>,
+}
+
+/// Runs the audit over the stack's lockfiles and versioned techs; `None`
+/// (with a warning) when there is nothing it can evaluate or it fails, in
+/// which case advisories are matched by package name only.
+fn audit_stack(
+    index: &RadarIndex,
+    stack: &StackConfig,
+    stack_path: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Option<Audited> {
+    let lockfiles: Vec<PathBuf> = stack.lockfiles.iter().map(|l| l.path.clone()).collect();
+    let versioned = stack
+        .techs
+        .iter()
+        .any(|t| t.package.is_some() && t.version.is_some());
+    if lockfiles.is_empty() && !versioned {
+        return None;
+    }
+    let run = || -> Result<Audited> {
+        let inventory = crate::stack::inventory(&lockfiles, &stack.techs, stack_path)?;
+        let report = audit::run_stack(
+            index,
+            stack,
+            stack_path,
+            None,
+            now,
+            &audit::AuditOptions::default(),
+        )?;
+        let keys = inventory
+            .packages
+            .iter()
+            .map(|p| p.key().to_lowercase())
+            .collect();
+        Ok(Audited { report, keys })
+    };
+    match run() {
+        Ok(a) => Some(a),
+        Err(e) => {
+            tracing::warn!(
+                "digest: audit could not run ({e:#}); advisories are matched by package name only"
+            );
+            None
+        }
+    }
+}
+
+/// `crates.io/Foo_Bar` → the key audit uses (PyPI names normalised), lower-cased.
+fn canonical_key(package: &str) -> String {
+    match package.split_once('/') {
+        Some((eco, name)) => {
+            crate::model::package_key(eco, &crate::model::canonical_name(eco, name))
+        }
+        None => package.to_string(),
+    }
+    .to_lowercase()
+}
+
+/// Action items for the week's advisories: audit findings first (confirmed),
+/// then name-only matches for stack packages audit could not evaluate.
+fn action_items(
+    week: &[(&Item, &Advisory)],
+    stack: &StackMatcher,
+    audited: Option<&Audited>,
+) -> Vec<ActionItem> {
+    let mut out = Vec::new();
+    if let Some(a) = audited {
+        let by_id: HashMap<&str, (&Item, &Advisory)> = week
+            .iter()
+            .flat_map(|&(item, adv)| {
+                std::iter::once(adv.id.as_str())
+                    .chain(adv.aliases.iter().map(String::as_str))
+                    .map(move |id| (id, (item, adv)))
+            })
+            .collect();
+        for f in a.report.vulnerabilities.iter().chain(&a.report.warnings) {
+            if f.kind == FindingKind::Yanked {
+                continue; // not an advisory: `radar audit` lists it
+            }
+            if let Some(&(item, adv)) = f.ids().find_map(|id| by_id.get(id)) {
+                out.push(finding_action(f, item, adv));
+            }
+        }
+    }
+    for &(item, adv) in week {
+        out.extend(
+            advisory_actions(item, adv, stack)
+                .into_iter()
+                .filter(|(pkg, _)| audited.is_none_or(|a| !a.keys.contains(&canonical_key(pkg))))
+                .map(|(_, action)| action),
+        );
+    }
+    out
+}
+
+/// An audit finding as the digest shows it.
+fn finding_action(f: &Finding, item: &Item, adv: &Advisory) -> ActionItem {
+    let severity = match (f.kind, f.score, f.severity) {
+        (FindingKind::Vulnerability, Some(score), _) => Severity::from_score(Some(score)),
+        (FindingKind::Vulnerability, None, Some(level)) => Severity {
+            level: match level {
+                AuditLevel::Critical => SeverityLevel::Critical,
+                AuditLevel::High => SeverityLevel::High,
+                AuditLevel::Medium => SeverityLevel::Medium,
+                AuditLevel::Low => SeverityLevel::Low,
+            },
+            score: None,
+        },
+        (FindingKind::Vulnerability, None, None) => Severity::from_score(None),
+        _ => Severity::informational(),
+    };
+    let place = Path::new(&f.lockfile)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hint = match f.kind {
+        FindingKind::Unmaintained => format!("Unmaintained: plan a replacement for {}", f.package),
+        FindingKind::Unsound => {
+            format!(
+                "Unsound: check whether we use the affected {} API",
+                f.package
+            )
+        }
+        FindingKind::Notice | FindingKind::Yanked => format!("Notice about {}: read it", f.package),
+        FindingKind::Vulnerability if !f.upgrade.is_empty() => format!(
+            "Upgrade {} {} to {} ({place})",
+            f.package,
+            f.version,
+            f.upgrade.join(" or ")
+        ),
+        FindingKind::Vulnerability => match f.last_affected.first() {
+            Some(last) => format!(
+                "No fixed {} yet (affected up to {last}): check the advisory for a workaround",
+                f.package
+            ),
+            None => format!(
+                "No fixed {} version yet: check the advisory for a workaround",
+                f.package
+            ),
+        },
+    };
+    let mut ids = vec![f.id.clone()];
+    ids.extend(f.aliases.iter().filter(|a| **a != f.id).cloned());
+    ActionItem {
+        severity,
+        package: f.package.clone(),
+        version: Some(f.version.clone()),
+        confirmed: true,
+        fixed: f.fixed.clone(),
+        hint,
+        summary: if f.title.trim().is_empty() {
+            item.title.clone()
+        } else {
+            f.title.clone()
+        },
+        ids,
+        links: f
+            .url
+            .iter()
+            .chain(item.url.iter())
+            .chain(adv.references.iter())
+            .cloned()
+            .collect(),
+        published: adv.published.or(item.published),
+    }
+}
+
 /// One action item per tech of ours that the advisory names (by package
 /// key only: versions are not checked here).
-fn advisory_actions(item: &Item, adv: &Advisory, stack: &StackMatcher) -> Vec<ActionItem> {
+fn advisory_actions(
+    item: &Item,
+    adv: &Advisory,
+    stack: &StackMatcher,
+) -> Vec<(String, ActionItem)> {
     let mut ours: Vec<usize> = adv
         .affected
         .iter()
@@ -395,27 +587,30 @@ fn advisory_actions(item: &Item, adv: &Advisory, stack: &StackMatcher) -> Vec<Ac
             .chain(adv.references.iter())
             .cloned()
             .collect();
-        out.push(ActionItem {
-            severity,
-            package: tech.name.clone(),
-            version: tech.version.clone(),
-            confirmed: false,
-            hint: upgrade_hint(
-                &tech.name,
-                tech.version.as_deref(),
-                &fixed,
-                adv.informational,
-            ),
-            fixed,
-            summary: if adv.summary.trim().is_empty() {
-                item.title.clone()
-            } else {
-                adv.summary.clone()
+        out.push((
+            pkg.clone(),
+            ActionItem {
+                severity,
+                package: tech.name.clone(),
+                version: tech.version.clone(),
+                confirmed: false,
+                hint: upgrade_hint(
+                    &tech.name,
+                    tech.version.as_deref(),
+                    &fixed,
+                    adv.informational,
+                ),
+                fixed,
+                summary: if adv.summary.trim().is_empty() {
+                    item.title.clone()
+                } else {
+                    adv.summary.clone()
+                },
+                ids,
+                links,
+                published: adv.published.or(item.published),
             },
-            ids,
-            links,
-            published: adv.published.or(item.published),
-        });
+        ));
     }
     out
 }

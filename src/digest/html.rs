@@ -176,9 +176,9 @@ fn action_card(s: &mut String, a: &ActionItem) {
     );
     if let Some(v) = &a.version {
         let _ = write!(s, " {}", sanitize::html(v));
-        if !a.confirmed {
-            s.push_str(r#" <span class="unconfirmed" title="only the package name matched; run radar audit">version not checked</span>"#);
-        }
+    }
+    if !a.confirmed {
+        s.push_str(r#" <span class="unconfirmed" title="only the package name matched; run radar audit">version not checked</span>"#);
     }
     if !a.fixed.is_empty() {
         let fixed: Vec<String> = a.fixed.iter().map(|f| sanitize::html(f)).collect();

@@ -113,9 +113,9 @@ fn action_needed(s: &mut String, r: &Ranked) {
         );
         if let Some(v) = &a.version {
             let _ = write!(head, " {}", sanitize::markdown(v));
-            if !a.confirmed {
-                head.push_str(" (version not checked)");
-            }
+        }
+        if !a.confirmed {
+            head.push_str(" (version not checked)");
         }
         if !a.fixed.is_empty() {
             let fixed: Vec<String> = a.fixed.iter().map(|f| sanitize::markdown(f)).collect();

@@ -105,7 +105,7 @@ pub fn markdown(s: &str) -> String {
 /// Escapes already-cleaned text for Markdown inline text.
 ///
 /// Only what can change meaning is escaped, so the Markdown stays readable
-/// in a terminal: `<` and `>` (and `&` before something entity-like) become
+/// in a terminal: `<` (and `&` before something entity-like, and a leading `>`) become
 /// entities, because renderers that allow raw HTML would otherwise parse a
 /// tag; `[` `]` (links, images), `*` `` ` `` `~` `|` `\\` and word-boundary
 /// `_` get a backslash; and a first character that could open a block
@@ -120,7 +120,9 @@ pub fn escape_markdown(s: &str) -> String {
         let first = prev.is_none();
         match c {
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            // `>` only opens a block quote at the start; mid-line it is text
+            // (and `>=1.4.2` stays readable).
+            '>' if first => out.push_str("&gt;"),
             '&' if next.is_some_and(|n| n.is_alphanumeric() || n == '#') => out.push_str("&amp;"),
             '\\' | '`' | '*' | '[' | ']' | '|' | '~' => {
                 out.push('\\');
@@ -253,8 +255,10 @@ mod tests {
         assert!(!m.contains('<'));
         assert_eq!(
             m,
-            r"\[click\](javascript:alert(1)) &lt;script&gt;x&lt;/script&gt; \*b\*"
+            r"\[click\](javascript:alert(1)) &lt;script>x&lt;/script> \*b\*"
         );
+        assert_eq!(markdown("> quote"), "&gt; quote");
+        assert_eq!(markdown("a >= b"), "a >= b");
         assert_eq!(
             markdown("serde_yaml _x_ & &amp;"),
             r"serde_yaml \_x\_ & &amp;amp;"
