@@ -34,9 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "digest benchmark: {WEEK_ITEMS} items in {week}, {TECHS} radar entries, {runs} runs (median)\n"
     );
     println!(
-        "| index holds | collect_input | markdown | html (+svg) | total md | total html | md bytes | html bytes |"
+        "| index holds | action items | release groups | collect_input | markdown | html (+svg) | total md | total html | md bytes | html bytes |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for extra in [0, older] {
         let dir = tempfile::tempdir()?;
         setup(dir.path(), week, extra)?;
@@ -52,12 +52,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cwd: dir.path().to_path_buf(),
         };
         let (mut collect, mut md, mut page) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut md_len, mut html_len) = (0, 0);
+        let (mut md_len, mut html_len, mut actions, mut groups) = (0, 0, 0, 0);
         for _ in 0..runs {
             let t = Instant::now();
             let input = collect_input(&ctx, week, now)?;
             collect.push(t.elapsed().as_secs_f64() * 1e3);
             assert_eq!(input.radar.len(), TECHS);
+            (actions, groups) = (input.action_needed.len(), input.releases.len());
             let t = Instant::now();
             md_len = markdown::render(&input).len();
             md.push(t.elapsed().as_secs_f64() * 1e3);
@@ -67,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let (c, m, h) = (median(&mut collect), median(&mut md), median(&mut page));
         println!(
-            "| {} items | {c:.1} ms | {m:.2} ms | {h:.2} ms | {:.1} ms | {:.1} ms | {md_len} | {html_len} |",
+            "| {} items | {actions} | {groups} | {c:.1} ms | {m:.2} ms | {h:.2} ms | {:.1} ms | {:.1} ms | {md_len} | {html_len} |",
             WEEK_ITEMS + extra,
             c + m,
             c + h
