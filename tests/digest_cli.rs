@@ -359,3 +359,90 @@ fn a_missing_index_says_what_to_run() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("radar crawl"), "{err}");
 }
+
+#[test]
+fn lockfile_versions_confirm_advisories_and_judge_majors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        r#"
+[[tech]]
+name = "serde"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/serde"
+
+[[lockfile]]
+path = "Cargo.lock"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.lock"),
+        r#"version = 3
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = ["serde"]
+
+[[package]]
+name = "serde"
+version = "1.0.100"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#,
+    )
+    .unwrap();
+    let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    let mut release = item(
+        "s1",
+        ItemKind::Release,
+        "serde releases",
+        "serde v2.0.0",
+        "2026-11-24T10:00:00Z",
+    );
+    release.packages = vec!["crates.io/serde".into()];
+    for it in [
+        release,
+        advisory(
+            "RUSTSEC-2026-0010",
+            "crates.io/serde",
+            "serde is affected",
+            "2026-11-25T09:00:00Z",
+            "1.0.150",
+        ),
+        advisory(
+            "RUSTSEC-2026-0011",
+            "crates.io/serde",
+            "serde was affected",
+            "2026-11-25T09:00:00Z",
+            "1.0.50",
+        ),
+    ] {
+        w.upsert(&it).unwrap();
+    }
+    w.commit().unwrap();
+    drop(w);
+
+    let out = radar(dir.path()).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("**serde** 1.0.100 · fixed in 1.0.150"), "{md}");
+    assert!(
+        md.contains("Upgrade serde 1.0.100 to >=1.0.150 (Cargo.lock)"),
+        "{md}"
+    );
+    assert!(!md.contains("version not checked"), "{md}");
+    assert!(
+        !md.contains("serde was affected"),
+        "1.0.100 is past that fix: {md}"
+    );
+    assert!(md.contains("### serde (we run 1.0.100)"), "{md}");
+    assert!(md.contains("- **Major:** [serde v2.0.0]"), "{md}");
+}

@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::Context;
@@ -47,15 +47,27 @@ pub fn digest(ctx: &Context, args: &DigestArgs) -> Result<u8> {
             write_atomically(&path, &text)?;
             println!("{}", crate::terminal::clean(&path.display().to_string()));
         }
-        None => {
-            // Renderers already strip control characters; cleaning each line
-            // again keeps the terminal safe even if one ever forgets.
-            for line in text.lines() {
-                println!("{}", crate::terminal::clean(line));
-            }
-        }
+        None => print_clean(&text)?,
     }
     Ok(0)
+}
+
+/// Prints to stdout. Renderers already strip control characters; cleaning
+/// each line again keeps the terminal safe even if one ever forgets. A
+/// closed pipe (`radar digest | head`) is a normal end, not an error.
+fn print_clean(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let result = text
+        .lines()
+        .try_for_each(|line| writeln!(out, "{}", crate::terminal::clean(line)))
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write the digest to stdout")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `[digest] out_dir` of radar.toml, else the current folder.
@@ -138,6 +150,14 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     let items = index.all_items()?;
     let techs = &stack.techs;
     let matcher = StackMatcher::new(techs);
+    let in_use = packages_in_use(&stack, stack_path.as_deref());
+    // What we run: stack.toml's version, else the lockfiles'.
+    let current = |tech: &TechConfig| {
+        tech.version.clone().or_else(|| {
+            let key = canonical_key(tech.package.as_deref()?);
+            in_use.as_ref()?.versions.get(&key).cloned()
+        })
+    };
 
     let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
     let mut week_advisories: Vec<(&Item, &Advisory)> = Vec::new();
@@ -153,12 +173,12 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
                 let version = release_version(&item.title);
                 let major = version
                     .as_deref()
-                    .is_some_and(|v| is_major(v, tech.version.as_deref()));
+                    .is_some_and(|v| is_major(v, current(tech).as_deref()));
                 groups
                     .entry(tech.name.as_str())
                     .or_insert_with(|| ReleaseGroup {
                         tech: tech.name.clone(),
-                        current: tech.version.clone(),
+                        current: current(tech),
                         items: Vec::new(),
                     })
                     .items
@@ -185,7 +205,9 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     let audited = if week_advisories.is_empty() {
         None // nothing to confirm: skip reading lockfiles
     } else {
-        audit_stack(&index, &stack, stack_path.as_deref(), now)
+        in_use
+            .as_ref()
+            .and_then(|u| audit_stack(&index, &stack, stack_path.as_deref(), now, u))
     };
     let action_needed = action_items(&week_advisories, &matcher, audited.as_ref());
 
@@ -362,22 +384,16 @@ fn advisory_in_week(item: &Item, adv: &Advisory, week: IsoWeek) -> bool {
         .any(|t| week.contains(t))
 }
 
-/// What `radar audit` found, and which packages it could evaluate.
-struct Audited {
-    report: audit::Report,
-    /// Canonical, lower-cased `ecosystem/name` of every package audited.
-    keys: HashSet<String>,
+/// The packages the stack pins (lockfiles and versioned `[[tech]]`
+/// entries), as audit reads them.
+struct InUse {
+    /// Canonical, lower-cased `ecosystem/name` → highest version in use.
+    versions: HashMap<String, String>,
 }
 
-/// Runs the audit over the stack's lockfiles and versioned techs; `None`
-/// (with a warning) when there is nothing it can evaluate or it fails, in
-/// which case advisories are matched by package name only.
-fn audit_stack(
-    index: &RadarIndex,
-    stack: &StackConfig,
-    stack_path: Option<&Path>,
-    now: DateTime<Utc>,
-) -> Option<Audited> {
+/// `None` when the stack pins nothing, or (with a warning) when a lockfile
+/// cannot be read: then advisories are matched by package name only.
+fn packages_in_use(stack: &StackConfig, stack_path: Option<&Path>) -> Option<InUse> {
     let lockfiles: Vec<PathBuf> = stack.lockfiles.iter().map(|l| l.path.clone()).collect();
     let versioned = stack
         .techs
@@ -386,28 +402,47 @@ fn audit_stack(
     if lockfiles.is_empty() && !versioned {
         return None;
     }
-    let run = || -> Result<Audited> {
-        let inventory = crate::stack::inventory(&lockfiles, &stack.techs, stack_path)?;
-        let report = audit::run_stack(
-            index,
-            stack,
-            stack_path,
-            None,
-            now,
-            &audit::AuditOptions::default(),
-        )?;
-        let keys = inventory
-            .packages
-            .iter()
-            .map(|p| p.key().to_lowercase())
-            .collect();
-        Ok(Audited { report, keys })
-    };
-    match run() {
-        Ok(a) => Some(a),
+    match crate::stack::inventory(&lockfiles, &stack.techs, stack_path) {
+        Ok(inv) => {
+            let mut versions: HashMap<String, String> = HashMap::new();
+            for p in &inv.packages {
+                let v = versions.entry(p.key().to_lowercase()).or_default();
+                if v.is_empty() || numeric(&p.version) > numeric(v) {
+                    *v = p.version.clone();
+                }
+            }
+            Some(InUse { versions })
+        }
         Err(e) => {
             tracing::warn!(
-                "digest: audit could not run ({e:#}); advisories are matched by package name only"
+                "digest: cannot read the stack's lockfiles ({e}); advisories are matched by package name only"
+            );
+            None
+        }
+    }
+}
+
+/// What `radar audit` found, and which packages it could evaluate.
+struct Audited<'a> {
+    report: audit::Report,
+    in_use: &'a InUse,
+}
+
+/// Runs the audit over the stack's lockfiles and versioned techs; `None`
+/// (with a warning) when it fails.
+fn audit_stack<'a>(
+    index: &RadarIndex,
+    stack: &StackConfig,
+    stack_path: Option<&Path>,
+    now: DateTime<Utc>,
+    in_use: &'a InUse,
+) -> Option<Audited<'a>> {
+    let options = audit::AuditOptions::default();
+    match audit::run_stack(index, stack, stack_path, None, now, &options) {
+        Ok(report) => Some(Audited { report, in_use }),
+        Err(e) => {
+            tracing::warn!(
+                "digest: audit could not run ({e}); advisories are matched by package name only"
             );
             None
         }
@@ -455,7 +490,9 @@ fn action_items(
         out.extend(
             advisory_actions(item, adv, stack)
                 .into_iter()
-                .filter(|(pkg, _)| audited.is_none_or(|a| !a.keys.contains(&canonical_key(pkg))))
+                .filter(|(pkg, _)| {
+                    audited.is_none_or(|a| !a.in_use.versions.contains_key(&canonical_key(pkg)))
+                })
                 .map(|(_, action)| action),
         );
     }
