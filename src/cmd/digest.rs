@@ -100,7 +100,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// - the index: releases published in the week that match a tech (by
 ///   package key, or by the tech's name or alias as a word of the source
 ///   name or title), grouped per tech, majors flagged against the version
-///   in stack.toml;
+///   we run (stack.toml's, else the highest in the lockfiles);
 /// - action needed: advisories published or modified in the week (withdrawn
 ///   ones never). Where `radar audit` can evaluate the package (it is in a
 ///   `[[lockfile]]`, or a `[[tech]]` has package and version), only its
