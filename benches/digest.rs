@@ -46,6 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 index: None,
                 quiet: true,
                 verbose: 0,
+                wait: false,
                 now: None,
             },
             now,

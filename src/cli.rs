@@ -12,6 +12,21 @@ Examples:
   radar --config ./radar-demo/radar.toml search 'security AND tokio' --since 30d
   radar --index ./index ingest feeds/ advisories/";
 
+const CRAWL_HELP: &str = "\
+Polite by default: [crawl] concurrency and per_host limit requests in flight; unchanged
+sources cost one conditional GET (ETag / Last-Modified, reported as not_modified); transient
+failures (timeouts, resets, 5xx, 429) are retried with backoff, honouring Retry-After. A
+failing source backs off (doubling, at most a day) and shows as backing_off with its next
+attempt; it is never dropped. State is kept in <index>/crawl-state.json.
+
+Exit codes: 0 all sources fetched or unchanged; 1 a source failed or is backing off (the
+others were still crawled); 2 could not crawl (bad config, index locked by another writer).
+
+Examples:
+  radar crawl                         # every source, summary of what changed
+  radar crawl --source 'tokio releases' --json
+  radar --wait -q crawl               # from cron: wait for a running ingest, print failures only";
+
 #[derive(Debug, Parser)]
 #[command(name = "radar", version, about = "Keep your team's technology radar alive", after_help = AFTER_HELP)]
 pub struct Cli {
@@ -35,6 +50,9 @@ pub struct Global {
     /// More log output on stderr (-vv for debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// If another crawl or ingest holds the index, wait for it (up to 1 hour) instead of failing.
+    #[arg(long, global = true)]
+    pub wait: bool,
     /// Pretend it is this instant (RFC 3339), for reproducible output.
     #[arg(long, global = true, env = "RADAR_NOW", hide = true)]
     pub now: Option<String>,
@@ -45,6 +63,7 @@ pub enum Command {
     /// Scaffold a team radar (radar.toml, stack.toml, entries/) in DIR or here.
     Init(InitArgs),
     /// Fetch every (or the named) source and index new and changed items.
+    #[command(after_help = CRAWL_HELP)]
     Crawl(CrawlArgs),
     /// Index local files or folders (feeds, OSV JSON or zip, RustSec advisories).
     Ingest(IngestArgs),
@@ -52,6 +71,16 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the whole pipeline on bundled sample data over a loopback server.
     Demo(DemoArgs),
+    /// Score the index against the stack; write or refresh entry proposals.
+    Update(UpdateArgs),
+    /// Technologies whose mentions are rising, per ISO week.
+    Trends(TrendsArgs),
+    /// Decide on the tool's proposals: list (default), accept NAME, reject NAME.
+    Review(ReviewArgs),
+    /// Write the radar for other viewers (BYOR, Zalando, Backstage, AOE).
+    Export(ExportArgs),
+    /// Bootstrap entries from an existing radar (BYOR CSV/JSON, Zalando, Backstage, AOE folder).
+    Import(ImportArgs),
     /// Advisories that affect the versions in use; exit 1 when one does.
     #[command(after_help = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -117,6 +146,99 @@ pub struct DemoArgs {
     /// Port for the loopback server [default: any free port].
     #[arg(long)]
     pub port: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Entries live in entries/<quadrant>/<slug>.md. Update rewrites only the machine\n\
+fields (proposed, score, rule, updated, [[signal]]); ring, history, decisions and the free\n\
+text are yours. Running it twice on the same index changes nothing.\n\n\
+Example:\n  radar update && git diff entries/"
+)]
+pub struct UpdateArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Weeks in the window (the last quarter of it is compared with the rest).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(2..=520))]
+    pub weeks: u16,
+    /// Also list tracked technologies that are not rising.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  radar review\n  radar review accept tokio --note \"pinned fork until 1.39\"\n  radar review reject uv --reason \"not before Q3\""
+)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub action: Option<ReviewAction>,
+    /// Print the pending proposals as JSON (with `list`).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Pending proposals with their reasons.
+    List,
+    /// Move the entry to its proposed ring and record the move in its history.
+    Accept {
+        /// Entry name (any case) or file name.
+        name: String,
+        /// A note kept with the history line.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Keep the ring; the same proposal stays quiet until new evidence arrives.
+    Reject {
+        name: String,
+        /// Why, kept with the decision.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  radar export --format byor-csv > radar.csv\n  radar export --format aoe --out ./aoe-radar/radar"
+)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Output file (folder for aoe); stdout when omitted.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Thoughtworks Build Your Own Radar CSV: name,ring,quadrant,isNew,status,description
+    ByorCsv,
+    /// Build Your Own Radar JSON: the same columns as an array of objects
+    ByorJson,
+    /// zalando/tech-radar config: entries with quadrant/ring indexes and `moved`
+    Zalando,
+    /// Backstage tech-radar: quadrants, rings, entries with timeline[]
+    Backstage,
+    /// AOE technology radar: one Markdown file per item per release folder
+    Aoe,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A BYOR .csv or .json, a Zalando or Backstage .json, or an AOE radar folder.
+    pub path: PathBuf,
+    /// Print what was imported as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 const AUDIT_HELP: &str = "\

@@ -60,8 +60,17 @@ pub struct CrawlSettings {
     pub connect_timeout_secs: u64,
     pub timeout_secs: u64,
     pub max_body_mib: u64,
+    /// Extra attempts for a transient failure (connect error, timeout, 5xx, 429).
     pub retries: u32,
     pub user_agent: String,
+    /// First in-run retry delay; doubles per attempt, plus jitter.
+    pub retry_base_ms: u64,
+    /// Longest `Retry-After` (or backoff) waited for inside one run; a server
+    /// asking for longer is left alone until that time, via crawl state.
+    pub max_retry_wait_secs: u64,
+    /// Backoff for a failing source across runs: base, doubling per
+    /// consecutive failure, capped at one day.
+    pub failure_backoff_secs: u64,
 }
 
 impl Default for CrawlSettings {
@@ -74,6 +83,9 @@ impl Default for CrawlSettings {
             max_body_mib: 32,
             retries: 3,
             user_agent: concat!("techradar/", env!("CARGO_PKG_VERSION")).to_string(),
+            retry_base_ms: 500,
+            max_retry_wait_secs: 60,
+            failure_backoff_secs: 900,
         }
     }
 }
@@ -261,6 +273,11 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
     if raw.crawl.max_body_mib == 0 {
         return Err(invalid("[crawl] max_body_mib must be at least 1".into()));
     }
+    if raw.crawl.timeout_secs == 0 || raw.crawl.connect_timeout_secs == 0 {
+        return Err(invalid(
+            "[crawl] timeout_secs and connect_timeout_secs must be at least 1".into(),
+        ));
+    }
     for (job, expr) in [
         ("crawl", &raw.schedule.crawl),
         ("update", &raw.schedule.update),
@@ -347,7 +364,9 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
     } else if let Some(k) = rs.krate {
         (
             SourceKind::Feed,
-            Location::Url(format!("https://crates.io/api/v1/crates/{k}/versions.rss")),
+            // The per-crate release feed crates.io publishes (its own
+            // `atom:link rel="self"` names this URL).
+            Location::Url(format!("https://static.crates.io/rss/crates/{k}.xml")),
             Some(format!("crates.io/{k}")),
         )
     } else if let Some(p) = rs.pypi {
@@ -620,6 +639,10 @@ path = "feeds/a.xml"
             Location::Url("https://github.com/tokio-rs/tokio/releases.atom".into())
         );
         assert_eq!(c.sources[1].package.as_deref(), Some("crates.io/serde"));
+        assert_eq!(
+            c.sources[1].location,
+            Location::Url("https://static.crates.io/rss/crates/serde.xml".into())
+        );
         assert_eq!(c.sources[2].kind, SourceKind::Npm);
         assert_eq!(
             c.sources[3].location,

@@ -28,6 +28,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Ingest(a) => cmd::ingest(&ctx, a),
         Command::Search(a) => cmd::search(&ctx, a),
         Command::Demo(a) => techradar::demo::run(&ctx, a),
+        Command::Update(a) => cmd::update(&ctx, a),
+        Command::Trends(a) => cmd::trends(&ctx, a),
+        Command::Review(a) => cmd::review(&ctx, a),
+        Command::Export(a) => cmd::export(&ctx, a),
+        Command::Import(a) => cmd::import(&ctx, a),
         Command::Digest(a) => cmd::digest(&ctx, a),
     }
 }

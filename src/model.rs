@@ -69,9 +69,14 @@ impl Item {
     /// A digest of everything that is stored, so an upsert can tell
     /// "unchanged" from "updated" without comparing field by field.
     pub fn fingerprint(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        hex(&Sha256::digest(&json))
+        fingerprint_of(&serde_json::to_vec(self).unwrap_or_default())
     }
+}
+
+/// The fingerprint of an item already serialised to JSON; lets the writer
+/// serialise each item once for both the digest and the stored copy.
+pub fn fingerprint_of(json: &[u8]) -> String {
+    hex(&Sha256::digest(json))
 }
 
 /// Derives a stable item id: source + guid, else link, else title + date.

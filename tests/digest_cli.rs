@@ -446,3 +446,152 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     assert!(md.contains("### serde (we run 1.0.100)"), "{md}");
     assert!(md.contains("- **Major:** [serde v2.0.0]"), "{md}");
 }
+
+#[test]
+fn entries_and_trends_fill_movement_proposals_and_emerging() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        root.join("stack.toml"),
+        r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+
+[[tech]]
+name = "Kubernetes"
+quadrant = "platforms"
+ring = "trial"
+
+[[tech]]
+name = "Bun"
+quadrant = "platforms"
+ring = "assess"
+"#,
+    )
+    .unwrap();
+    let entry = |path: &str, text: &str| {
+        let p = root.join("entries").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    entry(
+        "languages-and-frameworks/tokio.md",
+        r#"+++
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+proposed = "hold"
+score = -0.5
+
+[[signal]]
+kind = "advisory"
+weight = -0.5
+because = "RUSTSEC-2026-0002 affects 1.38.0 <b>now</b>"
+url = "https://rustsec.test/RUSTSEC-2026-0002"
+
+[[signal]]
+kind = "release"
+weight = 0.1
+because = "tokio 1.41.1 released"
+
+[[history]]
+date = 2024-01-15
+ring = "trial"
+
+[[history]]
+date = 2026-11-24
+ring = "adopt"
+from = "trial"
++++
+Our runtime.
+"#,
+    );
+    entry(
+        "platforms/kubernetes.md",
+        r#"+++
+name = "Kubernetes"
+quadrant = "platforms"
+ring = "hold"
+
+[[history]]
+date = 2025-01-01
+ring = "trial"
+
+[[history]]
+date = 2026-11-26
+ring = "hold"
+from = "trial"
++++
+"#,
+    );
+    entry(
+        "tools/zig-build.md",
+        r#"+++
+name = "zig build"
+quadrant = "tools"
+ring = "assess"
+
+[[history]]
+date = 2026-11-25
+ring = "assess"
++++
+"#,
+    );
+    let index = RadarIndex::open_or_create(&root.join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    for (i, day) in [
+        "2026-11-10",
+        "2026-11-17",
+        "2026-11-18",
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let it = item(
+            &format!("b{i}"),
+            ItemKind::Article,
+            "blog",
+            &format!("Moving a service to Bun, part {i}"),
+            &format!("{day}T10:00:00Z"),
+        );
+        w.upsert(&it).unwrap();
+    }
+    w.commit().unwrap();
+    drop(w);
+
+    let out = radar(root).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    // Movement from [[history]] dated in W48.
+    assert!(md.contains("tokio ▲ moved in"), "{md}");
+    assert!(md.contains("Kubernetes ▼ moved out"), "{md}");
+    assert!(md.contains("zig build ★ new"), "{md}");
+    // The entry's ring wins over stack.toml's (Kubernetes: trial → hold).
+    assert!(md.contains("- **Hold:** "), "{md}");
+    // The pending proposal, strongest reason first, escaped.
+    let p = md
+        .find("- **tokio** (Languages & Frameworks): Adopt → Hold")
+        .expect(&md);
+    let a = md
+        .find("RUSTSEC-2026-0002 affects 1.38.0 &lt;b>now&lt;/b>")
+        .expect(&md);
+    let r = md.find("tokio 1.41.1 released").expect(&md);
+    assert!(p < a && a < r, "{md}");
+    // Bun is rising over the 12 weeks ending with W48.
+    assert!(md.contains("## Emerging"), "{md}");
+    assert!(md.contains("- **Bun** "), "{md}");
+    assert!(
+        md.contains("0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3) · in our stack"),
+        "{md}"
+    );
+}

@@ -185,7 +185,7 @@ fn hostile() -> DigestInput {
         proposals: vec![ProposedMove {
             name: x(2),
             quadrant: Quadrant::Tools,
-            from: Ring::Adopt,
+            from: Some(Ring::Adopt),
             to: Ring::Hold,
             reasons: XSS.iter().map(|s| s.to_string()).collect(),
             links,

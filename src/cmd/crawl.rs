@@ -1,8 +1,12 @@
-use anyhow::{Result, bail};
+//! `radar crawl`: wires config, index writer and the crawl library, then
+//! prints the summary (human or `--json`) and picks the exit code.
+
+use anyhow::{Context as _, Result, bail};
+use std::io::IsTerminal;
 
 use super::{Context, print_json};
 use crate::cli::CrawlArgs;
-use crate::crawl::{CrawlReport, Status};
+use crate::crawl::{CrawlReport, SourceReport, Status};
 use crate::terminal::clean;
 
 pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
@@ -26,13 +30,22 @@ pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
         .clone()
         .unwrap_or(config.index_path.clone());
     let index = super::open_index(&index_path)?;
-    let mut writer = index.writer()?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    let report = runtime.block_on(crate::crawl::crawl(
+    let mut writer = ctx.writer(&index)?;
+    // The bar only where someone watches: both streams on a terminal, and
+    // neither -q nor --json.
+    let progress = !args.json
+        && !ctx.global.quiet
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let report = runtime.block_on(crate::crawl::crawl_until(
         &config.crawl,
         &sources,
         &mut writer,
+        &index_path,
         ctx.now,
+        progress,
+        ctrl_c(),
     ))?;
     drop(writer);
     if args.json {
@@ -43,37 +56,84 @@ pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
     Ok(if report.any_failed() { 1 } else { 0 })
 }
 
+/// Completes on the first Ctrl-C; never, if the signal cannot be watched.
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Sources with changes listed before the rest are only counted.
+const MAX_CHANGED_LINES: usize = 20;
+
+/// One line per source worth a look (failures, backoff, repairs, and up to
+/// [`MAX_CHANGED_LINES`] with new items), then the totals. Unchanged sources
+/// are only counted, so a crawl of a thousand feeds prints what matters.
+/// `-q` keeps failures and totals.
 pub fn print_summary(report: &CrawlReport, quiet: bool) {
+    let mut changed = 0;
     for s in &report.sources {
-        let line = match s.status {
-            Status::Fetched => format!(
-                "fetched       {} ({} new, {} updated)",
-                s.name, s.items_new, s.items_updated
-            ),
-            Status::NotModified => format!("not modified  {}", s.name),
-            Status::BackingOff => format!(
-                "backing off   {}: {}",
-                s.name,
-                s.error.as_deref().unwrap_or("")
-            ),
-            Status::Failed => format!(
-                "FAILED        {}: {}",
-                s.name,
-                s.error.as_deref().unwrap_or("")
-            ),
+        let Some(line) = source_line(s, quiet) else {
+            continue;
         };
-        if !quiet || s.status == Status::Failed {
-            println!("{}", clean(&line));
+        if s.status == Status::Fetched && s.warning.is_none() {
+            changed += 1;
+            if changed > MAX_CHANGED_LINES {
+                continue;
+            }
         }
+        println!("{}", clean(&line));
+    }
+    if changed > MAX_CHANGED_LINES {
+        println!(
+            "…and {} more sources with new or updated items (--json lists every source)",
+            changed - MAX_CHANGED_LINES
+        );
     }
     let t = &report.totals;
-    println!(
-        "{} sources: {} fetched, {} not modified, {} failed; {} new items, {} updated",
+    let mut totals = format!(
+        "{} sources: {} fetched, {} not modified, {} failed",
         report.sources.len(),
         t.fetched,
         t.not_modified,
-        t.failed,
-        t.items_new,
-        t.items_updated
+        t.failed
     );
+    if t.backing_off > 0 {
+        totals.push_str(&format!(", {} backing off", t.backing_off));
+    }
+    totals.push_str(&format!(
+        "; {} new items, {} updated",
+        t.items_new, t.items_updated
+    ));
+    if report.interrupted {
+        totals.push_str(" (interrupted: finished sources were saved)");
+    }
+    println!("{totals}");
+}
+
+fn source_line(s: &SourceReport, quiet: bool) -> Option<String> {
+    let error = s.error.as_deref().unwrap_or("");
+    match s.status {
+        Status::Failed => {
+            let next = s
+                .next_attempt
+                .map(|t| format!("; next attempt after {}", t.format("%Y-%m-%d %H:%M UTC")))
+                .unwrap_or_default();
+            Some(format!("FAILED       {}: {error}{next}", s.name))
+        }
+        Status::BackingOff => Some(format!("backing off  {}: {error}", s.name)),
+        _ if quiet => None,
+        Status::Fetched if s.warning.is_some() => Some(format!(
+            "fetched      {} ({} new, {} updated): warning: {}",
+            s.name,
+            s.items_new,
+            s.items_updated,
+            s.warning.as_deref().unwrap_or("")
+        )),
+        Status::Fetched if s.items_new + s.items_updated > 0 => Some(format!(
+            "fetched      {} ({} new, {} updated)",
+            s.name, s.items_new, s.items_updated
+        )),
+        Status::Fetched | Status::NotModified => None,
+    }
 }

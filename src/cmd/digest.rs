@@ -13,11 +13,13 @@ use crate::audit::{self, Finding, FindingKind, SeverityLevel as AuditLevel};
 use crate::cli::DigestArgs;
 use crate::config::{self, ConfigError, StackConfig, TechConfig};
 use crate::digest::{
-    self, ActionItem, Blip, DigestInput, Format, IsoWeek, Movement, ReleaseGroup, ReleaseItem,
-    Severity, SeverityLevel,
+    self, ActionItem, Blip, DigestInput, EmergingTerm, Format, IsoWeek, Movement, ProposedMove,
+    ReleaseGroup, ReleaseItem, Severity, SeverityLevel,
 };
 use crate::index::RadarIndex;
-use crate::model::{Advisory, Event, Informational, Item, ItemKind};
+use crate::model::{Advisory, Event, Informational, Item, ItemKind, Ring};
+use crate::radar::Entry;
+use crate::trend::{self, TrackedTerm, TrendOptions};
 
 pub fn digest(ctx: &Context, args: &DigestArgs) -> Result<u8> {
     let week = match &args.week {
@@ -110,20 +112,26 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 ///   stack package audit cannot evaluate (no version known) is matched by
 ///   name only (`confirmed = false`), so the lead still hears about it.
 ///
-/// The lead extends this at merge, keeping the renderers untouched:
-/// - radar entries (`radar/entries`) replace the stack as the source of
-///   blips, with `Movement` from each entry's history, and their pending
-///   `proposed` rings become `proposals` (reasons from the signals);
-/// - `trends` fills `emerging`.
+/// - the radar: every entry with a ring (stack.toml's techs as the entries
+///   have them, then entries not in the stack, as `radar update` tracks
+///   them), marked new / moved in / moved out from `[[history]]` dated in
+///   the week;
+/// - proposals: entries whose `proposed` ring awaits review, strongest
+///   signals first;
+/// - emerging: terms `radar trends` finds rising over the 12 weeks that end
+///   with the digest's week.
 pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result<DigestInput> {
     let mut stack_path = None;
+    let mut entries_path = None;
     let stack = match ctx.config() {
         Ok(cfg) if cfg.stack_path.is_file() => {
             let stack = config::load_stack(&cfg.stack_path)?;
             stack_path = Some(cfg.stack_path);
+            entries_path = Some(cfg.entries_path);
             stack
         }
         Ok(cfg) => {
+            entries_path = Some(cfg.entries_path.clone());
             tracing::warn!(
                 "{} not found: the digest shows no stack releases, advisories or radar",
                 cfg.stack_path.display()
@@ -211,15 +219,32 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
     };
     let action_needed = action_items(&week_advisories, &matcher, audited.as_ref());
 
-    let radar = techs
+    // Entries (radar/entries) are the radar as the team decided it; before
+    // the first `radar update` there are none and stack.toml is the radar.
+    let entries = match &entries_path {
+        Some(p) => crate::radar::load_entries(p)?,
+        None => Vec::new(),
+    };
+    let tracked = crate::radar::merge::tracked(&stack, &entries);
+    let by_name: HashMap<String, &Entry> = entries
         .iter()
-        .map(|t| Blip {
-            name: t.name.clone(),
-            quadrant: t.quadrant,
-            ring: t.ring,
-            movement: Movement::Unchanged,
+        .map(|e| (e.name.trim().to_lowercase(), e))
+        .collect();
+    let radar = tracked
+        .iter()
+        .filter_map(|t| {
+            let ring = t.current?;
+            let entry = by_name.get(&t.tech.name.trim().to_lowercase());
+            Some(Blip {
+                name: t.tech.name.clone(),
+                quadrant: t.tech.quadrant,
+                ring,
+                movement: entry.map_or(Movement::Unchanged, |e| movement(e, ring, week)),
+            })
         })
         .collect();
+    let proposals = entries.iter().filter_map(proposal).collect();
+    let emerging = emerging(&items, &stack, &tracked, week);
 
     Ok(DigestInput {
         title: "Tech radar".to_string(),
@@ -227,10 +252,95 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
         generated: now,
         action_needed,
         releases: groups.into_values().collect(),
-        emerging: Vec::new(),
-        proposals: Vec::new(),
+        emerging,
+        proposals,
         radar,
     })
+}
+
+/// What happened to an entry during `week`, from its `[[history]]`: placed
+/// for the first time (new), or moved relative to where it stood before the
+/// week. Moving out and back in the same week is no change.
+fn movement(entry: &Entry, ring: Ring, week: IsoWeek) -> Movement {
+    let (start, end) = (week.first_day(), week.last_day());
+    // By date, not file order: a hand-edited history may be out of order.
+    let Some(first_this_week) = entry
+        .history
+        .iter()
+        .filter(|h| start <= h.date && h.date <= end)
+        .min_by_key(|h| h.date)
+    else {
+        return Movement::Unchanged;
+    };
+    let before = entry
+        .history
+        .iter()
+        .filter(|h| h.date < start)
+        .max_by_key(|h| h.date);
+    match before.map(|h| h.ring).or(first_this_week.from) {
+        None => Movement::New,
+        Some(from) => Movement::between(from, ring),
+    }
+}
+
+/// A pending proposal as the digest shows it: strongest signals first.
+fn proposal(entry: &Entry) -> Option<ProposedMove> {
+    let to = entry.pending()?;
+    let mut signals: Vec<_> = entry.signals.iter().collect();
+    signals.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+    Some(ProposedMove {
+        name: entry.name.clone(),
+        quadrant: entry.quadrant,
+        from: entry.ring,
+        to,
+        reasons: signals.iter().map(|s| s.because.clone()).collect(),
+        links: signals
+            .iter()
+            .flat_map(|s| s.url.iter().chain(s.evidence.iter()))
+            .cloned()
+            .collect(),
+    })
+}
+
+/// Rising terms over the 12 weeks ending with the digest's week, as
+/// `radar trends` computes them (same options, same tracked terms).
+fn emerging(
+    items: &[Item],
+    stack: &StackConfig,
+    tracked: &[crate::score::Tracked],
+    week: IsoWeek,
+) -> Vec<EmergingTerm> {
+    let stack_names: std::collections::HashSet<String> = stack
+        .techs
+        .iter()
+        .map(|t| t.name.trim().to_lowercase())
+        .collect();
+    let terms: Vec<TrackedTerm> = tracked
+        .iter()
+        .map(|t| TrackedTerm {
+            in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),
+            name: t.tech.name.clone(),
+            aliases: t.tech.aliases.clone(),
+        })
+        .collect();
+    // The last instant of the week: it is the window's last (complete) week.
+    let end = week.end() - chrono::Duration::seconds(1);
+    let report = trend::trends(items, &terms, end, &TrendOptions::default());
+    report
+        .terms
+        .into_iter()
+        .filter(|t| t.rising)
+        .map(|t| EmergingTerm {
+            term: t.term,
+            weekly_counts: t
+                .counts
+                .iter()
+                .map(|&c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            growth: t.growth,
+            in_stack: t.in_stack,
+        })
+        .collect()
 }
 
 /// Finds which tech of our stack an item is about, in one pass over the

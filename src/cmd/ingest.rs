@@ -6,7 +6,7 @@ use crate::terminal::clean;
 
 pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<u8> {
     let index = ctx.open_index()?;
-    let mut writer = index.writer()?;
+    let mut writer = ctx.writer(&index)?;
     let started = std::time::Instant::now();
     let report = crate::ingest::ingest(&args.paths, &mut writer)?;
     drop(writer);

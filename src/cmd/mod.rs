@@ -7,16 +7,26 @@
 mod audit;
 mod crawl;
 mod digest;
+mod export;
+mod import;
 mod ingest;
 mod init;
+mod review;
 mod search;
+mod trends;
+mod update;
 
 pub use audit::audit;
 pub use crawl::crawl;
 pub use digest::{collect_input, digest};
+pub use export::export;
+pub use import::import;
 pub use ingest::ingest;
 pub use init::init;
+pub use review::review;
 pub use search::search;
+pub use trends::trends;
+pub use update::{advisory_hits, lockfile_usage, update, update_radar};
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
@@ -24,7 +34,10 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
 use crate::config::{self, RadarConfig};
-use crate::index::RadarIndex;
+use crate::index::{IndexError, IndexWriter, RadarIndex};
+
+/// Longest `--wait` for another writer to release the index.
+const WRITER_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// What every command may need, resolved lazily from the global options.
 pub struct Context {
@@ -65,6 +78,34 @@ impl Context {
 
     pub fn open_index(&self) -> Result<RadarIndex> {
         open_index(&self.index_path()?)
+    }
+
+    /// Takes the index's single writer lock. Another writer makes this fail
+    /// at once (exit 2, naming the holder), or with `--wait` wait for it:
+    /// polling with backoff, since the holder is another process, up to
+    /// [`WRITER_WAIT_LIMIT`], saying so once on stderr.
+    pub fn writer<'a>(&self, index: &'a RadarIndex) -> Result<IndexWriter<'a>> {
+        let started = std::time::Instant::now();
+        let mut delay = std::time::Duration::from_millis(50);
+        let mut told = false;
+        loop {
+            match index.writer() {
+                Err(IndexError::Locked { path, holder })
+                    if self.global.wait && started.elapsed() < WRITER_WAIT_LIMIT =>
+                {
+                    if !told && !self.global.quiet {
+                        eprintln!(
+                            "index {} is locked by another writer{holder}; waiting for it (--wait, up to 1 hour)",
+                            path.display()
+                        );
+                    }
+                    told = true;
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(std::time::Duration::from_secs(2));
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     pub fn progress(&self) -> bool {

@@ -1,19 +1,59 @@
-//! Crawling: fetch every source with bounded concurrency, parse, upsert.
+//! Crawling: fetch every source politely, parse, upsert, remember.
 //!
-//! Owns the HTTP client and the fetch pool. Parsing is delegated to
-//! `sources`, storage to `index`; this module only decides what to fetch,
-//! when, and how a failure is reported. One failing source never aborts the
-//! crawl: it becomes a `Failed` row in the report.
+//! The pool lives here; the parts are split by job:
+//! - `fetch`: one HTTP attempt (conditional GET, redirects, timeout, caps),
+//! - `decode`: gzip / deflate / brotli bodies, under the same cap,
+//! - `retry`: whether and when to try again in this run,
+//! - `limiter`: requests in flight overall and per host,
+//! - `state`: validators, failure counts and next attempts between runs,
+//! - `parse`: a fetched body to items (through `sources`),
+//! - `progress`, `report`: what the user sees.
+//!
+//! Every source runs as its own task, so one slow or failing source never
+//! holds up the others; it becomes a `failed` or `backing_off` row, never an
+//! abort. Results flow back to the one task that owns the index writer,
+//! which upserts them and commits in batches; crawl state is saved only
+//! after the commit it describes. Killing the process therefore loses at
+//! most the uncommitted batch, and the next run fetches it again (upsert by
+//! id means nothing is duplicated). Storage is `index`'s job and parsing is
+//! `sources`'; this module never builds documents or reads formats.
+
+mod decode;
+mod fetch;
+mod limiter;
+mod parse;
+mod progress;
+mod report;
+mod retry;
+mod state;
+
+pub use fetch::{FetchError, FetchPolicy, MAX_REDIRECTS};
+pub use parse::parse_osv_zip;
+pub use report::{CrawlReport, SourceReport, Status, Totals};
+pub use state::{CrawlState, STATE_FILE, SourceState, StateError, StateFile, Validators};
 
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
-use serde::Serialize;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use thiserror::Error;
+use tokio::task::JoinSet;
 
-use crate::config::{CrawlSettings, Location, Source};
+use crate::config::{CrawlSettings, Location, Source, SourceKind};
 use crate::index::{IndexError, IndexWriter, Upsert};
-use crate::sources::{self, ParseContext};
+use crate::model::Item;
+use crate::sources::ParseContext;
+use fetch::Outcome;
+use limiter::HostLimiter;
+use progress::Progress;
+use retry::{Decision, RetryPolicy};
+
+/// Items upserted between commits: bounds what a kill can lose.
+const COMMIT_ITEMS: usize = 5_000;
+/// ...and time between commits, so a slow crawl still makes progress durable.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Error)]
 pub enum CrawlError {
@@ -21,140 +61,403 @@ pub enum CrawlError {
     Client(String),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    State(#[from] StateError),
 }
 
-/// How one source fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Fetched,
-    NotModified,
-    Failed,
-    BackingOff,
-}
-
-/// `--json` shape for `crawl` (DESIGN.md); keys may be added, never renamed.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceReport {
-    pub name: String,
-    pub url: String,
-    pub status: Status,
-    pub items_new: usize,
-    pub items_updated: usize,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Totals {
-    pub fetched: usize,
-    pub not_modified: usize,
-    pub failed: usize,
-    pub items_new: usize,
-    pub items_updated: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CrawlReport {
-    pub sources: Vec<SourceReport>,
-    pub totals: Totals,
-}
-
-impl CrawlReport {
-    pub fn from_sources(sources: Vec<SourceReport>) -> CrawlReport {
-        let mut t = Totals::default();
-        for s in &sources {
-            match s.status {
-                Status::Fetched => t.fetched += 1,
-                Status::NotModified => t.not_modified += 1,
-                Status::Failed => t.failed += 1,
-                Status::BackingOff => {}
-            }
-            t.items_new += s.items_new;
-            t.items_updated += s.items_updated;
-        }
-        CrawlReport { sources, totals: t }
-    }
-
-    pub fn any_failed(&self) -> bool {
-        self.totals.failed > 0
-    }
-}
-
-/// Fetches and indexes every source. Items are committed once per crawl
-/// after all fetches finish.
+/// Fetches and indexes `sources`, as [`crawl_until`] with no shutdown signal.
+///
+/// `state_dir` holds `crawl-state.json` (pass the index folder); `now` is
+/// the instant all backoff decisions are made against; `progress` draws a
+/// bar on stderr. Must run inside a tokio runtime (any flavour).
 pub async fn crawl(
     settings: &CrawlSettings,
     sources: &[Source],
     writer: &mut IndexWriter<'_>,
-    _now: DateTime<Utc>,
+    state_dir: &Path,
+    now: DateTime<Utc>,
+    progress: bool,
 ) -> Result<CrawlReport, CrawlError> {
-    let client = reqwest::Client::builder()
-        .user_agent(&settings.user_agent)
-        .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
-        .timeout(Duration::from_secs(settings.timeout_secs))
-        .build()
-        .map_err(|e| CrawlError::Client(e.to_string()))?;
-    let fetched: Vec<(usize, FetchResult)> = futures_util::stream::iter(sources.iter().enumerate())
-        .map(|(n, s)| {
-            let client = client.clone();
-            async move { (n, fetch(&client, s).await) }
-        })
-        .buffer_unordered(settings.concurrency.max(1))
-        .collect()
-        .await;
-    let mut fetched = fetched;
-    fetched.sort_by_key(|(n, _)| *n);
-    let mut reports = Vec::with_capacity(sources.len());
-    for (n, result) in fetched {
-        let source = &sources[n];
-        let mut report = SourceReport {
-            name: source.name.clone(),
-            url: source.location_display(),
-            status: Status::Failed,
-            items_new: 0,
-            items_updated: 0,
-            error: None,
-        };
-        match result.and_then(|(bytes, base)| {
-            sources::parse(source.kind, &ParseContext::for_source(source, base), &bytes)
-                .map_err(|e| e.to_string())
-        }) {
-            Ok(items) => {
-                report.status = Status::Fetched;
-                for item in &items {
-                    match writer.upsert(item)? {
-                        Upsert::New => report.items_new += 1,
-                        Upsert::Updated => report.items_updated += 1,
-                        Upsert::Unchanged => {}
-                    }
-                }
-            }
-            Err(e) => report.error = Some(e),
-        }
-        reports.push(report);
-    }
-    writer.commit()?;
-    Ok(CrawlReport::from_sources(reports))
+    crawl_until(
+        settings,
+        sources,
+        writer,
+        state_dir,
+        now,
+        progress,
+        std::future::pending(),
+    )
+    .await
 }
 
-/// The body and the final URL (for resolving relative links), or why not.
-type FetchResult = Result<(Vec<u8>, Option<String>), String>;
+/// Fetches every source not backing off, upserts its items and records its
+/// state. When `shutdown` completes, no new fetch starts, fetches in flight
+/// are dropped, and what finished is committed; unfinished sources are
+/// reported as failed ("stopped") with their state untouched, and the report
+/// says `interrupted`.
+///
+/// `Err` only when the crawl as a whole cannot go on (no HTTP client, the
+/// index or the state file cannot be written); a failing source is a row in
+/// the report.
+pub async fn crawl_until(
+    settings: &CrawlSettings,
+    sources: &[Source],
+    writer: &mut IndexWriter<'_>,
+    state_dir: &Path,
+    now: DateTime<Utc>,
+    progress: bool,
+    shutdown: impl Future<Output = ()>,
+) -> Result<CrawlReport, CrawlError> {
+    let policy = FetchPolicy::from_settings(settings);
+    let client = fetch::client(&policy).map_err(|e| CrawlError::Client(e.to_string()))?;
+    let mut state = StateFile::load(state_dir);
+    let shared = Arc::new(Shared {
+        client,
+        policy,
+        retry: RetryPolicy::from_settings(settings),
+        limiter: HostLimiter::new(settings.concurrency, settings.per_host),
+        progress: Progress::new(sources.len(), progress),
+        now,
+        parsers: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
+    });
+    let backoff_base = Duration::from_secs(settings.failure_backoff_secs);
 
-async fn fetch(client: &reqwest::Client, source: &Source) -> FetchResult {
-    match &source.location {
-        Location::Path(p) => tokio::fs::read(p)
-            .await
-            .map(|b| (b, None))
-            .map_err(|e| format!("cannot read {}: {e}", p.display())),
-        Location::Url(u) => {
-            let resp = client.get(u).send().await.map_err(|e| e.to_string())?;
-            let status = resp.status();
-            if !status.is_success() {
-                return Err(format!("HTTP {status}"));
-            }
-            let final_url = resp.url().to_string();
-            let body = resp.bytes().await.map_err(|e| e.to_string())?;
-            Ok((body.to_vec(), Some(final_url)))
+    let mut reports: Vec<Option<SourceReport>> = vec![None; sources.len()];
+    let mut priors: Vec<SourceState> = Vec::with_capacity(sources.len());
+    let mut tasks = JoinSet::new();
+    let mut task_source = HashMap::new();
+    for (i, source) in sources.iter().enumerate() {
+        let prior = state
+            .state
+            .for_source(&source.name, &source.location_display());
+        if let Some(until) = prior.backing_off(now) {
+            reports[i] = Some(backing_off_report(source, &prior, until));
+            shared.progress.source_done(true);
+        } else {
+            let handle = tasks.spawn(run_source(
+                shared.clone(),
+                source.clone(),
+                prior.validators(),
+            ));
+            task_source.insert(handle.id(), i);
         }
+        priors.push(prior);
+    }
+
+    let mut batch = Batch::new();
+    let mut interrupted = false;
+    tokio::pin!(shutdown);
+    loop {
+        let joined = tokio::select! {
+            biased;
+            _ = &mut shutdown, if !interrupted => {
+                interrupted = true;
+                shared.limiter.close();
+                tasks.abort_all();
+                continue;
+            }
+            j = tasks.join_next_with_id() => j,
+        };
+        let Some(joined) = joined else { break };
+        let (i, result) = match joined {
+            Ok((id, result)) => (task_source.get(&id).copied(), result),
+            Err(e) if e.is_cancelled() => (task_source.get(&e.id()).copied(), Fetch::Stopped),
+            Err(e) => (
+                task_source.get(&e.id()).copied(),
+                Fetch::Failed {
+                    error: format!("internal error while crawling this source: {e}"),
+                    not_before: None,
+                    attempts: 0,
+                },
+            ),
+        };
+        // Every task id was recorded at spawn; an unknown one cannot happen.
+        let Some(i) = i else { continue };
+        let (source, prior) = (&sources[i], &priors[i]);
+        let (report, update) =
+            record(source, prior, result, writer, &mut batch, now, backoff_base)?;
+        shared
+            .progress
+            .source_done(matches!(report.status, Status::Failed));
+        reports[i] = Some(report);
+        if let Some(update) = update {
+            batch.updates.push((source.name.clone(), update));
+        }
+        if batch.due() {
+            batch.commit(writer, &mut state)?;
+        }
+    }
+    batch.commit(writer, &mut state)?;
+    shared.progress.finish();
+
+    let rows = reports
+        .into_iter()
+        .zip(sources)
+        .map(|(r, s)| r.unwrap_or_else(|| stopped_report(s)))
+        .collect();
+    let mut report = CrawlReport::from_sources(rows);
+    report.interrupted = interrupted;
+    Ok(report)
+}
+
+/// What every source task shares.
+struct Shared {
+    client: reqwest::Client,
+    policy: FetchPolicy,
+    retry: RetryPolicy,
+    limiter: HostLimiter,
+    progress: Progress,
+    now: DateTime<Utc>,
+    /// Parses at once: parsing is CPU work, so one per core; more would
+    /// only add threads (tokio's blocking pool grows to hundreds).
+    parsers: tokio::sync::Semaphore,
+}
+
+/// What one source task brings back to the writer.
+enum Fetch {
+    Items {
+        items: Vec<Item>,
+        validators: Validators,
+        warning: Option<String>,
+        attempts: u32,
+    },
+    NotModified {
+        validators: Validators,
+        attempts: u32,
+    },
+    Failed {
+        error: String,
+        /// A wait the server asked for (Retry-After), beyond this run.
+        not_before: Option<Duration>,
+        attempts: u32,
+    },
+    /// Shutdown came first.
+    Stopped,
+}
+
+/// State updates and item counts since the last commit.
+struct Batch {
+    updates: Vec<(String, SourceState)>,
+    items: usize,
+    since: Instant,
+}
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            updates: Vec::new(),
+            items: 0,
+            since: Instant::now(),
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.items >= COMMIT_ITEMS || (self.items > 0 && self.since.elapsed() >= COMMIT_INTERVAL)
+    }
+
+    /// Commits the index, then (and only then) saves the state that
+    /// describes it.
+    fn commit(
+        &mut self,
+        writer: &mut IndexWriter<'_>,
+        state: &mut StateFile,
+    ) -> Result<(), CrawlError> {
+        writer.commit()?;
+        if !self.updates.is_empty() {
+            state.save(self.updates.drain(..))?;
+        }
+        self.items = 0;
+        self.since = Instant::now();
+        Ok(())
+    }
+}
+
+/// Fetches (with retries) and parses one source. Never fails: a failure is
+/// a `Fetch::Failed` value.
+async fn run_source(sh: Arc<Shared>, source: Source, validators: Validators) -> Fetch {
+    let mut attempts = 0u32;
+    let outcome = loop {
+        let result = match &source.location {
+            Location::Path(p) => fetch::read_path(p, &validators, sh.policy.max_body),
+            Location::Url(url) => {
+                let Ok(permit) = sh.limiter.acquire(&limiter::host_key(url)).await else {
+                    return Fetch::Stopped;
+                };
+                attempts += 1;
+                sh.progress.request_started();
+                let r = fetch::fetch_url(
+                    &sh.client,
+                    &sh.policy,
+                    url,
+                    accept(source.kind),
+                    &validators,
+                    source.kind == SourceKind::Osv,
+                    sh.now,
+                )
+                .await;
+                sh.progress.request_finished();
+                drop(permit);
+                r
+            }
+        };
+        let err = match result {
+            Ok(outcome) => break Ok(outcome),
+            Err(e) => e,
+        };
+        match sh.retry.decide(attempts.max(1), &err) {
+            Decision::Retry(delay) => tokio::time::sleep(delay).await,
+            Decision::GiveUp { not_before } => break Err((err, not_before)),
+        }
+    };
+    match outcome {
+        Ok(Outcome::NotModified(validators)) => Fetch::NotModified {
+            validators,
+            attempts,
+        },
+        Ok(Outcome::Fetched(f)) => {
+            let ctx = ParseContext::for_source(&source, f.final_url.clone());
+            let kind = source.kind;
+            // Parsing is CPU work; keep it off the threads driving sockets.
+            let Ok(_parser) = sh.parsers.acquire().await else {
+                return Fetch::Stopped;
+            };
+            let parsed =
+                tokio::task::spawn_blocking(move || parse::parse_body(kind, &ctx, &f.body)).await;
+            match parsed {
+                Ok(Ok(p)) => Fetch::Items {
+                    items: p.items,
+                    validators: f.validators,
+                    warning: p.warning,
+                    attempts,
+                },
+                Ok(Err(error)) => Fetch::Failed {
+                    error,
+                    not_before: None,
+                    attempts,
+                },
+                Err(e) => Fetch::Failed {
+                    error: format!("the parser crashed on this source: {e}"),
+                    not_before: None,
+                    attempts,
+                },
+            }
+        }
+        Err((err, not_before)) => Fetch::Failed {
+            error: describe_failure(&err, attempts, not_before),
+            not_before,
+            attempts,
+        },
+    }
+}
+
+/// Upserts a source's items and works out its report row and new state.
+/// `None` state means "leave it as it was" (the source was stopped).
+fn record(
+    source: &Source,
+    prior: &SourceState,
+    result: Fetch,
+    writer: &mut IndexWriter<'_>,
+    batch: &mut Batch,
+    now: DateTime<Utc>,
+    backoff_base: Duration,
+) -> Result<(SourceReport, Option<SourceState>), CrawlError> {
+    let location = source.location_display();
+    let mut report = SourceReport::new(&source.name, &location, Status::Fetched);
+    let update = match result {
+        Fetch::Items {
+            items,
+            validators,
+            warning,
+            attempts,
+        } => {
+            for item in &items {
+                // An advisory met again in another database keeps its
+                // newest `modified` copy; other items are plain upserts.
+                match writer.upsert_newest(item)? {
+                    Upsert::New => report.items_new += 1,
+                    Upsert::Updated => report.items_updated += 1,
+                    Upsert::Unchanged => report.items_unchanged += 1,
+                }
+            }
+            batch.items += items.len();
+            report.attempts = attempts;
+            report.warning = warning;
+            Some(prior.succeeded(&location, validators, now))
+        }
+        Fetch::NotModified {
+            validators,
+            attempts,
+        } => {
+            report.status = Status::NotModified;
+            report.attempts = attempts;
+            Some(prior.succeeded(&location, validators, now))
+        }
+        Fetch::Failed {
+            error,
+            not_before,
+            attempts,
+        } => {
+            let not_before =
+                not_before.and_then(|d| chrono::Duration::from_std(d).ok().map(|d| now + d));
+            let next = prior.failed(&location, &error, now, backoff_base, not_before);
+            report.status = Status::Failed;
+            report.attempts = attempts;
+            report.consecutive_failures = next.consecutive_failures;
+            report.next_attempt = next.next_attempt;
+            report.error = Some(error);
+            Some(next)
+        }
+        Fetch::Stopped => return Ok((stopped_report(source), None)),
+    };
+    Ok((report, update))
+}
+
+fn backing_off_report(source: &Source, prior: &SourceState, until: DateTime<Utc>) -> SourceReport {
+    let mut r = SourceReport::new(&source.name, &source.location_display(), Status::BackingOff);
+    r.consecutive_failures = prior.consecutive_failures;
+    r.next_attempt = Some(until);
+    r.error = Some(format!(
+        "{} failed run(s) in a row, last: {}; next attempt after {}",
+        prior.consecutive_failures,
+        prior.last_error.as_deref().unwrap_or("unknown error"),
+        until.format("%Y-%m-%d %H:%M UTC")
+    ));
+    r
+}
+
+fn stopped_report(source: &Source) -> SourceReport {
+    let mut r = SourceReport::new(&source.name, &source.location_display(), Status::Failed);
+    r.error = Some("crawl stopped before this source finished; the next run fetches it".into());
+    r
+}
+
+fn describe_failure(err: &FetchError, attempts: u32, not_before: Option<Duration>) -> String {
+    let mut s = err.to_string();
+    if let Some(wait) = not_before {
+        s.push_str(&format!(
+            "; the server asked to wait {} s, so it is left alone until then",
+            wait.as_secs()
+        ));
+    } else if !err.is_transient() {
+        s.push_str(" (not retried)");
+    } else if attempts > 1 {
+        s.push_str(&format!(" (after {attempts} attempts)"));
+    }
+    s
+}
+
+/// What to ask the server for, by source kind.
+fn accept(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Feed => {
+            "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+        }
+        SourceKind::Html => "text/html, application/xhtml+xml;q=0.9, */*;q=0.8",
+        // The full packument: the abbreviated one has no publish times.
+        SourceKind::Npm => "application/json",
+        SourceKind::Osv => "application/json, application/zip;q=0.9, */*;q=0.8",
+        SourceKind::Rustsec => "*/*",
     }
 }

@@ -133,7 +133,15 @@ pub async fn run_pipeline(
     writeln!(out, "3. Crawling (radar crawl):")?;
     let report = {
         let mut writer = index.writer()?;
-        crate::crawl::crawl(&config.crawl, &config.sources, &mut writer, now).await?
+        crate::crawl::crawl(
+            &config.crawl,
+            &config.sources,
+            &mut writer,
+            &config.index_path,
+            now,
+            false,
+        )
+        .await?
     };
     index.reload()?;
     for s in &report.sources {

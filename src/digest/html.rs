@@ -126,19 +126,13 @@ fn anchor(label: &str, url: Option<&str>) -> String {
 }
 
 fn link_list(urls: &[String]) -> Vec<String> {
-    let mut seen = Vec::new();
-    for u in urls.iter().filter_map(|u| sanitize::link(u)) {
-        if !seen.contains(&u) {
-            seen.push(u);
-        }
-    }
-    seen.truncate(LIMITS.links);
-    seen.iter()
-        .map(|u| {
+    rank::safe_links(urls)
+        .into_iter()
+        .map(|(u, label)| {
             format!(
                 r#"<a href="{}" rel="noopener noreferrer nofollow">{}</a>"#,
-                escape_html(u),
-                escape_html(&rank::host_label(u))
+                escape_html(&u),
+                escape_html(&label)
             )
         })
         .collect()
@@ -325,7 +319,7 @@ fn proposals(s: &mut String, r: &Ranked) {
             sanitize::html(&p.name),
             quadrant_class(p.quadrant),
             escape_html(svg::quadrant_title(p.quadrant)),
-            rank::ring_title(p.from),
+            p.from.map_or("Not on the radar", rank::ring_title),
             rank::ring_title(p.to)
         );
         let reasons: Vec<String> = p

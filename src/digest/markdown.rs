@@ -88,15 +88,9 @@ fn link(label: &str, url: &str) -> Option<String> {
 }
 
 fn links(urls: &[String]) -> Vec<String> {
-    let mut seen = Vec::new();
-    for u in urls.iter().filter_map(|u| sanitize::link(u)) {
-        if !seen.contains(&u) {
-            seen.push(u);
-        }
-    }
-    seen.truncate(LIMITS.links);
-    seen.into_iter()
-        .map(|u| format!("[{}]({u})", escape_markdown(&rank::host_label(&u))))
+    rank::safe_links(urls)
+        .into_iter()
+        .map(|(u, label)| format!("[{}]({u})", escape_markdown(&label)))
         .collect()
 }
 
@@ -219,7 +213,7 @@ fn proposals(s: &mut String, r: &Ranked) {
             "- **{}** ({}): {} → {}",
             sanitize::markdown(&p.name),
             escape_markdown(svg::quadrant_title(p.quadrant)),
-            rank::ring_title(p.from),
+            p.from.map_or("Not on the radar", rank::ring_title),
             rank::ring_title(p.to)
         );
         for reason in p.reasons.iter().take(LIMITS.reasons) {

@@ -158,7 +158,8 @@ pub struct EmergingTerm {
 pub struct ProposedMove {
     pub name: String,
     pub quadrant: Quadrant,
-    pub from: Ring,
+    /// `None` for a technology not on the radar yet (a rising term).
+    pub from: Option<Ring>,
     pub to: Ring,
     /// Strongest reasons first; renderers show the top three.
     pub reasons: Vec<String>,

@@ -176,20 +176,73 @@ pub fn ring_title(r: crate::model::Ring) -> &'static str {
     }
 }
 
-/// Host of a sanitized link, as a short label ("github.com").
-pub fn host_label(safe_url: &str) -> String {
-    url::Url::parse(safe_url)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
+/// The links worth showing: only safe ones (`sanitize::link`), each once,
+/// at most `LIMITS.links`, each with a short label: its host
+/// ("github.com"), or host and last path segment when several links share
+/// a host ("acme.example/moving-to-uv").
+pub fn safe_links(urls: &[String]) -> Vec<(String, String)> {
+    let mut kept: Vec<url::Url> = Vec::new();
+    for u in urls.iter().filter_map(|u| super::sanitize::link(u)) {
+        if let Ok(parsed) = url::Url::parse(&u)
+            && !kept.contains(&parsed)
+        {
+            kept.push(parsed);
+        }
+    }
+    kept.truncate(LIMITS.links);
+    let host = |u: &url::Url| {
+        u.host_str()
+            .unwrap_or("link")
+            .trim_start_matches("www.")
+            .to_string()
+    };
+    kept.iter()
+        .map(|u| {
+            let shared = kept.iter().filter(|o| o.host_str() == u.host_str()).count() > 1;
+            let tail = u
+                .path_segments()
+                .and_then(|mut s| s.rfind(|seg| !seg.is_empty()))
+                .unwrap_or("");
+            let label = if shared && !tail.is_empty() {
+                super::sanitize::text_max(&format!("{}/{tail}", host(u)), 60)
+            } else {
+                host(u)
+            };
+            // Re-apply the link escaping (the parsed form decodes nothing,
+            // but keep one place that decides what a safe href is).
+            (super::sanitize::link(u.as_str()).unwrap_or_default(), label)
         })
-        .unwrap_or_else(|| "link".to_string())
+        .filter(|(u, _)| !u.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_deduplicated_capped_and_labelled() {
+        let urls: Vec<String> = [
+            "javascript:alert(1)",
+            "https://www.github.com/a/b",
+            "https://acme.example/posts/moving-to-uv/",
+            "https://www.github.com/a/b",
+            "https://acme.example/posts/uv-workspaces",
+            "https://more.example/",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let labels: Vec<String> = safe_links(&urls).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            labels,
+            [
+                "github.com",
+                "acme.example/moving-to-uv",
+                "acme.example/uv-workspaces"
+            ]
+        );
+    }
 
     #[test]
     fn sparkline_scales_to_the_maximum() {

@@ -161,7 +161,7 @@ pub fn sample(week: IsoWeek, generated: DateTime<Utc>) -> DigestInput {
             ProposedMove {
                 name: s("serde_yaml"),
                 quadrant: Quadrant::LanguagesAndFrameworks,
-                from: Ring::Adopt,
+                from: Some(Ring::Adopt),
                 to: Ring::Hold,
                 reasons: vec![
                     s("RUSTSEC-2026-0088: unmaintained since March"),
@@ -173,7 +173,7 @@ pub fn sample(week: IsoWeek, generated: DateTime<Utc>) -> DigestInput {
             ProposedMove {
                 name: s("uv"),
                 quadrant: Quadrant::Tools,
-                from: Ring::Assess,
+                from: Some(Ring::Assess),
                 to: Ring::Trial,
                 reasons: vec![
                     s("Mentions up ×2.3 over 6 weeks"),

@@ -76,7 +76,13 @@ impl<'a> IndexWriter<'a> {
     /// Adds the item, replaces the stored one with the same id if it
     /// differs, or does nothing if it is identical.
     pub fn upsert(&mut self, item: &Item) -> Result<Upsert, IndexError> {
-        let fp = item.fingerprint();
+        // Serialised once: the same bytes give the fingerprint and the
+        // stored copy (serialising twice showed up in crawl profiles).
+        let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
+            id: item.id.clone(),
+            message: e.to_string(),
+        })?;
+        let fp = crate::model::fingerprint_of(json.as_bytes());
         let existing = match self.pending.get(&item.id) {
             Some(p) => Some(p.clone()),
             None => self.stored_fingerprint(&item.id)?,
@@ -87,8 +93,10 @@ impl<'a> IndexWriter<'a> {
             None => Upsert::New,
         };
         let f = &self.fields;
-        self.writer
-            .delete_term(Term::from_field_text(f.id, &item.id));
+        if outcome == Upsert::Updated {
+            self.writer
+                .delete_term(Term::from_field_text(f.id, &item.id));
+        }
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &item.id);
         doc.add_text(f.kind, item.kind.as_str());
@@ -111,10 +119,7 @@ impl<'a> IndexWriter<'a> {
         {
             doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
         }
-        let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
-            id: item.id.clone(),
-            message: e.to_string(),
-        })?;
+
         doc.add_text(f.item, &json);
         doc.add_text(f.fingerprint, &fp);
         self.writer

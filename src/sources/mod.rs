@@ -6,6 +6,8 @@
 
 pub mod detect;
 pub mod feed;
+pub mod html;
+pub mod npm;
 pub mod osv;
 pub mod release_list;
 pub mod rustsec;
@@ -26,6 +28,10 @@ pub enum SourceError {
     Rustsec(String),
     #[error("{0}")]
     Zip(String),
+    #[error("HTML page: {0}")]
+    Html(String),
+    #[error("not an npm registry document: {0}")]
+    Npm(String),
     #[error("{format} not supported yet for this source kind")]
     Unsupported { format: &'static str },
 }
@@ -63,12 +69,12 @@ impl ParseContext {
 pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
     match kind {
         SourceKind::Feed => feed::parse_feed(ctx, bytes),
-        SourceKind::Html => Err(SourceError::Unsupported { format: "html" }),
+        SourceKind::Html => html::parse_html(ctx, bytes),
         SourceKind::Osv => osv::parse_osv(ctx, bytes),
         // A fetched RustSec source is one advisory file, or a zip of the
         // advisory-db (read like an OSV zip: its `.md` entries are RustSec).
         SourceKind::Rustsec if bytes.starts_with(b"PK\x03\x04") => osv::parse_osv(ctx, bytes),
         SourceKind::Rustsec => rustsec::parse_rustsec(ctx, bytes),
-        SourceKind::Npm => Err(SourceError::Unsupported { format: "npm" }),
+        SourceKind::Npm => npm::parse_packument(ctx, bytes),
     }
 }

@@ -1,0 +1,405 @@
+//! Scoring: evidence about each technology becomes a ring proposal.
+//!
+//! Input: the stack (stack.toml techs, rings as they stand today), indexed
+//! items, advisory findings from the audit engine ([`AdvisoryHit`]; this
+//! module never matches versions against advisories itself), how many
+//! lockfiles use each package, the trend report and `now`. Output: one
+//! [`Recommendation`] per technology: signals (weight, one-line reason,
+//! evidence link), a score, and the proposed ring with the rule that chose
+//! it. Pure computation: no index, no files, no clock.
+//!
+//! The rules are documented in README.md ("How proposals are scored") and
+//! pinned by the table-driven tests in `tests.rs`; change both together.
+
+mod releases;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use releases::{ReleaseIndex, release_signals};
+
+use crate::config::{StackConfig, TechConfig};
+use crate::model::{Informational, Item, Quadrant, Ring};
+use crate::radar::{Signal, SignalKind};
+use crate::trend::TrendReport;
+
+/// One advisory affecting a version the stack uses, as the audit engine
+/// reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdvisoryHit {
+    /// `ecosystem/name`, e.g. `crates.io/tokio`.
+    pub package: String,
+    /// The version in use that is affected.
+    pub version: String,
+    pub id: String,
+    pub aliases: Vec<String>,
+    /// CVSS base score (0–10) when known.
+    pub severity: Option<f64>,
+    /// Unmaintained / unsound / notice; `None` for a vulnerability.
+    pub informational: Option<Informational>,
+    /// Versions that fix it; empty when there is no fix.
+    pub fixed: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// The proposal for one technology.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    pub name: String,
+    pub quadrant: Quadrant,
+    /// The ring today (`None`: not on the radar).
+    pub current: Option<Ring>,
+    /// The proposed ring (`None`: nothing to propose for an unplaced term).
+    pub ring: Option<Ring>,
+    pub score: f64,
+    pub signals: Vec<Signal>,
+    /// Which documented rule chose `ring`, in words.
+    pub rule: String,
+}
+
+// ---- the rules, in one place (README.md "How proposals are scored") ------
+
+/// A release this recent shows the project is alive.
+pub const RECENT_RELEASE_DAYS: i64 = 90;
+pub const W_RECENT_RELEASE: f64 = 0.1;
+/// A newer major version than the one in use.
+pub const W_NEW_MAJOR: f64 = 0.2;
+/// No release for this long (about 18 months).
+pub const STALE_DAYS: i64 = 548;
+pub const W_STALE: f64 = -0.3;
+/// Mentions rising (see `trend`).
+pub const W_TREND: f64 = 0.2;
+/// Per lockfile using the package, up to [`USAGE_CAP`] lockfiles.
+pub const W_USAGE_PER_LOCKFILE: f64 = 0.05;
+pub const USAGE_CAP: usize = 4;
+pub const W_UNMAINTAINED: f64 = -0.5;
+pub const W_UNSOUND: f64 = -0.2;
+pub const W_NOTICE: f64 = -0.05;
+/// A vulnerability weighs severity / 20 (CVSS 10 → -0.5), half that when a
+/// fixed version exists (upgrading is the answer, not a ring move); see
+/// `severity_weight`.
+/// Severity assumed when an advisory gives none.
+pub const DEFAULT_SEVERITY: f64 = 5.0;
+/// An unfixed vulnerability at least this severe forces hold.
+pub const HOLD_SEVERITY: f64 = 7.0;
+/// Score at or below which the proposal is hold.
+pub const HOLD_SCORE: f64 = -0.5;
+/// Score at or below which the proposal is one ring further out.
+pub const OUT_SCORE: f64 = -0.2;
+/// Score at or above which the proposal is one ring further in (never
+/// into adopt: adopting is a decision made from experience).
+pub const IN_SCORE: f64 = 0.4;
+
+/// A technology to score, with its ring today (`None`: not on the radar).
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    pub tech: TechConfig,
+    pub current: Option<Ring>,
+}
+
+/// Scores every tech of `stack` against its stack.toml ring.
+pub fn score_stack(
+    stack: &StackConfig,
+    items: &[Item],
+    hits: &[AdvisoryHit],
+    lockfiles: &BTreeMap<String, usize>,
+    trends: &TrendReport,
+    now: DateTime<Utc>,
+) -> Vec<Recommendation> {
+    let tracked: Vec<Tracked> = stack
+        .techs
+        .iter()
+        .map(|t| Tracked {
+            tech: t.clone(),
+            current: Some(t.ring),
+        })
+        .collect();
+    score_tracked(&tracked, items, hits, lockfiles, trends, now)
+}
+
+/// Scores technologies whose ring today is given (the entries' rings, which
+/// win over stack.toml's), so a proposal is relative to the team's current
+/// decision. `tech.ring` is ignored in favour of `current`.
+pub fn score_tracked(
+    tracked: &[Tracked],
+    items: &[Item],
+    hits: &[AdvisoryHit],
+    lockfiles: &BTreeMap<String, usize>,
+    trends: &TrendReport,
+    now: DateTime<Utc>,
+) -> Vec<Recommendation> {
+    let techs: Vec<&TechConfig> = tracked.iter().map(|t| &t.tech).collect();
+    let releases = ReleaseIndex::build(&techs, items);
+    tracked
+        .iter()
+        .enumerate()
+        .map(|(n, Tracked { tech, current })| {
+            let mut ev = Evidence::default();
+            let package = tech.package.as_deref().map(str::to_lowercase);
+            let my_hits: Vec<&AdvisoryHit> = match &package {
+                Some(p) => hits
+                    .iter()
+                    .filter(|h| h.package.to_lowercase() == *p)
+                    .collect(),
+                None => Vec::new(),
+            };
+            advisory_signals(&my_hits, &mut ev);
+            let in_use = tech
+                .version
+                .clone()
+                .or_else(|| my_hits.first().map(|h| h.version.clone()));
+            release_signals(&tech.name, releases.of(n), in_use.as_deref(), now, &mut ev);
+            if let Some(t) = trends.term(&tech.name).filter(|t| t.rising) {
+                ev.push(trend_signal(t));
+            }
+            if let Some(p) = &tech.package {
+                let count = lockfiles
+                    .iter()
+                    .find(|(k, _)| k.to_lowercase() == p.to_lowercase())
+                    .map(|(_, c)| *c)
+                    .unwrap_or(0);
+                if count > 0 {
+                    ev.push(Signal {
+                        kind: SignalKind::Usage,
+                        weight: round2(W_USAGE_PER_LOCKFILE * count.min(USAGE_CAP) as f64),
+                        because: format!(
+                            "used in {count} lockfile{}",
+                            if count == 1 { "" } else { "s" }
+                        ),
+                        url: None,
+                        evidence: Vec::new(),
+                    });
+                }
+            }
+            ev.finish(&tech.name, tech.quadrant, *current)
+        })
+        .collect()
+}
+
+/// `assess` proposals for rising terms that are neither in the stack nor
+/// on the radar. They land in `tools` until a lead moves them.
+pub fn score_candidates(trends: &TrendReport) -> Vec<Recommendation> {
+    trends
+        .candidates()
+        .map(|t| {
+            let mut ev = Evidence::default();
+            ev.push(trend_signal(t));
+            ev.finish(&t.term, Quadrant::Tools, None)
+        })
+        .collect()
+}
+
+fn trend_signal(t: &crate::trend::TermTrend) -> Signal {
+    let weeks = t.counts.len();
+    Signal {
+        kind: SignalKind::Trend,
+        weight: W_TREND,
+        because: format!(
+            "mentions rising: {} items in the last {} weeks, {:.1}x the weekly rate of the {} weeks before",
+            t.recent,
+            t.recent_weeks,
+            t.growth,
+            weeks.saturating_sub(t.recent_weeks)
+        ),
+        // No single link: a trend rests on many items, listed as evidence.
+        // Keeping `url` empty also keeps the signal's key stable, so a
+        // rejected trend proposal is not re-raised by every new mention.
+        url: None,
+        evidence: t.evidence.clone(),
+    }
+}
+
+/// Signals collected for one technology, and what forced hold if anything.
+#[derive(Default)]
+struct Evidence {
+    signals: Vec<Signal>,
+    forced_hold: Option<String>,
+}
+
+impl Evidence {
+    fn push(&mut self, s: Signal) {
+        self.signals.push(s);
+    }
+
+    fn finish(self, name: &str, quadrant: Quadrant, current: Option<Ring>) -> Recommendation {
+        let score = round2(
+            self.signals
+                .iter()
+                .map(|s| s.weight)
+                .sum::<f64>()
+                .clamp(-1.0, 1.0),
+        );
+        let (ring, rule) = propose(current, score, self.forced_hold.as_deref(), &self.signals);
+        Recommendation {
+            name: name.to_string(),
+            quadrant,
+            current,
+            ring,
+            score,
+            signals: self.signals,
+            rule,
+        }
+    }
+}
+
+/// The ring rules, first match wins. Returns the proposal and the rule.
+pub fn propose(
+    current: Option<Ring>,
+    score: f64,
+    forced_hold: Option<&str>,
+    signals: &[Signal],
+) -> (Option<Ring>, String) {
+    if let Some(why) = forced_hold {
+        return (Some(Ring::Hold), format!("{why} → hold"));
+    }
+    if score <= HOLD_SCORE {
+        return (
+            Some(Ring::Hold),
+            format!("score {score:+.2} ≤ {HOLD_SCORE:+.2} → hold"),
+        );
+    }
+    let Some(current) = current else {
+        // Not on the radar: only a rising trend earns a place, in assess.
+        return if signals.iter().any(|s| s.kind == SignalKind::Trend) {
+            (
+                Some(Ring::Assess),
+                "rising, not on the radar → assess".into(),
+            )
+        } else {
+            (None, "not on the radar, nothing rising".into())
+        };
+    };
+    if score <= OUT_SCORE {
+        let out = outward(current);
+        return (
+            Some(out),
+            format!("score {score:+.2} ≤ {OUT_SCORE:+.2} → one ring out ({current} → {out})"),
+        );
+    }
+    if score >= IN_SCORE {
+        let inn = inward(current);
+        return (
+            Some(inn),
+            if inn == current {
+                format!(
+                    "score {score:+.2} ≥ {IN_SCORE:+.2}, but the tool never proposes adopt → stay {current}"
+                )
+            } else {
+                format!("score {score:+.2} ≥ {IN_SCORE:+.2} → one ring in ({current} → {inn})")
+            },
+        );
+    }
+    (
+        Some(current),
+        format!("score {score:+.2} between {OUT_SCORE:+.2} and {IN_SCORE:+.2} → stay {current}"),
+    )
+}
+
+fn outward(r: Ring) -> Ring {
+    match r {
+        Ring::Adopt => Ring::Trial,
+        Ring::Trial => Ring::Assess,
+        Ring::Assess | Ring::Hold => Ring::Hold,
+    }
+}
+
+/// One ring in, never into adopt.
+fn inward(r: Ring) -> Ring {
+    match r {
+        Ring::Hold => Ring::Assess,
+        Ring::Assess => Ring::Trial,
+        Ring::Trial | Ring::Adopt => r,
+    }
+}
+
+fn advisory_signals(hits: &[&AdvisoryHit], ev: &mut Evidence) {
+    // One signal per advisory, however many lockfiles or versions it hit;
+    // the worst-affected (lowest) version in use names it.
+    let mut by_id: BTreeMap<&str, Vec<&AdvisoryHit>> = BTreeMap::new();
+    for h in hits {
+        by_id.entry(h.id.as_str()).or_default().push(h);
+    }
+    for (id, group) in by_id {
+        let h = group[0];
+        let mut versions: Vec<&str> = group.iter().map(|h| h.version.as_str()).collect();
+        versions.sort();
+        versions.dedup();
+        let in_use = versions.join(", ");
+        let fixed = if h.fixed.is_empty() {
+            "no fixed release".to_string()
+        } else {
+            format!("fixed in {}", h.fixed.join(", "))
+        };
+        let (kind, weight, because) = match h.informational {
+            Some(Informational::Unmaintained) => {
+                ev.forced_hold
+                    .get_or_insert_with(|| format!("{id}: unmaintained"));
+                (
+                    SignalKind::Unmaintained,
+                    W_UNMAINTAINED,
+                    format!("{id}: {} is unmaintained; plan a replacement", h.package),
+                )
+            }
+            Some(Informational::Unsound) => (
+                SignalKind::Advisory,
+                W_UNSOUND,
+                format!("{id}: unsound in {in_use} ({fixed})"),
+            ),
+            // Kinds this version does not know weigh like a notice: never
+            // nothing, never a ring move on their own.
+            Some(Informational::Notice | Informational::Other) => (
+                SignalKind::Advisory,
+                W_NOTICE,
+                format!("{id}: notice for {in_use}"),
+            ),
+            None => {
+                let sev = h.severity.unwrap_or(DEFAULT_SEVERITY).clamp(0.0, 10.0);
+                let sev_text = match h.severity {
+                    Some(s) => format!("severity {s:.1}"),
+                    None => "severity unknown".to_string(),
+                };
+                if h.fixed.is_empty() && sev >= HOLD_SEVERITY {
+                    ev.forced_hold.get_or_insert_with(|| {
+                        format!("{id}: unfixed, severity {sev:.1} ≥ {HOLD_SEVERITY:.1}")
+                    });
+                }
+                let weight = severity_weight(sev, !h.fixed.is_empty());
+                let action = if h.fixed.is_empty() { "" } else { ": upgrade" };
+                (
+                    SignalKind::Advisory,
+                    weight,
+                    format!("{id} ({sev_text}) affects {in_use} ({fixed}){action}"),
+                )
+            }
+        };
+        ev.push(Signal {
+            kind,
+            weight,
+            because: one_line(&because),
+            url: h.url.clone(),
+            evidence: Vec::new(),
+        });
+    }
+}
+
+/// severity / 20, halved when a fix exists, in whole hundredths rounded
+/// half up (integer arithmetic, so 9.8 / 40 is 0.25 on every machine).
+fn severity_weight(severity: f64, fixed: bool) -> f64 {
+    let tenths = (severity.clamp(0.0, 10.0) * 10.0).round() as i64;
+    // weight × 100 = tenths × 10 / SEVERITY_DIVISOR (20) = tenths / 2.
+    let divisor = if fixed { 4 } else { 2 };
+    -(((tenths + divisor / 2) / divisor) as f64) / 100.0
+}
+
+fn round2(x: f64) -> f64 {
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Reasons are one line: feed text can carry newlines.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

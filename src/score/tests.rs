@@ -1,0 +1,336 @@
+//! Table-driven tests of the scoring rules (README.md "How proposals are scored").
+
+use super::*;
+use crate::model::ItemKind;
+use crate::trend::{TermTrend, TrendReport};
+use chrono::Duration;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn tech(ring: Ring, version: Option<&str>) -> TechConfig {
+    TechConfig {
+        name: "widget".into(),
+        quadrant: Quadrant::LanguagesAndFrameworks,
+        ring,
+        package: Some("crates.io/widget".into()),
+        version: version.map(str::to_string),
+        aliases: vec![],
+    }
+}
+
+fn release(title: &str, days_ago: i64) -> Item {
+    Item {
+        id: format!("r-{title}"),
+        kind: ItemKind::Release,
+        source: "widget releases".into(),
+        title: title.into(),
+        body: String::new(),
+        url: Some(format!("https://example.org/{}", title.replace(' ', "-"))),
+        published: Some(now() - Duration::days(days_ago)),
+        packages: vec!["crates.io/widget".into()],
+        tags: vec![],
+        advisory: None,
+    }
+}
+
+fn hit(
+    id: &str,
+    severity: Option<f64>,
+    info: Option<Informational>,
+    fixed: &[&str],
+) -> AdvisoryHit {
+    AdvisoryHit {
+        package: "crates.io/widget".into(),
+        version: "1.2.0".into(),
+        id: id.into(),
+        aliases: vec![],
+        severity,
+        informational: info,
+        fixed: fixed.iter().map(|s| s.to_string()).collect(),
+        url: Some(format!("https://rustsec.org/advisories/{id}")),
+    }
+}
+
+fn rising(term: &str) -> TrendReport {
+    TrendReport {
+        weeks: 12,
+        week_labels: vec![],
+        terms: vec![TermTrend {
+            term: term.into(),
+            counts: vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4],
+            growth: 4.0,
+            recent: 9,
+            recent_weeks: 3,
+            in_stack: true,
+            tracked: true,
+            rising: true,
+            evidence: vec!["https://blog.example/1".into()],
+        }],
+    }
+}
+
+struct Case {
+    what: &'static str,
+    ring: Ring,
+    version: Option<&'static str>,
+    releases: Vec<Item>,
+    hits: Vec<AdvisoryHit>,
+    lockfiles: usize,
+    trend: bool,
+    want_score: f64,
+    want_ring: Ring,
+    want_kinds: &'static [SignalKind],
+}
+
+fn base(what: &'static str, ring: Ring) -> Case {
+    Case {
+        what,
+        ring,
+        version: Some("1.2.0"),
+        releases: vec![],
+        hits: vec![],
+        lockfiles: 0,
+        trend: false,
+        want_score: 0.0,
+        want_ring: ring,
+        want_kinds: &[],
+    }
+}
+
+#[test]
+fn each_signal_alone_and_combined_gives_the_documented_ring() {
+    use Informational::*;
+    use SignalKind as K;
+    let cases = vec![
+        Case {
+            ..base("no evidence: stay", Ring::Adopt)
+        },
+        Case {
+            releases: vec![release("widget v1.3.0", 10)],
+            want_score: 0.1,
+            want_kinds: &[K::Release],
+            ..base("recent release alone: stay", Ring::Trial)
+        },
+        Case {
+            releases: vec![release("widget v1.3.0", 200)],
+            ..base("release older than 90 days: no signal", Ring::Trial)
+        },
+        Case {
+            releases: vec![release("widget v2.0.0", 200)],
+            want_score: 0.2,
+            want_kinds: &[K::Major],
+            ..base("new major alone: stay", Ring::Adopt)
+        },
+        Case {
+            version: Some("0.8.4"),
+            releases: vec![release("widget v0.9.0", 200), release("widget v0.8.9", 100)],
+            want_score: 0.2,
+            want_kinds: &[K::Major],
+            ..base("0.x: a new minor is a new major", Ring::Trial)
+        },
+        Case {
+            releases: vec![release("widget v2.0.0-rc.1", 5)],
+            ..base(
+                "prerelease of a major: neither release nor major",
+                Ring::Adopt,
+            )
+        },
+        Case {
+            releases: vec![release("widget v1.1.0", 600)],
+            want_score: -0.3,
+            want_ring: Ring::Trial,
+            want_kinds: &[K::Staleness],
+            ..base("stale alone: one ring out", Ring::Adopt)
+        },
+        Case {
+            releases: vec![release("widget v1.1.0", 600)],
+            want_score: -0.3,
+            want_ring: Ring::Hold,
+            want_kinds: &[K::Staleness],
+            ..base("stale in assess: hold", Ring::Assess)
+        },
+        Case {
+            trend: true,
+            want_score: 0.2,
+            want_kinds: &[K::Trend],
+            ..base("trend alone: stay", Ring::Assess)
+        },
+        Case {
+            lockfiles: 9,
+            want_score: 0.2,
+            want_kinds: &[K::Usage],
+            ..base("usage alone, capped at 4 lockfiles: stay", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("RUSTSEC-2026-0001", None, Some(Unmaintained), &[])],
+            want_score: -0.5,
+            want_ring: Ring::Hold,
+            want_kinds: &[K::Unmaintained],
+            ..base("unmaintained: hold", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("RUSTSEC-2026-0001", None, Some(Unmaintained), &[])],
+            releases: vec![release("widget v1.3.0", 3), release("widget v2.0.0", 4)],
+            trend: true,
+            lockfiles: 4,
+            want_score: 0.2,
+            want_ring: Ring::Hold,
+            want_kinds: &[K::Unmaintained, K::Release, K::Major, K::Trend, K::Usage],
+            ..base("unmaintained wins over good news", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("GHSA-aaaa", Some(9.8), None, &[])],
+            want_score: -0.49,
+            want_ring: Ring::Hold,
+            want_kinds: &[K::Advisory],
+            ..base("unfixed critical: hold", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("GHSA-aaaa", Some(9.8), None, &["1.2.1"])],
+            want_score: -0.25,
+            want_ring: Ring::Trial,
+            want_kinds: &[K::Advisory],
+            ..base("fixed critical: half weight, one ring out", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("GHSA-aaaa", Some(7.5), None, &["1.2.1"])],
+            releases: vec![release("widget v1.2.1", 5)],
+            want_score: -0.09,
+            want_kinds: &[K::Advisory, K::Release],
+            ..base(
+                "fixed high plus a fresh release: stay, upgrade",
+                Ring::Adopt,
+            )
+        },
+        Case {
+            hits: vec![hit("GHSA-aaaa", None, None, &[])],
+            want_score: -0.25,
+            want_ring: Ring::Trial,
+            want_kinds: &[K::Advisory],
+            ..base(
+                "unfixed, severity unknown (5.0): one ring out, not hold",
+                Ring::Adopt,
+            )
+        },
+        Case {
+            hits: vec![
+                hit("GHSA-aaaa", Some(9.0), None, &["1.2.1"]),
+                hit("GHSA-bbbb", Some(8.0), None, &["1.2.1"]),
+                hit("GHSA-cccc", Some(6.0), None, &["1.2.1"]),
+                hit("RUSTSEC-2026-0002", None, Some(Unsound), &["1.2.1"]),
+            ],
+            want_score: -0.78,
+            want_ring: Ring::Hold,
+            want_kinds: &[K::Advisory, K::Advisory, K::Advisory, K::Advisory],
+            ..base("many fixed advisories add up: score hold", Ring::Adopt)
+        },
+        Case {
+            hits: vec![hit("RUSTSEC-2026-0003", None, Some(Notice), &[])],
+            want_score: -0.05,
+            want_kinds: &[K::Advisory],
+            ..base("notice: small weight, stay", Ring::Adopt)
+        },
+        Case {
+            releases: vec![release("widget v1.3.0", 3), release("widget v2.0.0", 10)],
+            trend: true,
+            want_score: 0.5,
+            want_ring: Ring::Trial,
+            want_kinds: &[K::Release, K::Major, K::Trend],
+            ..base("release + major + trend: assess → trial", Ring::Assess)
+        },
+        Case {
+            releases: vec![release("widget v1.3.0", 3), release("widget v2.0.0", 10)],
+            trend: true,
+            want_score: 0.5,
+            want_ring: Ring::Trial,
+            want_kinds: &[K::Release, K::Major, K::Trend],
+            ..base("never proposes adopt: trial stays trial", Ring::Trial)
+        },
+        Case {
+            releases: vec![release("widget v1.3.0", 3), release("widget v2.0.0", 10)],
+            trend: true,
+            want_score: 0.5,
+            want_ring: Ring::Assess,
+            want_kinds: &[K::Release, K::Major, K::Trend],
+            ..base("hold with momentum: assess", Ring::Hold)
+        },
+    ];
+    for c in cases {
+        let stack = StackConfig {
+            techs: vec![tech(c.ring, c.version)],
+            ..Default::default()
+        };
+        let mut lockfiles = BTreeMap::new();
+        if c.lockfiles > 0 {
+            lockfiles.insert("crates.io/widget".to_string(), c.lockfiles);
+        }
+        let trends = if c.trend {
+            rising("widget")
+        } else {
+            TrendReport {
+                weeks: 12,
+                week_labels: vec![],
+                terms: vec![],
+            }
+        };
+        let r = score_stack(&stack, &c.releases, &c.hits, &lockfiles, &trends, now()).remove(0);
+        let kinds: Vec<SignalKind> = r.signals.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, c.want_kinds, "{}: {r:#?}", c.what);
+        assert_eq!(r.score, c.want_score, "{}: {r:#?}", c.what);
+        assert_eq!(r.ring, Some(c.want_ring), "{}: {}", c.what, r.rule);
+        assert!(
+            r.signals.iter().all(|s| !s.because.contains('\n')),
+            "{}",
+            c.what
+        );
+    }
+}
+
+#[test]
+fn reasons_read_well() {
+    let stack = StackConfig {
+        techs: vec![tech(Ring::Adopt, Some("1.2.0"))],
+        ..Default::default()
+    };
+    let hits = vec![
+        hit("GHSA-aaaa", Some(7.5), None, &["1.2.1"]),
+        AdvisoryHit {
+            version: "1.1.9".into(),
+            ..hit("GHSA-aaaa", Some(7.5), None, &["1.2.1"])
+        },
+    ];
+    let items = vec![release("widget v2.0.0", 10)];
+    let empty = TrendReport {
+        weeks: 12,
+        week_labels: vec![],
+        terms: vec![],
+    };
+    let r = score_stack(&stack, &items, &hits, &BTreeMap::new(), &empty, now()).remove(0);
+    let reasons: Vec<&str> = r.signals.iter().map(|s| s.because.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "GHSA-aaaa (severity 7.5) affects 1.1.9, 1.2.0 (fixed in 1.2.1): upgrade",
+            "widget 2.0.0 released 2026-11-15",
+            "widget 2.0.0 is a new major (you run 1.2.0): trial the upgrade",
+        ]
+    );
+    assert_eq!(r.rule, "score +0.11 between -0.20 and +0.40 → stay adopt");
+}
+
+#[test]
+fn candidates_become_assess() {
+    let mut t = rising("Bun");
+    t.terms[0].tracked = false;
+    t.terms[0].in_stack = false;
+    let r = score_candidates(&t);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].ring, Some(Ring::Assess));
+    assert_eq!(r[0].current, None);
+    assert_eq!(r[0].quadrant, Quadrant::Tools);
+    assert_eq!(r[0].signals[0].evidence, ["https://blog.example/1"]);
+}
