@@ -204,7 +204,7 @@ pub fn safe_links(urls: &[String]) -> Vec<(String, String)> {
                 .and_then(|mut s| s.rfind(|seg| !seg.is_empty()))
                 .unwrap_or("");
             let label = if shared && !tail.is_empty() {
-                super::sanitize::text_max(&format!("{}/{tail}", host(u)), 60)
+                super::sanitize::text_max(&format!("{}/{tail}", host(u)), 44)
             } else {
                 host(u)
             };
