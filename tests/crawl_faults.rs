@@ -589,11 +589,12 @@ async fn html_source_with_selectors_resolves_relative_links() {
 }
 
 /// Holds each response until a second request to the host is in flight
-/// (or a short bound passes), so any overlap the crawler allows shows up.
-fn overlap_server() -> Server {
-    Server::start(|_, req, stream, s| {
-        for _ in 0..20 {
-            if s.in_flight.load(std::sync::atomic::Ordering::SeqCst) >= 2 {
+/// (or `bound_ms` passes), so any overlap the crawler allows shows up.
+fn overlap_server(bound_ms: u64) -> Server {
+    Server::start(move |_, req, stream, s| {
+        for _ in 0..bound_ms / 10 {
+            // Once an overlap has been seen there is nothing left to prove.
+            if s.max_in_flight.load(std::sync::atomic::Ordering::SeqCst) >= 2 {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
@@ -611,7 +612,9 @@ fn three_sources(server: &Server) -> String {
 
 #[test]
 fn two_sources_on_one_host_respect_per_host() {
-    let server = overlap_server();
+    // A short hold: with the limit working there is never a second request
+    // to wait for, so each response waits the whole bound.
+    let server = overlap_server(200);
     let radar = Radar::new(
         &FAST.replace("per_host = 4", "per_host = 1"),
         &three_sources(&server),
@@ -628,8 +631,10 @@ fn two_sources_on_one_host_respect_per_host() {
     );
 
     // The control: with per_host = 2 the same server does see overlap, so
-    // the assertion above can fail when the limit is not applied.
-    let server = overlap_server();
+    // the assertion above can fail when the limit is not applied. The hold is
+    // long here so a loaded machine still brings the second request in time;
+    // it ends as soon as the overlap happens.
+    let server = overlap_server(10_000);
     let radar = Radar::new(
         &FAST.replace("per_host = 4", "per_host = 2"),
         &three_sources(&server),

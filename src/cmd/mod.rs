@@ -23,7 +23,7 @@ pub use export::export;
 pub use import::import;
 pub use ingest::ingest;
 pub use init::init;
-pub use review::review;
+pub use review::{pending_text, review};
 pub use search::search;
 pub use trends::trends;
 pub use update::{advisory_hits, lockfile_usage, update, update_radar};

@@ -115,7 +115,7 @@ pub(super) fn emit(text: &str) -> Result<()> {
 }
 
 /// The pending proposals with their reasons, for `review` and `update`.
-pub(super) fn pending_text(pending: &[&Entry], color: bool) -> String {
+pub fn pending_text(pending: &[&Entry], color: bool) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for e in pending {

@@ -116,6 +116,31 @@ pub const LOCKFILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The embedded radar's entry files (hand-written text a team keeps),
+/// copied into the demo radar so `update` has human text to preserve.
+pub const ENTRIES: &[(&str, &str)] = &[
+    (
+        "languages-and-frameworks/django.md",
+        include_str!("../../radar/entries/languages-and-frameworks/django.md"),
+    ),
+    (
+        "languages-and-frameworks/tokio.md",
+        include_str!("../../radar/entries/languages-and-frameworks/tokio.md"),
+    ),
+    (
+        "platforms/kubernetes.md",
+        include_str!("../../radar/entries/platforms/kubernetes.md"),
+    ),
+    (
+        "techniques/trunk-based-development.md",
+        include_str!("../../radar/entries/techniques/trunk-based-development.md"),
+    ),
+    (
+        "tools/github-actions.md",
+        include_str!("../../radar/entries/tools/github-actions.md"),
+    ),
+];
+
 pub const STACK_TOML: &str = include_str!("../../radar/stack.toml");
 
 /// Replaces `{{rfc3339:-N}}`, `{{rfc2822:-N}}` and `{{date:-N}}` with 09:30
@@ -177,6 +202,30 @@ mod tests {
         );
         assert_eq!(render("{{date:-7}}", now), "2026-11-16");
         assert_eq!(render("{{nope}} {{", now), "{{nope}} {{");
+    }
+
+    #[test]
+    fn every_embedded_entry_file_is_bundled() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("radar/entries");
+        let mut on_disk = Vec::new();
+        for q in std::fs::read_dir(&root).unwrap() {
+            let q = q.unwrap().path();
+            for f in std::fs::read_dir(&q).unwrap() {
+                let f = f.unwrap().path();
+                on_disk.push(
+                    f.strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+        on_disk.sort();
+        let bundled: Vec<String> = ENTRIES.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(
+            bundled, on_disk,
+            "add new radar/entries files to demo::data::ENTRIES"
+        );
     }
 
     #[test]

@@ -238,9 +238,42 @@ pub async fn run_pipeline(
         audit.summary.lockfiles
     )?;
 
+    writeln!(
+        out,
+        "6. Scoring the stack into radar proposals (radar update):"
+    )?;
+    let update_ctx = crate::cmd::Context {
+        global: crate::cli::Global {
+            config: Some(config_path.clone()),
+            index: None,
+            quiet: true,
+            verbose: 0,
+            now: None,
+            wait: false,
+        },
+        now,
+        cwd: dir.to_path_buf(),
+    };
+    let updated = crate::cmd::update_radar(&update_ctx, &config)?;
+    let entries = crate::radar::load_entries(&config.entries_path)?;
+    let pending = crate::radar::review::pending(&entries);
+    writeln!(
+        out,
+        "   {} entries written to entries/; {} proposals wait for review:",
+        updated.entries.len(),
+        pending.len()
+    )?;
+    for line in crate::cmd::pending_text(&pending, false).lines() {
+        writeln!(out, "   {line}")?;
+    }
+
     let items = index.count();
     writeln!(out, "\nEverything is in {}:", dir.display())?;
     writeln!(out, "  radar.toml, stack.toml   the team's configuration")?;
+    writeln!(
+        out,
+        "  entries/                 one file per technology, with proposals to review"
+    )?;
     writeln!(out, "  feeds/                   the sample feeds as served")?;
     writeln!(
         out,
@@ -252,7 +285,7 @@ pub async fn run_pipeline(
     )?;
     writeln!(
         out,
-        "Try:\n  radar --config {0} search 'tokio'\n  radar --config {0} audit",
+        "Try:\n  radar --config {0} search 'tokio'\n  radar --config {0} audit\n  radar --config {0} review list",
         config_path.display()
     )?;
     Ok(DemoOutcome {
@@ -271,8 +304,18 @@ fn write_radar(dir: &Path, server: &DemoServer, now: DateTime<Utc>) -> Result<Pa
     let feeds = dir.join("feeds");
     std::fs::create_dir_all(&feeds)
         .with_context(|| format!("cannot create {}", feeds.display()))?;
-    std::fs::create_dir_all(dir.join("entries"))
-        .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
+    for (rel, text) in data::ENTRIES {
+        let path = dir.join("entries").join(rel);
+        // A kept demo radar may carry the lead's own edits: never overwrite.
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        write(&path, text)?;
+    }
     let mut toml = format!(
         "# Written by `radar demo`. The sources point at the demo's loopback server:\n\
          # run `radar demo --keep {dir} --serve --port {port}` to serve them again.\n\n\

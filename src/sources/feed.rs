@@ -82,7 +82,7 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
             advisory: None,
         });
     }
-    dedupe_ids(&mut items);
+    super::dedupe_ids(&mut items);
     Ok(items)
 }
 
@@ -95,23 +95,6 @@ fn guid_of<'a>(id: &'a str, link: Option<&str>) -> Option<&'a str> {
     Some(id)
 }
 
-/// Some feeds ship the same guid for every entry. Keep the first occurrence
-/// stable (so stored items still match) and give later ones an id derived
-/// from their position, which stays stable while the feed does.
-fn dedupe_ids(items: &mut [Item]) {
-    let mut seen = std::collections::HashSet::new();
-    for (n, item) in items.iter_mut().enumerate() {
-        if !seen.insert(item.id.clone()) {
-            item.id = item_id(
-                &item.source,
-                None,
-                None,
-                &format!("{}#{n}", item.id),
-                item.published,
-            );
-        }
-    }
-}
 
 /// Registry and GitHub release feeds title entries with a bare version
 /// ("4.2.27", "v8.0.0"); name the project so the title stands on its own in

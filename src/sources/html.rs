@@ -90,7 +90,7 @@ pub fn parse_html(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
             sel.item
         )));
     }
-    dedupe_ids(&mut items);
+    super::dedupe_ids(&mut items);
     Ok(items)
 }
 
@@ -301,22 +301,6 @@ fn classify(ctx: &ParseContext, title: &str) -> ItemKind {
     }
 }
 
-/// Two entries with the same title and date and no link would share an
-/// id; later ones get one derived from their position instead.
-fn dedupe_ids(items: &mut [Item]) {
-    let mut seen = std::collections::HashSet::new();
-    for (n, item) in items.iter_mut().enumerate() {
-        if !seen.insert(item.id.clone()) {
-            item.id = item_id(
-                &item.source,
-                None,
-                None,
-                &format!("{}#{n}", item.id),
-                item.published,
-            );
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -78,3 +78,22 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
         SourceKind::Npm => npm::parse_packument(ctx, bytes),
     }
 }
+
+/// Some feeds ship the same guid for every entry, and two entries with the
+/// same title and date and no link would share an id. Keep the first
+/// occurrence stable (so stored items still match) and give later ones an id
+/// derived from their position, which stays stable while the feed does.
+pub(crate) fn dedupe_ids(items: &mut [Item]) {
+    let mut seen = std::collections::HashSet::new();
+    for (n, item) in items.iter_mut().enumerate() {
+        if !seen.insert(item.id.clone()) {
+            item.id = crate::model::item_id(
+                &item.source,
+                None,
+                None,
+                &format!("{}#{n}", item.id),
+                item.published,
+            );
+        }
+    }
+}
