@@ -95,7 +95,6 @@ fn guid_of<'a>(id: &'a str, link: Option<&str>) -> Option<&'a str> {
     Some(id)
 }
 
-
 /// Registry and GitHub release feeds title entries with a bare version
 /// ("4.2.27", "v8.0.0"); name the project so the title stands on its own in
 /// search results and the digest.

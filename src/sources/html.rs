@@ -301,7 +301,6 @@ fn classify(ctx: &ParseContext, title: &str) -> ItemKind {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
