@@ -54,6 +54,25 @@ pub fn digest(ctx: &Context, args: &DigestArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Writes the week's digest as `digest-WEEK.html` and `digest-WEEK.md` in
+/// `out_dir`: what `radar run`, the scheduled digest job and the demo leave
+/// behind. Returns the HTML path, the one to open.
+pub fn write_digest_files(
+    ctx: &Context,
+    week: IsoWeek,
+    now: DateTime<Utc>,
+    out_dir: &std::path::Path,
+) -> Result<PathBuf> {
+    let input = collect_input(ctx, week, now)?;
+    let html = out_dir.join(format!("digest-{week}.html"));
+    write_atomically(&html, &digest::render(&input, Format::Html))?;
+    write_atomically(
+        &out_dir.join(format!("digest-{week}.md")),
+        &digest::render(&input, Format::Markdown),
+    )?;
+    Ok(html)
+}
+
 /// Prints to stdout. Renderers already strip control characters; cleaning
 /// each line again keeps the terminal safe even if one ever forgets. A
 /// closed pipe (`radar digest | head`) is a normal end, not an error.

@@ -18,7 +18,7 @@ mod update;
 
 pub use audit::audit;
 pub use crawl::crawl;
-pub use digest::{collect_input, digest};
+pub use digest::{collect_input, digest, write_digest_files};
 pub use export::export;
 pub use import::import;
 pub use ingest::ingest;
