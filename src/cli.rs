@@ -93,6 +93,11 @@ pub enum Command {
     /// Run the cron jobs of [schedule] in radar.toml until stopped (or once, with --once).
     #[command(after_help = SCHEDULE_HELP)]
     Schedule(ScheduleArgs),
+    /// The weekly digest: action needed, releases, emerging, proposals, the radar.
+    #[command(
+        after_help = "Examples:\n  radar digest                          last complete week, Markdown to stdout\n  radar digest --week 2026-W48 --format html --out digest.html\n  radar digest --format html            writes [digest] out_dir/digest-WEEK.html"
+    )]
+    Digest(DigestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -356,4 +361,17 @@ pub struct ScheduleArgs {
     /// Run the jobs that are due once, then exit.
     #[arg(long)]
     pub once: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// ISO week, e.g. 2026-W48 [default: the last complete week]
+    #[arg(long, value_name = "YYYY-Www")]
+    pub week: Option<String>,
+    /// md (to stdout unless --out) or html (a self-contained page, to a file)
+    #[arg(long, value_parser = ["md", "html"])]
+    pub format: Option<String>,
+    /// Write here; for html the default is [digest] out_dir/digest-WEEK.html
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }

@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod digest;
 pub mod index;
 pub mod ingest;
 pub mod model;

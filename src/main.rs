@@ -42,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Propose(a) => cmd::propose(&ctx, a),
         Command::Run(a) => cmd::run(&ctx, a),
         Command::Schedule(a) => cmd::schedule(&ctx, a),
+        Command::Digest(a) => cmd::digest(&ctx, a),
     }
 }
 

@@ -333,9 +333,35 @@ fn demo_runs_end_to_end_and_leaves_a_working_radar() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("Everything is in"), "{stdout}");
-    for f in ["radar.toml", "stack.toml", "entries", "index", "feeds"] {
+    for f in [
+        "radar.toml",
+        "stack.toml",
+        "entries",
+        "index",
+        "feeds",
+        "lockfiles",
+    ] {
         assert!(keep.join(f).exists(), "demo left no {f}");
     }
+    // NOW is Wednesday 2026-11-25: the last complete week is W47.
+    let digest = keep.join("digests/digest-2026-W47.html");
+    assert!(
+        stdout.contains(&format!("Open the digest: {}", digest.display())),
+        "{stdout}"
+    );
+    let html = std::fs::read_to_string(&digest).unwrap();
+    assert!(
+        html.contains("Action needed") && html.contains("<svg"),
+        "digest lacks sections"
+    );
+    assert!(
+        stdout.contains("yaml-rust  adopt → hold"),
+        "proposals printed: {stdout}"
+    );
+    assert!(
+        stdout.contains("4 vulnerabilities, 1 warnings"),
+        "audit printed: {stdout}"
+    );
     let cfg = keep.join("radar.toml");
     let hits = json(
         &radar()

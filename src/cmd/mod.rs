@@ -6,6 +6,7 @@
 
 mod audit;
 mod crawl;
+mod digest;
 mod export;
 mod import;
 mod ingest;
@@ -20,6 +21,7 @@ mod update;
 
 pub use audit::audit;
 pub use crawl::crawl;
+pub use digest::{collect_input, digest, write_digest_files};
 pub use export::export;
 pub use import::import;
 pub use ingest::ingest;

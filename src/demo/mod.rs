@@ -3,7 +3,7 @@
 //! Writes a team radar (radar.toml, stack.toml, entries/, lockfiles/) into a
 //! folder, serves the bundled feeds and advisories from a loopback HTTP
 //! server, points radar.toml at it and runs the same stages a team runs:
-//! crawl, search, audit. This is
+//! crawl, search, audit, update and the weekly digest. This is
 //! command wiring (like `cmd`), so it reports with `anyhow`. It never sends
 //! traffic anywhere but 127.0.0.1.
 
@@ -26,6 +26,8 @@ use server::{DemoServer, Served};
 #[derive(Debug)]
 pub struct DemoOutcome {
     pub dir: PathBuf,
+    /// The HTML digest of the last complete week.
+    pub digest: PathBuf,
     pub config: PathBuf,
     pub index: PathBuf,
     pub items: u64,
@@ -267,6 +269,15 @@ pub async fn run_pipeline(
         writeln!(out, "   {line}")?;
     }
 
+    let week = crate::digest::IsoWeek::last_complete(now);
+    writeln!(
+        out,
+        "7. Writing the weekly digest for {week} (radar digest):"
+    )?;
+    let digest = crate::cmd::write_digest_files(&update_ctx, week, now, &config.digest.out_dir)?;
+    writeln!(out, "   {}", digest.display())?;
+    writeln!(out, "   {}", digest.with_extension("md").display())?;
+
     let items = index.count();
     writeln!(out, "\nEverything is in {}:", dir.display())?;
     writeln!(out, "  radar.toml, stack.toml   the team's configuration")?;
@@ -285,10 +296,16 @@ pub async fn run_pipeline(
     )?;
     writeln!(
         out,
+        "  digests/                 the weekly digest, HTML and Markdown"
+    )?;
+    writeln!(
+        out,
         "Try:\n  radar --config {0} search 'tokio'\n  radar --config {0} audit\n  radar --config {0} review list",
         config_path.display()
     )?;
+    writeln!(out, "\nOpen the digest: {}", digest.display())?;
     Ok(DemoOutcome {
+        digest,
         dir: dir.to_path_buf(),
         index: config.index_path.clone(),
         config: config_path,

@@ -1,0 +1,436 @@
+//! The radar picture: 4 quadrants × 4 rings as an SVG we draw ourselves.
+//!
+//! Layout is deterministic and collision-free by construction. Each segment
+//! (one quadrant × one ring) gets a set of candidate slots on concentric
+//! arcs: arcs are at least one blip diameter plus a gap apart, and slots on
+//! an arc are at least that far apart as a chord, so no two slots can
+//! overlap; every slot keeps a margin from the segment's four edges, so no
+//! blip leaves its segment. Each blip then takes the slot its name hashes to
+//! (FNV-1a, stable across platforms and releases), probing forward when it
+//! is taken. Same input → same bytes, and adding one entry moves only
+//! entries that collide with it. A segment too crowded for the default blip
+//! size gets smaller blips in that segment only.
+//!
+//! Blip numbers come from [`number`] (quadrant, ring, name order), which the
+//! HTML legend uses too. Names are escaped; nothing else from a source is
+//! drawn.
+
+use std::fmt::Write as _;
+
+use super::model::{Blip, Movement};
+use super::sanitize;
+use crate::model::{Quadrant, Ring};
+
+/// The picture is `SIZE` × `SIZE` user units (it scales to any width).
+pub const SIZE: f64 = 800.0;
+pub const CENTER: f64 = SIZE / 2.0;
+/// Outer radius of each ring, innermost (adopt) first.
+pub const RING_OUTER: [f64; 4] = [150.0, 242.0, 320.0, 390.0];
+/// Blip radius when a segment has room for it.
+pub const BLIP_RADIUS: f64 = 14.0;
+/// Smallest blip radius before the layout gives up.
+pub const MIN_BLIP_RADIUS: f64 = 1.5;
+/// Clearance between a blip and a quadrant axis (room for ring labels).
+pub const AXIS_MARGIN: f64 = 10.0;
+/// Clearance between a blip and a ring line.
+pub const RING_MARGIN: f64 = 3.0;
+
+/// Inner and outer radius of a ring.
+pub fn ring_bounds(ring: Ring) -> (f64, f64) {
+    let i = ring_index(ring);
+    let inner = if i == 0 { 0.0 } else { RING_OUTER[i - 1] };
+    (inner, RING_OUTER[i])
+}
+
+fn ring_index(ring: Ring) -> usize {
+    match ring {
+        Ring::Adopt => 0,
+        Ring::Trial => 1,
+        Ring::Assess => 2,
+        Ring::Hold => 3,
+    }
+}
+
+/// Direction of a quadrant from the centre as (x sign, y sign) in SVG
+/// coordinates (y grows downwards): techniques top left, tools top right,
+/// platforms bottom left, languages & frameworks bottom right, so the
+/// reading order matches `Quadrant::ALL` and the legend.
+pub fn quadrant_signs(q: Quadrant) -> (f64, f64) {
+    match q {
+        Quadrant::Techniques => (-1.0, -1.0),
+        Quadrant::Tools => (1.0, -1.0),
+        Quadrant::Platforms => (-1.0, 1.0),
+        Quadrant::LanguagesAndFrameworks => (1.0, 1.0),
+    }
+}
+
+pub fn quadrant_title(q: Quadrant) -> &'static str {
+    match q {
+        Quadrant::Techniques => "Techniques",
+        Quadrant::Tools => "Tools",
+        Quadrant::Platforms => "Platforms",
+        Quadrant::LanguagesAndFrameworks => "Languages & Frameworks",
+    }
+}
+
+/// Fill colour per quadrant (contrast ≥ 4.5:1 against the white numbers).
+pub fn quadrant_color(q: Quadrant) -> &'static str {
+    match q {
+        Quadrant::Techniques => "#1f6f8b",
+        Quadrant::Tools => "#6b4c9a",
+        Quadrant::Platforms => "#a4481c",
+        Quadrant::LanguagesAndFrameworks => "#2c7347",
+    }
+}
+
+/// Blips in legend order with their numbers (1-based): by quadrant, ring,
+/// then name (case-insensitive, ties by exact name).
+pub fn number(blips: &[Blip]) -> Vec<(u32, &Blip)> {
+    let mut sorted: Vec<&Blip> = blips.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.quadrant, a.ring, a.name.to_lowercase(), &a.name).cmp(&(
+            b.quadrant,
+            b.ring,
+            b.name.to_lowercase(),
+            &b.name,
+        ))
+    });
+    sorted
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| (i as u32 + 1, b))
+        .collect()
+}
+
+/// Where one blip is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placed {
+    pub number: u32,
+    pub quadrant: Quadrant,
+    pub ring: Ring,
+    pub movement: Movement,
+    /// Centre, in picture coordinates, rounded to what the SVG prints.
+    pub x: f64,
+    pub y: f64,
+    /// Radius of the blip (everything drawn for it stays within).
+    pub r: f64,
+}
+
+/// Places every blip; `None` when a segment holds more blips than fit even
+/// at [`MIN_BLIP_RADIUS`] (hundreds in one segment). Result is in number order.
+pub fn layout(blips: &[Blip]) -> Option<Vec<Placed>> {
+    let numbered = number(blips);
+    let mut placed = Vec::with_capacity(numbered.len());
+    // `numbered` is grouped by segment already.
+    let mut start = 0;
+    while start < numbered.len() {
+        let (q, r) = (numbered[start].1.quadrant, numbered[start].1.ring);
+        let end = numbered[start..]
+            .iter()
+            .position(|(_, b)| (b.quadrant, b.ring) != (q, r))
+            .map_or(numbered.len(), |n| start + n);
+        placed.extend(layout_segment(q, r, &numbered[start..end])?);
+        start = end;
+    }
+    Some(placed)
+}
+
+fn layout_segment(q: Quadrant, ring: Ring, blips: &[(u32, &Blip)]) -> Option<Vec<Placed>> {
+    let mut radius = BLIP_RADIUS;
+    let slots = loop {
+        let slots = slots(ring, radius);
+        if slots.len() >= blips.len() {
+            break slots;
+        }
+        radius *= 0.9;
+        if radius < MIN_BLIP_RADIUS {
+            return None;
+        }
+    };
+    let (sx, sy) = quadrant_signs(q);
+    let mut taken = vec![false; slots.len()];
+    let mut out = Vec::with_capacity(blips.len());
+    for &(n, b) in blips {
+        let mut i = (fnv1a(b.name.as_bytes()) % slots.len() as u64) as usize;
+        while taken[i] {
+            i = (i + 1) % slots.len();
+        }
+        taken[i] = true;
+        let (u, v) = slots[i];
+        out.push(Placed {
+            number: n,
+            quadrant: q,
+            ring,
+            movement: b.movement,
+            x: round1(CENTER + sx * u),
+            y: round1(CENTER + sy * v),
+            r: round1(radius),
+        });
+    }
+    Some(out)
+}
+
+/// Candidate centres in quadrant-local coordinates (u, v ≥ 0 away from the
+/// two axes), for blips of radius `r` in `ring`.
+fn slots(ring: Ring, r: f64) -> Vec<(f64, f64)> {
+    // Rounding each coordinate to 0.1 moves a centre by at most 0.071; the
+    // gap and margins below leave room for that.
+    let gap = (r * 0.3).max(1.0);
+    let step = 2.0 * r + gap;
+    let edge = r + AXIS_MARGIN;
+    let (inner, outer) = ring_bounds(ring);
+    // The smallest arc that still has an angular range clear of both axes:
+    // a point at angle 45° is `rho / √2` from each axis.
+    let rho_min = (inner + r + RING_MARGIN).max(edge * std::f64::consts::SQRT_2);
+    let rho_max = outer - r - RING_MARGIN;
+    if rho_max < rho_min {
+        return Vec::new();
+    }
+    let arcs = ((rho_max - rho_min) / step).floor() as usize + 1;
+    let mut out = Vec::new();
+    for a in 0..arcs {
+        let rho = if arcs == 1 {
+            (rho_min + rho_max) / 2.0
+        } else {
+            rho_min + (rho_max - rho_min) * a as f64 / (arcs - 1) as f64
+        };
+        // Keep `edge` from both axes: v = rho·sin θ ≥ edge, u = rho·cos θ ≥ edge.
+        let k = (edge / rho).min(1.0);
+        let (t_min, t_max) = (k.asin(), k.acos());
+        if t_max < t_min {
+            continue;
+        }
+        // Chord between neighbours ≥ step.
+        let dt = 2.0 * (step / (2.0 * rho)).min(1.0).asin();
+        let n = ((t_max - t_min) / dt).floor() as usize + 1;
+        for j in 0..n {
+            let t = if n == 1 {
+                (t_min + t_max) / 2.0
+            } else {
+                t_min + (t_max - t_min) * j as f64 / (n - 1) as f64
+            };
+            out.push((rho * t.cos(), rho * t.sin()));
+        }
+    }
+    debug_assert!(out.iter().all(|&(u, v)| u >= 0.0 && v >= 0.0));
+    out
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// FNV-1a, 64 bit: a stable seed from a name (std's hasher may change).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The radar as a standalone `<svg>` element (inline it in HTML, or save it
+/// with an XML prolog as a file). Each blip is a `<g class="blip">` with a
+/// `<title>` naming the entry, for hover and screen readers.
+pub fn render(blips: &[Blip]) -> String {
+    let mut s = String::with_capacity(4096 + blips.len() * 400);
+    let total = blips.len();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="0 0 {SIZE} {SIZE}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" role="img" aria-labelledby="radar-title"><title id="radar-title">Technology radar, {total} entries</title>"##
+    );
+    // Rings, outermost first so inner ones paint over.
+    let fills = ["#eef1f4", "#f3f5f7", "#f7f8fa", "#fbfbfc"];
+    for i in (0..4).rev() {
+        let _ = write!(
+            s,
+            r##"<circle cx="{CENTER}" cy="{CENTER}" r="{}" fill="{}" stroke="#c3cad3" stroke-width="1.5"/>"##,
+            RING_OUTER[i], fills[i]
+        );
+    }
+    let (lo, hi) = (CENTER - RING_OUTER[3], CENTER + RING_OUTER[3]);
+    let _ = write!(
+        s,
+        r##"<path d="M{lo} {CENTER}H{hi}M{CENTER} {lo}V{hi}" stroke="#9aa5b1" stroke-width="1.5"/>"##
+    );
+    // Ring names on the horizontal axis, both sides.
+    s.push_str(r##"<g class="ring-labels" font-size="12" font-weight="600" fill="#5b6673" text-anchor="middle" letter-spacing="1">"##);
+    for ring in Ring::ALL {
+        let (inner, outer) = ring_bounds(ring);
+        let mid = (inner + outer) / 2.0;
+        let label = ring.as_str().to_uppercase();
+        for x in [CENTER - mid, CENTER + mid] {
+            let _ = write!(
+                s,
+                r##"<text x="{x}" y="{}" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##,
+                CENTER + 4.0
+            );
+        }
+    }
+    s.push_str("</g>");
+    // Quadrant names in the corners, outside the circle.
+    s.push_str(r##"<g class="quadrant-labels" font-size="17" font-weight="700">"##);
+    for q in Quadrant::ALL {
+        let (sx, sy) = quadrant_signs(q);
+        let (x, anchor) = if sx < 0.0 {
+            (12.0, "start")
+        } else {
+            (SIZE - 12.0, "end")
+        };
+        let y = if sy < 0.0 { 26.0 } else { SIZE - 14.0 };
+        let _ = write!(
+            s,
+            r##"<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{}">{}</text>"##,
+            quadrant_color(q),
+            sanitize::escape_html(quadrant_title(q))
+        );
+    }
+    s.push_str("</g>");
+    match layout(blips) {
+        Some(placed) => {
+            let names = number(blips);
+            s.push_str(r##"<g class="blips" font-weight="700" text-anchor="middle" fill="#fff">"##);
+            for (p, (_, b)) in placed.iter().zip(names) {
+                blip(&mut s, p, &b.name);
+            }
+            s.push_str("</g>");
+        }
+        None => {
+            let _ = write!(
+                s,
+                r##"<text x="{CENTER}" y="{CENTER}" text-anchor="middle" font-size="18">Too many entries to draw ({total}); see the list.</text>"##
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn blip(s: &mut String, p: &Placed, name: &str) {
+    let color = quadrant_color(p.quadrant);
+    let body = round1(p.r * 0.74);
+    let mark_r = round1(p.r * 0.89);
+    let mark_w = round1(p.r * 0.2);
+    let digits = p.number.to_string().len();
+    let font = round1(body * if digits >= 3 { 0.95 } else { 1.2 });
+    let label = match p.movement {
+        Movement::Unchanged => String::new(),
+        m => format!(" ({})", m.label()),
+    };
+    let _ = write!(
+        s,
+        r##"<g class="blip" data-n="{n}" data-movement="{mv}" transform="translate({x} {y})"><title>{n}. {name}{label}</title><circle r="{body}" fill="{color}"/>"##,
+        n = p.number,
+        mv = movement_class(p.movement),
+        x = p.x,
+        y = p.y,
+        name = sanitize::html(name),
+    );
+    match p.movement {
+        Movement::Unchanged => {}
+        Movement::New => {
+            let _ = write!(
+                s,
+                r##"<circle r="{mark_r}" fill="none" stroke="{color}" stroke-width="{mark_w}"/>"##
+            );
+        }
+        Movement::MovedIn | Movement::MovedOut => {
+            // An arc on the side facing the centre (moved in) or the rim
+            // (moved out), 120° wide.
+            let towards_centre = (CENTER - p.y).atan2(CENTER - p.x);
+            let phi = if p.movement == Movement::MovedIn {
+                towards_centre
+            } else {
+                towards_centre + std::f64::consts::PI
+            };
+            let half = std::f64::consts::PI / 3.0;
+            let (x0, y0) = (
+                round1(mark_r * (phi - half).cos()),
+                round1(mark_r * (phi - half).sin()),
+            );
+            let (x1, y1) = (
+                round1(mark_r * (phi + half).cos()),
+                round1(mark_r * (phi + half).sin()),
+            );
+            let _ = write!(
+                s,
+                r##"<path d="M{x0} {y0}A{mark_r} {mark_r} 0 0 1 {x1} {y1}" fill="none" stroke="{color}" stroke-width="{mark_w}" stroke-linecap="butt"/>"##
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<text y="{}" font-size="{font}">{}</text></g>"##,
+        round1(font * 0.36),
+        p.number
+    );
+}
+
+pub fn movement_class(m: Movement) -> &'static str {
+    match m {
+        Movement::New => "new",
+        Movement::MovedIn => "moved-in",
+        Movement::MovedOut => "moved-out",
+        Movement::Unchanged => "unchanged",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blip(name: &str, quadrant: Quadrant, ring: Ring) -> Blip {
+        Blip {
+            name: name.into(),
+            quadrant,
+            ring,
+            movement: Movement::Unchanged,
+        }
+    }
+
+    #[test]
+    fn numbers_follow_quadrant_ring_name() {
+        let blips = vec![
+            blip("zig", Quadrant::Tools, Ring::Adopt),
+            blip("Axum", Quadrant::Techniques, Ring::Hold),
+            blip("actix", Quadrant::Techniques, Ring::Hold),
+            blip("tdd", Quadrant::Techniques, Ring::Adopt),
+        ];
+        let order: Vec<(u32, &str)> = number(&blips)
+            .into_iter()
+            .map(|(n, b)| (n, b.name.as_str()))
+            .collect();
+        assert_eq!(order, [(1, "tdd"), (2, "actix"), (3, "Axum"), (4, "zig")]);
+    }
+
+    #[test]
+    fn every_segment_has_room_for_a_realistic_share() {
+        for ring in Ring::ALL {
+            let n = slots(ring, BLIP_RADIUS).len();
+            assert!(n >= 8, "{ring}: only {n} slots at the default size");
+        }
+    }
+
+    #[test]
+    fn a_crowded_segment_shrinks_its_blips_only() {
+        let mut blips: Vec<Blip> = (0..120)
+            .map(|i| blip(&format!("t{i}"), Quadrant::Tools, Ring::Adopt))
+            .collect();
+        blips.push(blip("lonely", Quadrant::Platforms, Ring::Hold));
+        let placed = layout(&blips).unwrap();
+        let lonely = placed.iter().find(|p| p.ring == Ring::Hold).unwrap();
+        let crowded = placed.iter().find(|p| p.ring == Ring::Adopt).unwrap();
+        assert_eq!(lonely.r, BLIP_RADIUS);
+        assert!(crowded.r < BLIP_RADIUS);
+    }
+
+    #[test]
+    fn absurd_crowding_gives_up_instead_of_overlapping() {
+        let blips: Vec<Blip> = (0..5000)
+            .map(|i| blip(&format!("t{i}"), Quadrant::Tools, Ring::Adopt))
+            .collect();
+        assert!(layout(&blips).is_none());
+        assert!(render(&blips).contains("Too many entries to draw"));
+    }
+}

@@ -1,0 +1,597 @@
+//! `radar digest` end to end: a real tantivy index and a real radar.toml +
+//! stack.toml in a temp folder, driven through the binary with an injected
+//! clock.
+
+use assert_cmd::Command;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use techradar::index::RadarIndex;
+use techradar::model::{Advisory, Affected, Event, Item, ItemKind, Range, Severity};
+
+const NOW: &str = "2026-11-30T08:00:00Z";
+
+fn radar(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("radar").expect("binary builds");
+    c.current_dir(dir)
+        .env("RADAR_NOW", NOW)
+        .env_remove("RADAR_CONFIG")
+        .env_remove("RADAR_INDEX")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn at(s: &str) -> Option<DateTime<Utc>> {
+    Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
+}
+
+fn item(id: &str, kind: ItemKind, source: &str, title: &str, published: &str) -> Item {
+    Item {
+        id: id.into(),
+        kind,
+        source: source.into(),
+        title: title.into(),
+        body: String::new(),
+        url: Some(format!("https://example.test/{id}")),
+        published: at(published),
+        packages: vec![],
+        tags: vec![],
+        advisory: None,
+    }
+}
+
+fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str) -> Item {
+    let (eco, name) = package.split_once('/').unwrap();
+    let mut it = item(id, ItemKind::Advisory, "advisories", summary, published);
+    it.packages = vec![package.into()];
+    it.advisory = Some(Advisory {
+        id: id.into(),
+        aliases: vec![format!("CVE-{id}")],
+        summary: summary.into(),
+        published: at(published),
+        modified: at(published),
+        severity: vec![Severity {
+            kind: "CVSS_V3".into(),
+            vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N".into(),
+            score: Some(8.2),
+        }],
+        affected: vec![Affected {
+            ecosystem: eco.into(),
+            name: name.into(),
+            ranges: vec![Range {
+                kind: "SEMVER".into(),
+                events: vec![Event::Introduced("0".into()), Event::Fixed(fixed.into())],
+            }],
+            versions: vec![],
+            patched: vec![],
+        }],
+        references: vec![
+            "javascript:alert(1)".into(),
+            "https://rustsec.test/a".into(),
+        ],
+        ..Advisory::default()
+    });
+    it
+}
+
+/// A team radar with a stack of three techs and an index holding a week's
+/// worth of mixed items (W48 = 23–29 Nov 2026).
+fn team() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/tokio"
+version = "1.38.0"
+
+[[tech]]
+name = "hyper"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/hyper"
+version = "1.4.0"
+
+[[tech]]
+name = "serde"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/serde"
+
+[[tech]]
+name = "PostgreSQL"
+quadrant = "platforms"
+ring = "trial"
+version = "16.4"
+aliases = ["postgres"]
+"#,
+    )
+    .unwrap();
+    let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    let mut hostile = advisory(
+        "RUSTSEC-2026-0002",
+        "crates.io/tokio",
+        "\u{1b}]0;pwned\u{7}\u{1b}[2Jbroadcast race <script>alert(1)</script>",
+        "2026-11-26T09:00:00Z",
+        "1.38.2",
+    );
+    hostile.advisory.as_mut().unwrap().severity.clear();
+    let mut withdrawn = advisory(
+        "RUSTSEC-2026-0003",
+        "crates.io/hyper",
+        "withdrawn one",
+        "2026-11-26T09:00:00Z",
+        "9.9.9",
+    );
+    withdrawn.advisory.as_mut().unwrap().withdrawn = at("2026-11-27T00:00:00Z");
+    let items = vec![
+        item(
+            "r1",
+            ItemKind::Release,
+            "tokio releases",
+            "tokio-1.41.1",
+            "2026-11-25T10:00:00Z",
+        ),
+        item(
+            "r2",
+            ItemKind::Release,
+            "tokio releases",
+            "tokio-util 0.7.13",
+            "2026-11-25T11:00:00Z",
+        ),
+        item(
+            "r3",
+            ItemKind::Release,
+            "postgres news",
+            "PostgreSQL 17.2 released",
+            "2026-11-26T13:00:00Z",
+        ),
+        item(
+            "r4",
+            ItemKind::Release,
+            "tokio releases",
+            "tokio-1.41.0",
+            "2026-11-18T10:00:00Z",
+        ),
+        item(
+            "r5",
+            ItemKind::Release,
+            "other releases",
+            "leftpad 2.0.0",
+            "2026-11-25T10:00:00Z",
+        ),
+        item(
+            "a0",
+            ItemKind::Article,
+            "blog",
+            "Why tokio",
+            "2026-11-25T10:00:00Z",
+        ),
+        advisory(
+            "RUSTSEC-2026-0001",
+            "crates.io/hyper",
+            "Request smuggling",
+            "2026-11-24T09:00:00Z",
+            "1.4.2",
+        ),
+        hostile,
+        withdrawn,
+        advisory(
+            "RUSTSEC-2026-0006",
+            "crates.io/hyper",
+            "fixed before our version",
+            "2026-11-24T09:00:00Z",
+            "1.3.0",
+        ),
+        advisory(
+            "RUSTSEC-2026-0007",
+            "crates.io/serde",
+            "serde issue",
+            "2026-11-25T09:00:00Z",
+            "1.0.300",
+        ),
+        advisory(
+            "RUSTSEC-2026-0004",
+            "crates.io/not-ours",
+            "not our package",
+            "2026-11-24T09:00:00Z",
+            "1.0.0",
+        ),
+        advisory(
+            "RUSTSEC-2026-0005",
+            "crates.io/hyper",
+            "last week",
+            "2026-11-17T09:00:00Z",
+            "1.4.1",
+        ),
+    ];
+    for it in &items {
+        w.upsert(it).unwrap();
+    }
+    w.commit().unwrap();
+    dir
+}
+
+#[test]
+fn markdown_digest_of_the_last_complete_week_goes_to_stdout() {
+    let dir = team();
+    let out = radar(dir.path()).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("2026-W48 (23–29 Nov 2026)"), "{md}");
+    // Action needed: audit confirms hyper and tokio (versions in stack.toml);
+    // scored hyper comes before unscored tokio; serde has no version, so it
+    // is matched by name only and says so.
+    let hyper = md.find("**hyper** 1.4.0 · fixed in 1.4.2").expect(&md);
+    let tokio = md.find("**tokio** 1.38.0 · fixed in 1.38.2").expect(&md);
+    let serde = md
+        .find("**serde** (version not checked) · fixed in 1.0.300")
+        .expect(&md);
+    // Same severity: the confirmed finding first; unscored last.
+    assert!(hyper < serde && serde < tokio, "{md}");
+    assert!(
+        md.contains("Upgrade hyper 1.4.0 to >=1.4.2 (stack.toml)"),
+        "{md}"
+    );
+    assert!(md.contains("Upgrade serde to 1.0.300 or later"), "{md}");
+    assert!(md.contains("[rustsec.test](https://rustsec.test/a)"));
+    assert!(!md.contains("javascript"));
+    for absent in [
+        "withdrawn one",
+        "not our package",
+        "fixed before our version",
+        "last week",
+        "tokio-1.41.0",
+        "leftpad",
+        "Why tokio",
+    ] {
+        assert!(
+            !md.contains(absent),
+            "{absent} should not be in the W48 digest:\n{md}"
+        );
+    }
+    // Releases of our stack, majors called out.
+    assert!(
+        md.contains("- [tokio-1.41.1](https://example.test/r1)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("[tokio-util 0.7.13]"),
+        "tokio-util comes from the tokio source: {md}"
+    );
+    assert!(
+        md.contains("- **Major:** [PostgreSQL 17.2 released]"),
+        "{md}"
+    );
+    // The radar: the stack as blips.
+    assert!(
+        md.contains("1. PostgreSQL") || md.contains("1\\. PostgreSQL"),
+        "{md}"
+    );
+    // Hostile summary: no escape sequence and no tag reach the terminal.
+    assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'));
+    assert!(md.contains("&lt;script>"));
+}
+
+#[test]
+fn week_flag_picks_another_week() {
+    let dir = team();
+    let out = radar(dir.path())
+        .args(["digest", "--week", "2026-W47"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("2026-W47"));
+    assert!(md.contains("tokio-1.41.0"));
+    assert!(md.contains("last week"));
+    assert!(!md.contains("tokio-1.41.1"));
+}
+
+#[test]
+fn html_goes_to_the_digest_folder_by_default() {
+    let dir = team();
+    let out = radar(dir.path())
+        .args(["digest", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("digests/digest-2026-W48.html");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        path.display().to_string()
+    );
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<g class=\"blip\"").count(), 4);
+    assert!(!page.contains("<script"));
+}
+
+#[test]
+fn out_extension_chooses_the_format() {
+    let dir = team();
+    let out = radar(dir.path())
+        .args(["digest", "--out", "week.html"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(dir.path().join("week.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    let out = radar(dir.path())
+        .args(["digest", "--out", "sub/week.md"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = std::fs::read_to_string(dir.path().join("sub/week.md")).unwrap();
+    assert!(md.starts_with("# Tech radar digest, 2026-W48"));
+}
+
+#[test]
+fn a_bad_week_is_a_clear_error() {
+    let dir = team();
+    let out = radar(dir.path())
+        .args(["digest", "--week", "2026-48"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("write it as 2026-W48"), "{err}");
+}
+
+#[test]
+fn a_missing_index_says_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    let out = radar(dir.path()).arg("digest").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("radar crawl"), "{err}");
+}
+
+#[test]
+fn lockfile_versions_confirm_advisories_and_judge_majors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        r#"
+[[tech]]
+name = "serde"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/serde"
+
+[[lockfile]]
+path = "Cargo.lock"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.lock"),
+        r#"version = 3
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = ["serde"]
+
+[[package]]
+name = "serde"
+version = "1.0.100"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#,
+    )
+    .unwrap();
+    let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    let mut release = item(
+        "s1",
+        ItemKind::Release,
+        "serde releases",
+        "serde v2.0.0",
+        "2026-11-24T10:00:00Z",
+    );
+    release.packages = vec!["crates.io/serde".into()];
+    for it in [
+        release,
+        advisory(
+            "RUSTSEC-2026-0010",
+            "crates.io/serde",
+            "serde is affected",
+            "2026-11-25T09:00:00Z",
+            "1.0.150",
+        ),
+        advisory(
+            "RUSTSEC-2026-0011",
+            "crates.io/serde",
+            "serde was affected",
+            "2026-11-25T09:00:00Z",
+            "1.0.50",
+        ),
+    ] {
+        w.upsert(&it).unwrap();
+    }
+    w.commit().unwrap();
+    drop(w);
+
+    let out = radar(dir.path()).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("**serde** 1.0.100 · fixed in 1.0.150"), "{md}");
+    assert!(
+        md.contains("Upgrade serde 1.0.100 to >=1.0.150 (Cargo.lock)"),
+        "{md}"
+    );
+    assert!(!md.contains("version not checked"), "{md}");
+    assert!(
+        !md.contains("serde was affected"),
+        "1.0.100 is past that fix: {md}"
+    );
+    assert!(md.contains("### serde (we run 1.0.100)"), "{md}");
+    assert!(md.contains("- **Major:** [serde v2.0.0]"), "{md}");
+}
+
+#[test]
+fn entries_and_trends_fill_movement_proposals_and_emerging() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    std::fs::write(
+        root.join("stack.toml"),
+        r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+
+[[tech]]
+name = "Kubernetes"
+quadrant = "platforms"
+ring = "trial"
+
+[[tech]]
+name = "Bun"
+quadrant = "platforms"
+ring = "assess"
+"#,
+    )
+    .unwrap();
+    let entry = |path: &str, text: &str| {
+        let p = root.join("entries").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    entry(
+        "languages-and-frameworks/tokio.md",
+        r#"+++
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+proposed = "hold"
+score = -0.5
+
+[[signal]]
+kind = "advisory"
+weight = -0.5
+because = "RUSTSEC-2026-0002 affects 1.38.0 <b>now</b>"
+url = "https://rustsec.test/RUSTSEC-2026-0002"
+
+[[signal]]
+kind = "release"
+weight = 0.1
+because = "tokio 1.41.1 released"
+
+[[history]]
+date = 2024-01-15
+ring = "trial"
+
+[[history]]
+date = 2026-11-24
+ring = "adopt"
+from = "trial"
++++
+Our runtime.
+"#,
+    );
+    entry(
+        "platforms/kubernetes.md",
+        r#"+++
+name = "Kubernetes"
+quadrant = "platforms"
+ring = "hold"
+
+[[history]]
+date = 2025-01-01
+ring = "trial"
+
+[[history]]
+date = 2026-11-26
+ring = "hold"
+from = "trial"
++++
+"#,
+    );
+    entry(
+        "tools/zig-build.md",
+        r#"+++
+name = "zig build"
+quadrant = "tools"
+ring = "assess"
+
+[[history]]
+date = 2026-11-25
+ring = "assess"
++++
+"#,
+    );
+    let index = RadarIndex::open_or_create(&root.join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    for (i, day) in [
+        "2026-11-10",
+        "2026-11-17",
+        "2026-11-18",
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let it = item(
+            &format!("b{i}"),
+            ItemKind::Article,
+            "blog",
+            &format!("Moving a service to Bun, part {i}"),
+            &format!("{day}T10:00:00Z"),
+        );
+        w.upsert(&it).unwrap();
+    }
+    w.commit().unwrap();
+    drop(w);
+
+    let out = radar(root).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    // Movement from [[history]] dated in W48.
+    assert!(md.contains("tokio ▲ moved in"), "{md}");
+    assert!(md.contains("Kubernetes ▼ moved out"), "{md}");
+    assert!(md.contains("zig build ★ new"), "{md}");
+    // The entry's ring wins over stack.toml's (Kubernetes: trial → hold).
+    assert!(md.contains("- **Hold:** "), "{md}");
+    // The pending proposal, strongest reason first, escaped.
+    let p = md
+        .find("- **tokio** (Languages & Frameworks): Adopt → Hold")
+        .expect(&md);
+    let a = md
+        .find("RUSTSEC-2026-0002 affects 1.38.0 &lt;b>now&lt;/b>")
+        .expect(&md);
+    let r = md.find("tokio 1.41.1 released").expect(&md);
+    assert!(p < a && a < r, "{md}");
+    // Bun is rising over the 12 weeks ending with W48.
+    assert!(md.contains("## Emerging"), "{md}");
+    assert!(md.contains("- **Bun** "), "{md}");
+    assert!(
+        md.contains("0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3) · in our stack"),
+        "{md}"
+    );
+}
