@@ -12,7 +12,7 @@
 //! fetch, commits what finished and returns; the stages after it are then
 //! not started. The index is never left half-written.
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::future::Future;
@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use crate::cli::Global;
 use crate::cmd::{self, Context};
 use crate::crawl::CrawlReport;
+use crate::digest::IsoWeek;
 use crate::index::{IndexError, IndexWriter, RadarIndex};
 use crate::radar::merge::UpdateReport;
 use crate::schedule::{JobKind, JobResult, JobRunner};
@@ -152,17 +153,18 @@ impl Pipeline {
         cmd::update_radar(&ctx, &cfg)
     }
 
-    /// The digest stage: writes last week's digest as
-    /// `<[digest] out_dir>/<ISO week>.html` and `.md`. Blocking.
-    ///
-    /// HOOK: the digest renderer (`crate::digest`) is not on this branch
-    /// yet; until it is merged this stage reports that it is unavailable.
+    /// The digest stage: last complete ISO week's digest, written as
+    /// `digest-<week>.html` and `.md` in `[digest] out_dir` (the names
+    /// `radar digest` and the demo use). Blocking.
     pub fn digest(&self, now: DateTime<Utc>) -> Result<DigestFiles> {
         let ctx = self.context(now);
-        let _cfg = ctx.config()?;
-        Err(anyhow!(
-            "the digest stage is not in this build yet (`radar digest` lands with the digest module)"
-        ))
+        let cfg = ctx.config()?;
+        let week = IsoWeek::last_complete(now);
+        let html = cmd::write_digest_files(&ctx, week, now, &cfg.digest.out_dir)?;
+        Ok(DigestFiles {
+            week: week.to_string(),
+            files: vec![html.clone(), html.with_extension("md")],
+        })
     }
 
     /// crawl → update → digest, once. A stop request during the crawl ends

@@ -269,7 +269,10 @@ fn sigterm_during_a_scheduled_crawl_exits_0_and_leaves_a_clean_index() {
 #[test]
 fn once_runs_what_is_due_then_exits_and_remembers() {
     let server = Server::start();
-    let radar = Radar::new(&server, "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"");
+    let radar = Radar::new(
+        &server,
+        "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"\ndigest = \"0 0 8 * * MON\"",
+    );
     // First call: nothing ran before, so both jobs are due.
     let out = radar
         .command(NOW, &["schedule", "--once"])
@@ -281,7 +284,16 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
         log.contains("finished job=crawl") && log.contains("finished job=update"),
         "{log}"
     );
+    assert!(log.contains("finished job=digest"), "{log}");
     assert!(log.find("job=crawl").unwrap() < log.find("job=update").unwrap());
+    assert!(log.find("job=update").unwrap() < log.find("job=digest").unwrap());
+    assert!(
+        radar
+            .dir
+            .path()
+            .join("digests/digest-2026-W47.html")
+            .is_file()
+    );
     assert_eq!(server.requests.load(Ordering::SeqCst), 2);
     assert_eq!(radar.ids().len(), 6);
     assert!(radar.dir.path().join("entries/tools/fast.md").is_file());
@@ -290,6 +302,7 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
             .unwrap();
     assert_eq!(state["last_run"]["crawl"], "2026-11-23T08:10:00Z");
     assert_eq!(state["last_run"]["update"], "2026-11-23T08:10:00Z");
+    assert_eq!(state["last_run"]["digest"], "2026-11-23T08:10:00Z");
 
     // Same instant again: nothing is due, nothing is fetched.
     let out = radar
@@ -309,7 +322,9 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{log}");
     assert!(
-        log.contains("finished job=crawl") && !log.contains("job=update"),
+        log.contains("finished job=crawl")
+            && !log.contains("job=update")
+            && !log.contains("job=digest"),
         "{log}"
     );
     assert_eq!(server.requests.load(Ordering::SeqCst), 4);
@@ -371,7 +386,7 @@ fn a_bad_cron_expression_is_refused_with_the_day_numbering_hint() {
 }
 
 #[test]
-fn run_crawls_then_updates_in_one_cycle() {
+fn run_crawls_updates_and_writes_the_digest_in_one_cycle() {
     let server = Server::start();
     let radar = Radar::new(&server, "");
     let out = radar.command(NOW, &["run", "--json"]).output().unwrap();
@@ -383,4 +398,28 @@ fn run_crawls_then_updates_in_one_cycle() {
     assert_eq!(report["update"]["entries"][0]["name"], "fast");
     assert_eq!(report["interrupted"], false);
     assert!(Path::new(&radar.dir.path().join("entries/tools/fast.md")).is_file());
+    // Monday 2026-11-23: the last complete week is W47.
+    assert_eq!(report["digest"]["week"], "2026-W47");
+    let files: Vec<&str> = report["digest"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2);
+    let digests = radar.dir.path().join("digests");
+    assert_eq!(Path::new(files[0]), digests.join("digest-2026-W47.html"));
+    assert_eq!(Path::new(files[1]), digests.join("digest-2026-W47.md"));
+    assert!(files.iter().all(|f| Path::new(f).is_file()));
+
+    // The human summary names each stage.
+    let out = radar.command(NOW, &["run"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("index holds 6 items")
+            && text.contains("update: 1 entries")
+            && text.contains("digest: 2026-W47: wrote "),
+        "{text}"
+    );
 }
