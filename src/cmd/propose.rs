@@ -136,8 +136,25 @@ fn to_move(e: &Entry, entries_rel: &Path) -> Option<Move> {
         .file
         .clone()
         .unwrap_or_else(|| PathBuf::from(e.quadrant.as_str()).join(format!("{}.md", e.slug())));
-    let mut signals: Vec<&radar::Signal> = e.signals.iter().collect();
-    // Strongest evidence first; ties keep the entry's order.
+    // The evidence that pushes the way the entry moves (negative weights
+    // outward, towards hold; positive inward or onto the radar), strongest
+    // first; ties keep the entry's order. "Used in 1 lockfile" is no
+    // reason to put something on hold.
+    let outward = e.ring.is_some_and(|from| to > from);
+    let mut signals: Vec<&radar::Signal> = e
+        .signals
+        .iter()
+        .filter(|s| {
+            if outward {
+                s.weight < 0.0
+            } else {
+                s.weight > 0.0
+            }
+        })
+        .collect();
+    if signals.is_empty() {
+        signals = e.signals.iter().collect();
+    }
     signals.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
     let links = signals
         .iter()
@@ -333,21 +350,29 @@ mod tests {
         let mut e = radar::parse_entry(Path::new("tools/vite.md"), BEFORE).unwrap();
         e.file = Some(PathBuf::from("tools/vite.md"));
         e.proposed = Some(Ring::Hold);
-        for (w, because, url) in [
-            (0.1, "released 7.3.1", "https://example.org/r"),
+        for (kind, weight, because, url) in [
             (
+                SignalKind::Release,
+                0.1,
+                "released 7.3.1",
+                "https://example.org/r",
+            ),
+            (
+                SignalKind::Staleness,
+                -0.2,
+                "no release in 18 months",
+                "https://example.org/s",
+            ),
+            (
+                SignalKind::Advisory,
                 -0.6,
                 "DEMO-2026-0002 affects 7.3.1",
                 "https://example.org/a",
             ),
         ] {
             e.signals.push(radar::Signal {
-                kind: if w < 0.0 {
-                    SignalKind::Advisory
-                } else {
-                    SignalKind::Release
-                },
-                weight: w,
+                kind,
+                weight,
                 because: because.into(),
                 url: Some(url.into()),
                 evidence: vec![],
@@ -356,8 +381,12 @@ mod tests {
         let m = to_move(&e, Path::new("radar/entries")).unwrap();
         assert_eq!(m.path, PathBuf::from("radar/entries/tools/vite.md"));
         assert_eq!((m.from, m.to), (Some(Ring::Adopt), Ring::Hold));
-        assert_eq!(m.reasons[0], "DEMO-2026-0002 affects 7.3.1");
-        assert_eq!(m.links[0], "https://example.org/a");
+        assert_eq!(
+            m.reasons,
+            ["DEMO-2026-0002 affects 7.3.1", "no release in 18 months"],
+            "only what pushes towards hold, strongest first"
+        );
+        assert_eq!(m.links, ["https://example.org/a", "https://example.org/s"]);
         assert_eq!(
             m.advisories,
             vec!["Vite: DEMO-2026-0002 affects 7.3.1 (https://example.org/a)"]
