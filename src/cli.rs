@@ -346,7 +346,7 @@ MON..SUN: a number counts 1 = Sunday, so \"0 0 8 * * 1\" fires on Sundays. Times
 
 A job still running when its next time comes is skipped (logged); a failing job is logged
 and runs again at its next time. SIGINT/SIGTERM: the crawl stops starting fetches, saves
-what finished, and the scheduler exits 0. Logs go to stderr.
+what finished, and the scheduler exits 0. Logs go to stderr (-q: only failures).
 
 --once runs every job whose time has come since its last run (all of them the first time),
 then exits: for a systemd timer or a plain cron line. Last runs are kept in

@@ -10,12 +10,13 @@ use techradar::cmd::{self, Context};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The scheduler's log (started, finished, duration, outcome) is its
-    // output, so it shows at info level without -v.
-    let verbose = match cli.command {
-        Command::Schedule(_) => cli.global.verbose.max(1),
-        _ => cli.global.verbose,
+    // output: info level without -v, and with -q still its failures (warn).
+    let (verbose, quiet) = match cli.command {
+        Command::Schedule(_) if cli.global.quiet => (0, false),
+        Command::Schedule(_) => (cli.global.verbose.max(1), false),
+        _ => (cli.global.verbose, cli.global.quiet),
     };
-    init_logging(verbose, cli.global.quiet);
+    init_logging(verbose, quiet);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

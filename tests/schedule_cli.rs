@@ -423,3 +423,23 @@ fn run_crawls_updates_and_writes_the_digest_in_one_cycle() {
         "{text}"
     );
 }
+
+/// From cron, `-q` keeps the log to what needs a look: failures, not
+/// every start and finish.
+#[test]
+fn quiet_once_logs_only_failures() {
+    let server = Server::start();
+    let radar = Radar::new(&server, "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"");
+    std::fs::remove_file(radar.dir.path().join("stack.toml")).unwrap();
+    let out = radar
+        .command(NOW, &["-q", "schedule", "--once"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(!log.contains("finished job=crawl"), "{log}");
+    assert!(
+        log.contains("job=update") && log.contains("failed; will run again"),
+        "{log}"
+    );
+}
