@@ -29,6 +29,10 @@ pub enum IndexError {
         source: std::io::Error,
     },
     #[error(
+        "index {path} was made by an older version of radar (its fields differ). Delete the folder and crawl again"
+    )]
+    OldSchema { path: PathBuf },
+    #[error(
         "index {path}: {source}. If the folder is not a techradar index, point --index elsewhere"
     )]
     Open {
@@ -78,7 +82,14 @@ impl RadarIndex {
         };
         let dir = MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
         let schema = schema::build();
-        let index = Index::open_or_create(dir, schema).map_err(open_err)?;
+        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
+            // tantivy's only check of an existing index's schema: its
+            // fields or options differ from this version's (schema.rs).
+            tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
+                path: path.to_path_buf(),
+            },
+            e => open_err(e),
+        })?;
         schema::register_tokenizers(&index);
         let fields = Fields::resolve(&index.schema()).map_err(open_err)?;
         // Manual reload: every command reloads after its own commit, so a

@@ -23,9 +23,9 @@ pub struct Fields {
     pub package_key: tantivy::schema::Field,
     pub tags: tantivy::schema::Field,
     pub published: tantivy::schema::Field,
-    /// The whole item as JSON: the source of truth when reading back.
+    /// The whole item as JSON: the source of truth when reading back, for
+    /// snippets too, and what an upsert compares to tell "unchanged".
     pub item: tantivy::schema::Field,
-    pub fingerprint: tantivy::schema::Field,
 }
 
 pub(crate) fn build() -> Schema {
@@ -38,14 +38,15 @@ pub(crate) fn build() -> Schema {
     b.add_text_field("id", STRING | STORED);
     b.add_text_field("kind", STRING | FAST);
     b.add_text_field("source", STRING | FAST);
-    b.add_text_field("title", text.clone() | STORED);
-    b.add_text_field("body", text.clone() | STORED);
+    // Title and body are indexed only: the stored item JSON already holds
+    // them, and storing them twice cost crawl time (docstore compression).
+    b.add_text_field("title", text.clone());
+    b.add_text_field("body", text.clone());
     b.add_text_field("packages", text);
     b.add_text_field("package_key", STRING);
     b.add_text_field("tags", STRING);
     b.add_date_field("published", INDEXED | FAST);
     b.add_text_field("item", STORED);
-    b.add_text_field("fingerprint", STORED);
     b.build()
 }
 
@@ -77,7 +78,6 @@ impl Fields {
             tags: f("tags")?,
             published: f("published")?,
             item: f("item")?,
-            fingerprint: f("fingerprint")?,
         })
     }
 }

@@ -166,9 +166,11 @@ pub(super) fn search(index: &RadarIndex, q: &SearchQuery) -> Result<SearchReport
             .doc(addr)
             .map_err(index.tantivy_err("read document"))?;
         let item = item_from_doc(index, &doc)?;
-        let mut snip = snippets.snippet_from_doc(&doc);
+        // Title and body are not stored on their own (see schema.rs): the
+        // snippets come from the item JSON, which holds the same text.
+        let mut snip = snippets.snippet(&item.body);
         if snip.highlighted().is_empty() {
-            let title_snip = title_snippets.snippet_from_doc(&doc);
+            let title_snip = title_snippets.snippet(&item.title);
             if !title_snip.highlighted().is_empty() || snip.fragment().is_empty() {
                 snip = if item.body.is_empty() {
                     title_snip

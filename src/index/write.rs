@@ -1,6 +1,7 @@
 //! The single writer: upsert by id, commit in batches.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DateTime as TantivyDate, Term};
 
@@ -10,7 +11,6 @@ use crate::model::Item;
 /// Written next to tantivy's own lock so a second writer can say who holds it.
 const HOLDER_FILE: &str = "radar-writer.pid";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
-
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -23,9 +23,12 @@ pub struct IndexWriter<'a> {
     pub(super) index: &'a RadarIndex,
     writer: tantivy::IndexWriter,
     fields: Fields,
-    /// Fingerprints of documents written since the last commit, which the
-    /// searcher cannot see yet.
-    pending: HashMap<String, String>,
+    /// Hashes of the item JSON of documents written since the last commit,
+    /// which the searcher cannot see yet.
+    pending: HashMap<String, u64>,
+    /// Hashes `pending`'s JSON: a 64-bit in-process hash, far cheaper than
+    /// a digest, and only ever compared within one batch.
+    hasher: RandomState,
     searcher: tantivy::Searcher,
     dirty: bool,
     /// `modified` of advisories written since the last commit (see
@@ -67,6 +70,7 @@ impl<'a> IndexWriter<'a> {
             writer,
             fields: index.fields,
             pending: HashMap::new(),
+            hasher: RandomState::new(),
             searcher: index.reader.searcher(),
             dirty: false,
             pending_modified: HashMap::new(),
@@ -76,20 +80,21 @@ impl<'a> IndexWriter<'a> {
     /// Adds the item, replaces the stored one with the same id if it
     /// differs, or does nothing if it is identical.
     pub fn upsert(&mut self, item: &Item) -> Result<Upsert, IndexError> {
-        // Serialised once: the same bytes give the fingerprint and the
-        // stored copy (serialising twice showed up in crawl profiles).
+        // Serialised once: the stored copy is also what "unchanged" is
+        // judged on (the whole item, byte for byte), so no separate digest
+        // is computed or stored.
         let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
             id: item.id.clone(),
             message: e.to_string(),
         })?;
-        let fp = crate::model::fingerprint_of(json.as_bytes());
-        let existing = match self.pending.get(&item.id) {
-            Some(p) => Some(p.clone()),
-            None => self.stored_fingerprint(&item.id)?,
+        let hash = self.hasher.hash_one(json.as_str());
+        let unchanged = match self.pending.get(&item.id) {
+            Some(&p) => Some(p == hash),
+            None => self.stored_json(&item.id)?.map(|old| old == json),
         };
-        let outcome = match existing {
-            Some(old) if old == fp => return Ok(Upsert::Unchanged),
-            Some(_) => Upsert::Updated,
+        let outcome = match unchanged {
+            Some(true) => return Ok(Upsert::Unchanged),
+            Some(false) => Upsert::Updated,
             None => Upsert::New,
         };
         let f = &self.fields;
@@ -121,11 +126,10 @@ impl<'a> IndexWriter<'a> {
         }
 
         doc.add_text(f.item, &json);
-        doc.add_text(f.fingerprint, &fp);
         self.writer
             .add_document(doc)
             .map_err(self.index.tantivy_err("add document"))?;
-        self.pending.insert(item.id.clone(), fp);
+        self.pending.insert(item.id.clone(), hash);
         self.dirty = true;
         Ok(outcome)
     }
@@ -155,7 +159,10 @@ impl<'a> IndexWriter<'a> {
         Ok(())
     }
 
-    fn stored_fingerprint(&self, id: &str) -> Result<Option<String>, IndexError> {
+    /// The stored item JSON of the live document with this id. One term
+    /// lookup per segment (a handful, merged in the background), so the
+    /// cost per upsert does not grow with the index.
+    fn stored_json(&self, id: &str) -> Result<Option<String>, IndexError> {
         let term = Term::from_field_text(self.fields.id, id);
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment
@@ -180,7 +187,7 @@ impl<'a> IndexWriter<'a> {
                         .doc(tantivy::DocAddress::new(ord as u32, doc))
                         .map_err(self.index.tantivy_err("read stored document"))?;
                     return Ok(stored
-                        .get_first(self.fields.fingerprint)
+                        .get_first(self.fields.item)
                         .and_then(|v| v.as_str())
                         .map(str::to_string));
                 }
@@ -197,5 +204,56 @@ use tantivy::schema::IndexRecordOption;
 impl Drop for IndexWriter<'_> {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(self.index.path.join(HOLDER_FILE));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ItemKind;
+
+    fn item(body: &str) -> Item {
+        Item {
+            id: "t:1".into(),
+            kind: ItemKind::Release,
+            source: "t".into(),
+            title: "demo 1.0".into(),
+            body: body.into(),
+            url: None,
+            published: None,
+            packages: vec![],
+            tags: vec![],
+            advisory: None,
+        }
+    }
+
+    /// "Unchanged" is judged on the whole stored item, both against writes
+    /// not yet committed and against the committed copy.
+    #[test]
+    fn upsert_tells_new_unchanged_and_updated_before_and_after_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = RadarIndex::open_or_create(dir.path()).unwrap();
+        let mut w = index.writer().unwrap();
+        assert_eq!(w.upsert(&item("a")).unwrap(), Upsert::New);
+        assert_eq!(w.upsert(&item("a")).unwrap(), Upsert::Unchanged);
+        assert_eq!(w.upsert(&item("b")).unwrap(), Upsert::Updated);
+        w.commit().unwrap();
+        assert_eq!(w.upsert(&item("b")).unwrap(), Upsert::Unchanged);
+        assert_eq!(w.upsert(&item("c")).unwrap(), Upsert::Updated);
+        w.commit().unwrap();
+        drop(w);
+        assert_eq!(index.count(), 1);
+        assert_eq!(index.get("t:1").unwrap().unwrap().body, "c");
+    }
+
+    #[test]
+    fn an_index_with_other_fields_asks_to_be_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = tantivy::schema::Schema::builder();
+        b.add_text_field("id", tantivy::schema::STRING);
+        tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+        let err = RadarIndex::open_or_create(dir.path()).err().unwrap();
+        assert!(matches!(err, IndexError::OldSchema { .. }), "{err}");
+        assert!(err.to_string().contains("crawl again"), "{err}");
     }
 }
