@@ -131,37 +131,62 @@ pub async fn run_pipeline(
     writeln!(out, "2. Wrote a team radar to {}", dir.display())?;
 
     let config = crate::config::load_radar(&config_path)?;
-    let index = RadarIndex::open_or_create(&config.index_path)?;
-    writeln!(out, "3. Crawling (radar crawl):")?;
-    let report = {
-        let mut writer = index.writer()?;
-        crate::crawl::crawl(
-            &config.crawl,
-            &config.sources,
-            &mut writer,
-            &config.index_path,
-            now,
-            false,
-        )
-        .await?
-    };
-    index.reload()?;
+    let pipeline = crate::pipeline::Pipeline::new(
+        crate::cli::Global {
+            config: Some(config_path.clone()),
+            index: None,
+            quiet: true,
+            verbose: 0,
+            now: None,
+            wait: false,
+        },
+        dir.to_path_buf(),
+    );
+    // The same run_once that `radar run` and `radar schedule` use.
+    writeln!(
+        out,
+        "3. One pipeline cycle (radar run): crawl → update → digest"
+    )?;
+    let (_never, stop) = tokio::sync::watch::channel(false);
+    let run = pipeline.run_once(now, stop).await?;
+    let report = &run.crawl.report;
     for s in &report.sources {
         writeln!(
             out,
-            "   {:<24} {:?}: {} new, {} updated{}",
+            "   crawl  {:<26} {}: {} new, {} updated{}",
             s.name,
-            s.status,
+            serde_json::to_value(s.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             s.items_new,
             s.items_updated,
             s.error
                 .as_deref()
-                .map(|e| format!(" ({e})"))
+                .map(|e| format!(" ({})", crate::terminal::clean(e)))
                 .unwrap_or_default()
         )?;
     }
-    writeln!(out, "   index now holds {} items", index.count())?;
+    writeln!(out, "   index now holds {} items", run.crawl.index_items)?;
+    let entries = crate::radar::load_entries(&config.entries_path)?;
+    let pending = crate::radar::review::pending(&entries);
+    writeln!(
+        out,
+        "   update {} entries in entries/; {} proposals wait for review:",
+        entries.len(),
+        pending.len()
+    )?;
+    for line in crate::cmd::pending_text(&pending, false).lines() {
+        writeln!(out, "     {line}")?;
+    }
+    let digest = run
+        .digest
+        .as_ref()
+        .and_then(|d| d.files.first().cloned())
+        .context("the pipeline wrote no digest")?;
+    writeln!(out, "   digest {}", digest.display())?;
 
+    let index = RadarIndex::open_or_create(&config.index_path)?;
     writeln!(out, "4. Searching (radar search):")?;
     let searches: [(&str, Option<ItemKind>, Option<Since>); 3] = [
         ("uv", None, None),
@@ -239,44 +264,6 @@ pub async fn run_pipeline(
         audit.summary.packages_audited,
         audit.summary.lockfiles
     )?;
-
-    writeln!(
-        out,
-        "6. Scoring the stack into radar proposals (radar update):"
-    )?;
-    let update_ctx = crate::cmd::Context {
-        global: crate::cli::Global {
-            config: Some(config_path.clone()),
-            index: None,
-            quiet: true,
-            verbose: 0,
-            now: None,
-            wait: false,
-        },
-        now,
-        cwd: dir.to_path_buf(),
-    };
-    let updated = crate::cmd::update_radar(&update_ctx, &config)?;
-    let entries = crate::radar::load_entries(&config.entries_path)?;
-    let pending = crate::radar::review::pending(&entries);
-    writeln!(
-        out,
-        "   {} entries written to entries/; {} proposals wait for review:",
-        updated.entries.len(),
-        pending.len()
-    )?;
-    for line in crate::cmd::pending_text(&pending, false).lines() {
-        writeln!(out, "   {line}")?;
-    }
-
-    let week = crate::digest::IsoWeek::last_complete(now);
-    writeln!(
-        out,
-        "7. Writing the weekly digest for {week} (radar digest):"
-    )?;
-    let digest = crate::cmd::write_digest_files(&update_ctx, week, now, &config.digest.out_dir)?;
-    writeln!(out, "   {}", digest.display())?;
-    writeln!(out, "   {}", digest.with_extension("md").display())?;
 
     let items = index.count();
     writeln!(out, "\nEverything is in {}:", dir.display())?;
