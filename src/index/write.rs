@@ -21,7 +21,8 @@ pub enum Upsert {
 
 pub struct IndexWriter<'a> {
     pub(super) index: &'a RadarIndex,
-    writer: tantivy::IndexWriter,
+    /// Some from construction until `Drop` takes it to wait for merges.
+    writer: Option<tantivy::IndexWriter>,
     fields: Fields,
     /// Hashes of the item JSON of documents written since the last commit,
     /// which the searcher cannot see yet.
@@ -67,7 +68,7 @@ impl<'a> IndexWriter<'a> {
         index.reload()?;
         Ok(IndexWriter {
             index,
-            writer,
+            writer: Some(writer),
             fields: index.fields,
             pending: HashMap::new(),
             hasher: RandomState::new(),
@@ -97,10 +98,10 @@ impl<'a> IndexWriter<'a> {
             Some(false) => Upsert::Updated,
             None => Upsert::New,
         };
-        let f = &self.fields;
+        let f = self.fields;
         if outcome == Upsert::Updated {
-            self.writer
-                .delete_term(Term::from_field_text(f.id, &item.id));
+            let id = Term::from_field_text(f.id, &item.id);
+            self.tantivy().delete_term(id);
         }
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &item.id);
@@ -126,9 +127,10 @@ impl<'a> IndexWriter<'a> {
         }
 
         doc.add_text(f.item, &json);
-        self.writer
+        let index = self.index;
+        self.tantivy()
             .add_document(doc)
-            .map_err(self.index.tantivy_err("add document"))?;
+            .map_err(index.tantivy_err("add document"))?;
         self.pending.insert(item.id.clone(), hash);
         self.dirty = true;
         Ok(outcome)
@@ -136,8 +138,8 @@ impl<'a> IndexWriter<'a> {
 
     /// Removes the item with this id, if present.
     pub fn delete(&mut self, id: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        let term = Term::from_field_text(self.fields.id, id);
+        self.tantivy().delete_term(term);
         self.pending.remove(id);
         self.dirty = true;
     }
@@ -148,9 +150,10 @@ impl<'a> IndexWriter<'a> {
         if !self.dirty {
             return Ok(());
         }
-        self.writer
+        let index = self.index;
+        self.tantivy()
             .commit()
-            .map_err(self.index.tantivy_err("commit"))?;
+            .map_err(index.tantivy_err("commit"))?;
         self.index.reload()?;
         self.searcher = self.index.reader.searcher();
         self.pending.clear();
@@ -201,8 +204,28 @@ impl<'a> IndexWriter<'a> {
 use tantivy::DocSet;
 use tantivy::schema::IndexRecordOption;
 
+impl IndexWriter<'_> {
+    fn tantivy(&mut self) -> &mut tantivy::IndexWriter {
+        // Invariant: only Drop takes the writer out.
+        self.writer
+            .as_mut()
+            .expect("the tantivy writer is present until the IndexWriter is dropped")
+    }
+}
+
 impl Drop for IndexWriter<'_> {
     fn drop(&mut self) {
+        // tantivy keeps merging segments after a commit and holds the writer
+        // lock until those merges end; waiting here means the next command
+        // (or the next scheduled crawl) never finds a lock nobody uses.
+        if let Some(writer) = self.writer.take()
+            && let Err(e) = writer.wait_merging_threads()
+        {
+            tracing::warn!(
+                "index {}: finishing background merges: {e}",
+                self.index.path.display()
+            );
+        }
         let _ = std::fs::remove_file(self.index.path.join(HOLDER_FILE));
     }
 }
