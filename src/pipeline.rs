@@ -218,21 +218,7 @@ async fn stopped(mut shutdown: watch::Receiver<bool>) {
 /// The one-line outcome of a crawl, for logs.
 pub fn crawl_outcome(run: &CrawlRun) -> String {
     let r = &run.report;
-    let t = &r.totals;
-    let mut line = format!(
-        "{} sources: {} fetched, {} not modified, {} failed",
-        r.sources.len(),
-        t.fetched,
-        t.not_modified,
-        t.failed
-    );
-    if t.backing_off > 0 {
-        line.push_str(&format!(", {} backing off", t.backing_off));
-    }
-    line.push_str(&format!(
-        "; {} new items, {} updated; index holds {} items",
-        t.items_new, t.items_updated, run.index_items
-    ));
+    let mut line = format!("{}; index holds {} items", r.totals_line(), run.index_items);
     let failed: Vec<String> = r
         .sources
         .iter()

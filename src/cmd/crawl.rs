@@ -90,21 +90,7 @@ pub fn print_summary(report: &CrawlReport, quiet: bool) {
             changed - MAX_CHANGED_LINES
         );
     }
-    let t = &report.totals;
-    let mut totals = format!(
-        "{} sources: {} fetched, {} not modified, {} failed",
-        report.sources.len(),
-        t.fetched,
-        t.not_modified,
-        t.failed
-    );
-    if t.backing_off > 0 {
-        totals.push_str(&format!(", {} backing off", t.backing_off));
-    }
-    totals.push_str(&format!(
-        "; {} new items, {} updated",
-        t.items_new, t.items_updated
-    ));
+    let mut totals = report.totals_line();
     if report.interrupted {
         totals.push_str(" (interrupted: finished sources were saved)");
     }

@@ -78,6 +78,27 @@ pub struct CrawlReport {
 }
 
 impl CrawlReport {
+    /// "9 sources: 0 fetched, 9 not modified, 0 failed; 0 new items, 0
+    /// updated": the summary line the CLI prints and the scheduler logs.
+    pub fn totals_line(&self) -> String {
+        let t = &self.totals;
+        let mut line = format!(
+            "{} sources: {} fetched, {} not modified, {} failed",
+            self.sources.len(),
+            t.fetched,
+            t.not_modified,
+            t.failed
+        );
+        if t.backing_off > 0 {
+            line.push_str(&format!(", {} backing off", t.backing_off));
+        }
+        line.push_str(&format!(
+            "; {} new items, {} updated",
+            t.items_new, t.items_updated
+        ));
+        line
+    }
+
     pub fn from_sources(sources: Vec<SourceReport>) -> CrawlReport {
         let mut t = Totals::default();
         for s in &sources {
