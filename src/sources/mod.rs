@@ -32,8 +32,6 @@ pub enum SourceError {
     Html(String),
     #[error("not an npm registry document: {0}")]
     Npm(String),
-    #[error("{format} not supported yet for this source kind")]
-    Unsupported { format: &'static str },
 }
 
 /// What a parser needs to know about where the bytes came from.
