@@ -128,6 +128,14 @@ pub async fn crawl_until(
     });
     let backoff_base = Duration::from_secs(settings.failure_backoff_secs);
 
+    tokio::pin!(shutdown);
+    // A shutdown that came before the crawl starts no fetch at all; checked
+    // here because a task, once spawned, may finish before the loop below
+    // first looks at the signal.
+    let mut interrupted =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(shutdown.as_mut().poll(cx).is_ready()))
+            .await;
+
     let mut reports: Vec<Option<SourceReport>> = vec![None; sources.len()];
     let mut priors: Vec<SourceState> = Vec::with_capacity(sources.len());
     let mut tasks = JoinSet::new();
@@ -139,7 +147,7 @@ pub async fn crawl_until(
         if let Some(until) = prior.backing_off(now) {
             reports[i] = Some(backing_off_report(source, &prior, until));
             shared.progress.source_done(true);
-        } else {
+        } else if !interrupted {
             let handle = tasks.spawn(run_source(
                 shared.clone(),
                 source.clone(),
@@ -151,8 +159,6 @@ pub async fn crawl_until(
     }
 
     let mut batch = Batch::new();
-    let mut interrupted = false;
-    tokio::pin!(shutdown);
     loop {
         let joined = tokio::select! {
             biased;
