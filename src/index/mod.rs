@@ -29,7 +29,7 @@ pub enum IndexError {
         source: std::io::Error,
     },
     #[error(
-        "index {path} was made by an older version of radar (its fields differ). Delete the folder and crawl again"
+        "index {path} was made by an older version of radar (its fields or file format differ). Delete the folder and crawl again"
     )]
     OldSchema { path: PathBuf },
     #[error(
@@ -80,6 +80,12 @@ impl RadarIndex {
             path: path.to_path_buf(),
             source,
         };
+        let existing = path.join("meta.json").exists();
+        if existing && !schema::format_matches(path) {
+            return Err(IndexError::OldSchema {
+                path: path.to_path_buf(),
+            });
+        }
         let dir = MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
         let schema = schema::build();
         let index = Index::open_or_create(dir, schema).map_err(|e| match e {
@@ -90,6 +96,12 @@ impl RadarIndex {
             },
             e => open_err(e),
         })?;
+        if !existing {
+            schema::write_format(path).map_err(|source| IndexError::Create {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
         schema::register_tokenizers(&index);
         let fields = Fields::resolve(&index.schema()).map_err(open_err)?;
         // Manual reload: every command reloads after its own commit, so a

@@ -1,5 +1,6 @@
 //! The one place the index schema is defined.
 
+use std::path::Path;
 use tantivy::schema::{
     FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -48,6 +49,24 @@ pub(crate) fn build() -> Schema {
     b.add_date_field("published", INDEXED | FAST);
     b.add_text_field("item", STORED);
     b.build()
+}
+
+/// Written beside tantivy's files when an index is created. tantivy's
+/// `meta.json` records the fields but not the term-dictionary format: radar
+/// builds tantivy with sstable term dictionaries (the `quickwit` feature),
+/// which an index written with FST dictionaries cannot be read as. Bump the
+/// number whenever the on-disk format changes in a way the schema check
+/// cannot see.
+const FORMAT_FILE: &str = "radar-index-format";
+const FORMAT: &str = "2 sstable";
+
+/// True when the index in `dir` was written in this version's format.
+pub(crate) fn format_matches(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(FORMAT_FILE)).is_ok_and(|f| f.trim() == FORMAT)
+}
+
+pub(crate) fn write_format(dir: &Path) -> std::io::Result<()> {
+    std::fs::write(dir.join(FORMAT_FILE), format!("{FORMAT}\n"))
 }
 
 pub(crate) fn register_tokenizers(index: &Index) {

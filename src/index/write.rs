@@ -275,8 +275,22 @@ mod tests {
         let mut b = tantivy::schema::Schema::builder();
         b.add_text_field("id", tantivy::schema::STRING);
         tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+        super::super::schema::write_format(dir.path()).unwrap();
         let err = RadarIndex::open_or_create(dir.path()).err().unwrap();
         assert!(matches!(err, IndexError::OldSchema { .. }), "{err}");
         assert!(err.to_string().contains("crawl again"), "{err}");
+    }
+
+    /// Same fields, but written before the term-dictionary format changed
+    /// (no format file): refused with the same advice, not read as garbage.
+    #[test]
+    fn an_index_in_an_older_file_format_asks_to_be_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(RadarIndex::open_or_create(dir.path()).unwrap());
+        assert!(RadarIndex::open_or_create(dir.path()).is_ok());
+        std::fs::remove_file(dir.path().join("radar-index-format")).unwrap();
+        let err = RadarIndex::open_or_create(dir.path()).err().unwrap();
+        assert!(matches!(err, IndexError::OldSchema { .. }), "{err}");
+        assert!(err.to_string().contains("file format"), "{err}");
     }
 }
