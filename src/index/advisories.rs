@@ -12,6 +12,7 @@ use tantivy::schema::{IndexRecordOption, TantivyDocument};
 use tantivy::{DocAddress, Term};
 
 use super::search::item_from_doc;
+use super::write::Prepared;
 use super::{IndexError, IndexWriter, RadarIndex, Upsert};
 use crate::model::{Item, ItemKind};
 
@@ -22,23 +23,30 @@ impl IndexWriter<'_> {
     /// copy reports [`Upsert::Unchanged`]. Non-advisory items are plain
     /// upserts.
     pub fn upsert_newest(&mut self, item: &Item) -> Result<Upsert, IndexError> {
-        let Some(adv) = &item.advisory else {
-            return self.upsert(item);
+        let prepared = self.preparer().prepare(item)?;
+        self.upsert_newest_prepared(prepared)
+    }
+
+    /// [`upsert_newest`](Self::upsert_newest) for a prepared item.
+    pub fn upsert_newest_prepared(&mut self, p: Prepared) -> Result<Upsert, IndexError> {
+        let Some(modified) = p.advisory_modified else {
+            return self.upsert_prepared(p);
         };
-        let stored = match self.pending_modified.get(&item.id) {
+        let id = p.id().to_string();
+        let stored = match self.pending_modified.get(&id) {
             Some(m) => Some(*m),
             None => self
                 .index
-                .get(&item.id)?
+                .get(&id)?
                 .map(|i| i.advisory.and_then(|a| a.modified)),
         };
         if let Some(stored) = stored
-            && stored_is_newer(stored, adv.modified)
+            && stored_is_newer(stored, modified)
         {
             return Ok(Upsert::Unchanged);
         }
-        let outcome = self.upsert(item)?;
-        self.pending_modified.insert(item.id.clone(), adv.modified);
+        let outcome = self.upsert_prepared(p)?;
+        self.pending_modified.insert(id, modified);
         Ok(outcome)
     }
 }

@@ -11,7 +11,7 @@ mod write;
 
 pub use schema::Fields;
 pub use search::{SearchHit, SearchQuery, SearchReport, Since};
-pub use write::{IndexWriter, Upsert};
+pub use write::{IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;

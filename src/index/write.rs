@@ -78,60 +78,44 @@ impl<'a> IndexWriter<'a> {
         })
     }
 
+    /// A handle that turns items into documents on any thread, so the
+    /// CPU work of an upsert can run beside fetching instead of on the one
+    /// thread that drives the writer.
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            fields: self.fields,
+            hasher: self.hasher.clone(),
+        }
+    }
+
     /// Adds the item, replaces the stored one with the same id if it
     /// differs, or does nothing if it is identical.
     pub fn upsert(&mut self, item: &Item) -> Result<Upsert, IndexError> {
-        // Serialised once: the stored copy is also what "unchanged" is
-        // judged on (the whole item, byte for byte), so no separate digest
-        // is computed or stored.
-        let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
-            id: item.id.clone(),
-            message: e.to_string(),
-        })?;
-        let hash = self.hasher.hash_one(json.as_str());
-        let unchanged = match self.pending.get(&item.id) {
-            Some(&p) => Some(p == hash),
-            None => self.stored_json(&item.id)?.map(|old| old == json),
+        let prepared = self.preparer().prepare(item)?;
+        self.upsert_prepared(prepared)
+    }
+
+    /// [`upsert`](Self::upsert) for an item already made a document by
+    /// this writer's [`Preparer`].
+    pub fn upsert_prepared(&mut self, p: Prepared) -> Result<Upsert, IndexError> {
+        let unchanged = match self.pending.get(&p.id) {
+            Some(&hash) => Some(hash == p.hash),
+            None => self.stored_json(&p.id)?.map(|old| old == p.json()),
         };
         let outcome = match unchanged {
             Some(true) => return Ok(Upsert::Unchanged),
             Some(false) => Upsert::Updated,
             None => Upsert::New,
         };
-        let f = self.fields;
         if outcome == Upsert::Updated {
-            let id = Term::from_field_text(f.id, &item.id);
+            let id = Term::from_field_text(self.fields.id, &p.id);
             self.tantivy().delete_term(id);
         }
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &item.id);
-        doc.add_text(f.kind, item.kind.as_str());
-        doc.add_text(f.source, &item.source);
-        doc.add_text(f.title, &item.title);
-        doc.add_text(f.body, &item.body);
-        for p in &item.packages {
-            doc.add_text(f.packages, p);
-            doc.add_text(f.package_key, p);
-        }
-        for t in &item.tags {
-            doc.add_text(f.tags, t);
-        }
-        // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
-        // outside that (Go's zero time 0001-01-01) would overflow, so it is
-        // left out of the date field (it stays in the stored item).
-        if let Some(p) = item
-            .published
-            .filter(|p| p.timestamp().abs() < i64::MAX / 1_000_000_000)
-        {
-            doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
-        }
-
-        doc.add_text(f.item, &json);
         let index = self.index;
         self.tantivy()
-            .add_document(doc)
+            .add_document(p.doc)
             .map_err(index.tantivy_err("add document"))?;
-        self.pending.insert(item.id.clone(), hash);
+        self.pending.insert(p.id, p.hash);
         self.dirty = true;
         Ok(outcome)
     }
@@ -198,6 +182,84 @@ impl<'a> IndexWriter<'a> {
             }
         }
         Ok(None)
+    }
+}
+
+/// Builds documents for one writer; cheap to clone and `Send`.
+#[derive(Clone)]
+pub struct Preparer {
+    fields: Fields,
+    /// The writer's own hasher (same keys), so hashes compare across both.
+    hasher: RandomState,
+}
+
+/// An item as a tantivy document, with what the writer needs to decide
+/// between new, updated and unchanged without serialising it again.
+pub struct Prepared {
+    id: String,
+    hash: u64,
+    doc: TantivyDocument,
+    json_field: tantivy::schema::Field,
+    /// `Some(modified)` for advisories: "a newer copy wins" needs it.
+    pub(super) advisory_modified: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl Prepared {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The stored item JSON, which is what "unchanged" is judged on.
+    fn json(&self) -> &str {
+        // `prepare` always adds it.
+        self.doc
+            .get_first(self.json_field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+    }
+}
+
+impl Preparer {
+    /// Serialises the item once (the stored copy is also what "unchanged"
+    /// is judged on, byte for byte, so no separate digest is kept) and
+    /// builds its document.
+    pub fn prepare(&self, item: &Item) -> Result<Prepared, IndexError> {
+        let json = serde_json::to_string(item).map_err(|e| IndexError::Corrupt {
+            id: item.id.clone(),
+            message: e.to_string(),
+        })?;
+        let hash = self.hasher.hash_one(json.as_str());
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &item.id);
+        doc.add_text(f.kind, item.kind.as_str());
+        doc.add_text(f.source, &item.source);
+        doc.add_text(f.title, &item.title);
+        doc.add_text(f.body, &item.body);
+        for p in &item.packages {
+            doc.add_text(f.packages, p);
+            doc.add_text(f.package_key, p);
+        }
+        for t in &item.tags {
+            doc.add_text(f.tags, t);
+        }
+        // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
+        // outside that (Go's zero time 0001-01-01) would overflow, so it is
+        // left out of the date field (it stays in the stored item).
+        if let Some(p) = item
+            .published
+            .filter(|p| p.timestamp().abs() < i64::MAX / 1_000_000_000)
+        {
+            doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
+        }
+        doc.add_text(f.item, json);
+        Ok(Prepared {
+            id: item.id.clone(),
+            hash,
+            doc,
+            json_field: f.item,
+            advisory_modified: item.advisory.as_ref().map(|a| a.modified),
+        })
     }
 }
 
