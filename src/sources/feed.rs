@@ -23,6 +23,10 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
         Err(e) => return Err(SourceError::Feed(e.to_string())),
     };
     let mut items = Vec::with_capacity(feed.entries.len());
+    let base = ctx
+        .base_url
+        .as_deref()
+        .and_then(|b| url::Url::parse(b).ok());
     for entry in feed.entries {
         let title = entry
             .title
@@ -35,7 +39,7 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or_else(|| entry.links.first())
             .map(|l| l.href.clone());
-        let link = link.map(|l| resolve(ctx.base_url.as_deref(), &l));
+        let link = link.map(|l| resolve(base.as_ref(), &l));
         // GitHub's Atom has only <updated>; RSS copies pubDate into both.
         let published: Option<DateTime<Utc>> = entry.published.or(entry.updated);
         let body_html = entry
@@ -120,8 +124,8 @@ fn name_release(ctx: &ParseContext, title: String) -> String {
     }
 }
 
-fn resolve(base: Option<&str>, link: &str) -> String {
-    match base.and_then(|b| url::Url::parse(b).ok()) {
+fn resolve(base: Option<&url::Url>, link: &str) -> String {
+    match base {
         Some(b) => b
             .join(link)
             .map(|u| u.to_string())

@@ -4,35 +4,89 @@
 /// one giant release note from dominating the index.
 pub const MAX_BODY_CHARS: usize = 20_000;
 
+use std::cell::{Cell, RefCell};
+
 /// Extracts the text of an HTML fragment (entities decoded, tags dropped,
-/// whitespace collapsed).
+/// whitespace collapsed; script and style contents left out).
+///
+/// Runs html5ever's tokenizer only: a feed body needs its text and where
+/// blocks break, not a tree, and building scraper's DOM for every item was
+/// most of the cost of turning a feed into items.
 pub fn html_to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return collapse(html);
     }
-    use ego_tree::iter::Edge;
-    use scraper::Node;
-    let frag = scraper::Html::parse_fragment(html);
-    let mut out = String::with_capacity(html.len() / 2);
-    // Inline markup joins words ("<b>Rust</b>," stays "Rust,"); block
-    // elements separate them.
-    for edge in frag.root_element().traverse() {
-        match edge {
-            Edge::Open(node) => match node.value() {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) if e.name() == "br" => out.push(' '),
-                _ => {}
-            },
-            Edge::Close(node) => {
-                if let Node::Element(e) = node.value()
-                    && is_block(e.name())
-                {
-                    out.push(' ');
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(
+        TextSink {
+            out: RefCell::new(String::with_capacity(html.len())),
+            skipping: Cell::new(false),
+        },
+        TokenizerOpts::default(),
+    );
+    // The sink never asks to pause for a script, so one feed reads it all.
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    collapse(&tokenizer.sink.out.borrow())
+}
+
+/// Collects text tokens; a block tag or `<br>` becomes a space, so
+/// "<p>a</p><p>b</p>" reads "a b" while "<b>Rust</b>," stays "Rust,".
+struct TextSink {
+    out: RefCell<String>,
+    /// Inside <script> or <style>: their text is code, not prose.
+    skipping: Cell<bool>,
+}
+
+impl html5ever::tokenizer::TokenSink for TextSink {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+        match token {
+            Token::CharacterTokens(text) if !self.skipping.get() => {
+                self.out.borrow_mut().push_str(&text);
+            }
+            Token::TagToken(tag) => {
+                let name: &str = &tag.name;
+                if name == "br" || is_block(name) {
+                    self.out.borrow_mut().push(' ');
+                }
+                // The tokenizer alone does not know these elements hold raw
+                // text; without being told, "<script>a<b</script>" would
+                // yield a tag.
+                let raw = match name {
+                    "script" => Some(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+                    "textarea" | "title" => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                let code = matches!(name, "script" | "style");
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing => {
+                        if code {
+                            self.skipping.set(true);
+                        }
+                        if let Some(kind) = raw {
+                            return TokenSinkResult::RawData(kind);
+                        }
+                    }
+                    TagKind::EndTag if code => self.skipping.set(false),
+                    _ => {}
                 }
             }
+            _ => {}
         }
+        TokenSinkResult::Continue
     }
-    collapse(&out)
 }
 
 fn is_block(name: &str) -> bool {
@@ -99,5 +153,28 @@ mod tests {
             "Fixes & speed ok"
         );
         assert_eq!(collapse("a\u{1b}[31m red\u{7}"), "a[31m red");
+    }
+
+    #[test]
+    fn blocks_break_words_inline_markup_does_not() {
+        assert_eq!(html_to_text("<p>a</p><p>b</p>"), "a b");
+        assert_eq!(html_to_text("<li>one<li>two"), "one two");
+        assert_eq!(html_to_text("line<br>next<br/>last"), "line next last");
+        assert_eq!(html_to_text("<b>Rust</b>, <i>fast</i>"), "Rust, fast");
+        assert_eq!(html_to_text("a &lt;b&gt; &#169; &nbsp;c"), "a <b> \u{a9} c");
+    }
+
+    #[test]
+    fn script_and_style_contents_are_not_text() {
+        assert_eq!(
+            html_to_text("<p>ok</p><script>if (a<b) alert('x')</script><style>p{}</style> end"),
+            "ok end"
+        );
+        // Raw text ends only at its own end tag.
+        assert_eq!(html_to_text("<style></p>x</style>y"), "y");
+        assert_eq!(
+            html_to_text("<textarea><b>kept</b></textarea>"),
+            "<b>kept</b>"
+        );
     }
 }
