@@ -6,7 +6,13 @@
 //!   cargo build --release && cargo bench --bench crawl
 //! Knobs (env): BENCH_FEEDS (1000), BENCH_ITEMS (10 per feed), BENCH_HOSTS
 //! (8 loopback addresses, 127.0.0.1..), BENCH_CONCURRENCY (16),
-//! BENCH_PER_HOST (2), BENCH_TRIALS (3), RADAR_BIN (target/release/radar).
+//! BENCH_PER_HOST (2), BENCH_TRIALS (3), BENCH_KILL (1; 0 skips the kill -9
+//! part), RADAR_BIN (target/release/radar).
+//!
+//! Every run also reports CPU time: the child's (radar or curl, from
+//! getrusage of waited-for children) and this process's (the loopback
+//! server). Then a floor: what feed-rs and tantivy alone cost on the same
+//! 10,000 items, in process, which no crawler built on them can go below.
 //!
 //! The server answers `If-None-Match` with 304, like GitHub or crates.io.
 //! Nothing here leaves 127.0.0.0/8.
@@ -156,6 +162,57 @@ fn start_server(rt: &tokio::runtime::Runtime, feeds: Arc<Feeds>, hosts: usize) -
         .collect()
 }
 
+/// User + system CPU of this process (the server) and of waited-for
+/// children (radar, curl) so far.
+fn cpu_now() -> (Duration, Duration) {
+    fn get(who: libc::c_int) -> Duration {
+        // SAFETY: getrusage only writes the struct we hand it.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(who, &mut u) } != 0 {
+            return Duration::ZERO;
+        }
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+        };
+        tv(u.ru_utime) + tv(u.ru_stime)
+    }
+    (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
+}
+
+/// Wall time and CPU (server, child) of one child run.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    server_cpu: Duration,
+    child_cpu: Duration,
+}
+
+fn measure<T>(f: impl FnOnce() -> T) -> (Run, T) {
+    let (s0, c0) = cpu_now();
+    let started = Instant::now();
+    let out = f();
+    let wall = started.elapsed();
+    let (s1, c1) = cpu_now();
+    (
+        Run {
+            wall,
+            server_cpu: s1.saturating_sub(s0),
+            child_cpu: c1.saturating_sub(c0),
+        },
+        out,
+    )
+}
+
+/// The run with the median wall time.
+fn median_run(mut v: Vec<Run>) -> Run {
+    v.sort_by_key(|r| r.wall);
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
 struct Setup {
     urls: Vec<String>,
     concurrency: usize,
@@ -235,13 +292,91 @@ fn count(index: &Path) -> (u64, usize) {
     (idx.count(), ids.len())
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
+}
+
+/// What feed-rs and tantivy alone cost on these bodies, in this process,
+/// best of 3: parsing every feed on one thread, then indexing each entry's
+/// title and text as two TEXT fields (positions on, one commit) on one
+/// indexing thread. A crawl built on them spends at least this CPU on top
+/// of what fetching costs, so on this machine's cores pass 1 cannot be
+/// faster than (fetch-only CPU + this) / cores.
+fn floor(bodies: &[axum::body::Bytes], fetch_only: &Run, curl: Duration) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut parse_best = Duration::MAX;
+    let mut index_best = Duration::MAX;
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let feeds: Vec<feed_rs::model::Feed> = bodies
+            .iter()
+            .map(|b| feed_rs::parser::parse(&b[..]).expect("the benchmark's own feeds parse"))
+            .collect();
+        parse_best = parse_best.min(started.elapsed());
+        docs = feeds
+            .into_iter()
+            .flat_map(|f| f.entries)
+            .map(|e| {
+                let title = e.title.map(|t| t.content).unwrap_or_default();
+                let body = e.summary.map(|s| s.content).unwrap_or_default();
+                (title, body.replace("<p>", " ").replace("</p>", " "))
+            })
+            .collect();
+    }
+    for _ in 0..3 {
+        use tantivy::schema::{Schema, TEXT, TantivyDocument};
+        let mut b = Schema::builder();
+        let title = b.add_text_field("title", TEXT);
+        let body = b.add_text_field("body", TEXT);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let started = Instant::now();
+        let index = tantivy::Index::create_in_dir(dir.path(), b.build()).expect("create index");
+        let mut w: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 64 << 20).expect("writer");
+        for (t, text) in &docs {
+            let mut d = TantivyDocument::default();
+            d.add_text(title, t);
+            d.add_text(body, text);
+            w.add_document(d).expect("add document");
+        }
+        w.commit().expect("commit");
+        w.wait_merging_threads().expect("merges");
+        index_best = index_best.min(started.elapsed());
+    }
+    let fetch_cpu = fetch_only.child_cpu + fetch_only.server_cpu;
+    let bound = (fetch_cpu + parse_best + index_best) / cores as u32;
+    println!();
+    println!(
+        "## Floor: the required libraries alone on the same {} items",
+        docs.len()
+    );
+    println!();
+    println!("| part | CPU |");
+    println!("|---|---|");
+    println!(
+        "| fetching only (the pass above: radar + server) | {} |",
+        ms(fetch_cpu)
+    );
+    println!(
+        "| feed-rs parses the {} feeds (1 thread) | {} |",
+        bodies.len(),
+        ms(parse_best)
+    );
+    println!(
+        "| tantivy indexes {} titles and bodies (2 TEXT fields, 1 thread, one commit) | {} |",
+        docs.len(),
+        ms(index_best)
+    );
+    println!();
+    println!(
+        "Lower bound for pass 1 on {cores} cores: ({} + {} + {}) / {cores} = {} = {:.2}x curl. Anything a crawler does beyond these (ids, text clean-up, stored items, more fields, crawl state) comes on top.",
+        ms(fetch_cpu),
+        ms(parse_best),
+        ms(index_best),
+        ms(bound),
+        bound.as_secs_f64() / curl.as_secs_f64()
+    );
 }
 
 fn main() {
@@ -269,6 +404,8 @@ fn main() {
         bodies: texts.into_iter().map(axum::body::Bytes::from).collect(),
     });
     let bytes: usize = feeds.bodies.iter().map(|b| b.len()).sum();
+    // For the floor at the end (Bytes clones share the buffers).
+    let bodies = feeds.bodies.clone();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let addrs = start_server(&rt, feeds, hosts);
     let urls: Vec<String> = (0..n_feeds)
@@ -308,18 +445,19 @@ fn main() {
     let mut clean_docs = 0;
     let mut index_unchanged = true;
     for _ in 0..trials {
-        let (t, ok) = curl(&setup.urls, concurrency, scratch.path());
+        let (t, (_, ok)) = measure(|| curl(&setup.urls, concurrency, scratch.path()));
         curl_t.push(t);
         curl_ok = ok;
         let qdir = tempfile::tempdir().expect("tempdir");
-        let (tq, jq) = radar_crawl(&write_radar(qdir.path(), &quiet_setup));
+        let qconfig = write_radar(qdir.path(), &quiet_setup);
+        let (tq, (_, jq)) = measure(|| radar_crawl(&qconfig));
         assert_eq!(jq["totals"]["fetched"], n_feeds, "quiet crawl: {jq}");
         quiet_t.push(tq);
         let dir = tempfile::tempdir().expect("tempdir");
         let config = write_radar(dir.path(), &setup);
-        let (t1, j1) = radar_crawl(&config);
+        let (t1, (_, j1)) = measure(|| radar_crawl(&config));
         let meta_before = std::fs::read(dir.path().join("index/meta.json")).unwrap_or_default();
-        let (t2, j2) = radar_crawl(&config);
+        let (t2, (_, j2)) = measure(|| radar_crawl(&config));
         let meta_after = std::fs::read(dir.path().join("index/meta.json")).unwrap_or_default();
         index_unchanged &= meta_before == meta_after;
         pass1_t.push(t1);
@@ -329,34 +467,39 @@ fn main() {
         clean_docs = count(&dir.path().join("index")).0;
     }
     let (c, q, p1, p2) = (
-        median(curl_t),
-        median(quiet_t),
-        median(pass1_t),
-        median(pass2_t),
+        median_run(curl_t),
+        median_run(quiet_t),
+        median_run(pass1_t),
+        median_run(pass2_t),
     );
     let t1 = &pass1["totals"];
     let t2 = &pass2["totals"];
     println!();
-    println!("| run | wall (median) | result |");
-    println!("|---|---|---|");
+    println!("| run | wall (median) | CPU: client + server | result |");
+    println!("|---|---|---|---|");
+    let cpu = |r: &Run| format!("{} + {}", ms(r.child_cpu), ms(r.server_cpu));
     println!(
-        "| `curl --parallel --parallel-max {concurrency}` (same URLs) | {} | {curl_ok} × HTTP 200 |",
-        secs(c)
+        "| `curl --parallel --parallel-max {concurrency}` (same URLs) | {} | {} | {curl_ok} × HTTP 200 |",
+        secs(c.wall),
+        cpu(&c)
     );
     println!(
-        "| `radar crawl` pass 1 on the same bytes with the items commented out (fetching only: no item to parse or index) | {} | {n_feeds} fetched |",
-        secs(q)
+        "| `radar crawl` pass 1 on the same bytes with the items commented out (fetching only: no item to parse or index) | {} | {} | {n_feeds} fetched |",
+        secs(q.wall),
+        cpu(&q)
     );
     println!(
-        "| `radar crawl` pass 1 (empty index) | {} | {} fetched, {} failed, {} new items |",
-        secs(p1),
+        "| `radar crawl` pass 1 (empty index) | {} | {} | {} fetched, {} failed, {} new items |",
+        secs(p1.wall),
+        cpu(&p1),
         t1["fetched"],
         t1["failed"],
         t1["items_new"]
     );
     println!(
-        "| `radar crawl` pass 2 (conditional GET) | {} | {} not_modified, {} fetched, {} new + {} updated written; index {} |",
-        secs(p2),
+        "| `radar crawl` pass 2 (conditional GET) | {} | {} | {} not_modified, {} fetched, {} new + {} updated written; index {} |",
+        secs(p2.wall),
+        cpu(&p2),
         t2["not_modified"],
         t2["fetched"],
         t2["items_new"],
@@ -370,11 +513,17 @@ fn main() {
     println!();
     println!(
         "pass 1 / curl = {:.2}x (target <= 2x); fetching-only pass / curl = {:.2}x; pass 2 = {} (target <= 1 s)",
-        p1.as_secs_f64() / c.as_secs_f64(),
-        q.as_secs_f64() / c.as_secs_f64(),
-        secs(p2)
+        p1.wall.as_secs_f64() / c.wall.as_secs_f64(),
+        q.wall.as_secs_f64() / c.wall.as_secs_f64(),
+        secs(p2.wall)
     );
 
+    floor(&bodies, &q, c.wall);
+    let p1 = p1.wall;
+
+    if std::env::var("BENCH_KILL").is_ok_and(|v| v == "0") {
+        return;
+    }
     // ---- kill -9 ------------------------------------------------------------
     println!();
     println!("## kill -9 during a crawl of the same {n_feeds} feeds, then crawl again");
