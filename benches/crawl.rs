@@ -7,7 +7,8 @@
 //! Knobs (env): BENCH_FEEDS (1000), BENCH_ITEMS (10 per feed), BENCH_HOSTS
 //! (8 loopback addresses, 127.0.0.1..), BENCH_CONCURRENCY (16),
 //! BENCH_PER_HOST (2), BENCH_TRIALS (3), BENCH_KILL (1; 0 skips the kill -9
-//! part), RADAR_BIN (target/release/radar).
+//! part), RADAR_BIN (target/release/radar), BENCH_SERVE=DIR (only serve the
+//! feeds and write DIR/radar.toml, for profiling a crawl by hand).
 //!
 //! Every run also reports CPU time: the child's (radar or curl, from
 //! getrusage of waited-for children) and this process's (the loopback
@@ -424,6 +425,17 @@ fn main() {
         concurrency,
         per_host,
     };
+
+    // Profiling aid: serve the feeds and wait, so a crawl can run under
+    // perf without the benchmark's own threads in the profile.
+    if let Some(dir) = std::env::var_os("BENCH_SERVE") {
+        let config = write_radar(Path::new(&dir), &setup);
+        println!(
+            "serving {n_feeds} feeds; crawl with: radar --config {} crawl (Ctrl-C to stop)",
+            config.display()
+        );
+        rt.block_on(std::future::pending::<()>());
+    }
 
     println!(
         "## radar crawl: {n_feeds} feeds x {n_items} items ({:.1} MiB), {hosts} loopback hosts, concurrency {concurrency}, per_host {per_host}, {} cores, median of {trials}",

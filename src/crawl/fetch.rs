@@ -405,7 +405,12 @@ async fn read_body(
         source,
     };
     let mut file = None;
-    let mut memory = Vec::new();
+    // Sized from Content-Length (already checked against the cap) so a
+    // body is not copied as it grows.
+    let mut memory = match (to_file, resp.content_length()) {
+        (false, Some(len)) => Vec::with_capacity(len as usize),
+        _ => Vec::new(),
+    };
     let mut tmp = None;
     if to_file {
         let t = tempfile::NamedTempFile::new().map_err(temp_err)?;

@@ -124,20 +124,32 @@ fn is_block(name: &str) -> bool {
 /// escape sequences among them), capped at [`MAX_BODY_CHARS`].
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len().min(MAX_BODY_CHARS));
-    let mut space = false;
-    for (n, c) in s.chars().enumerate() {
-        if n >= MAX_BODY_CHARS {
-            break;
+    let mut room = MAX_BODY_CHARS;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            if room == 0 {
+                break;
+            }
+            out.push(' ');
+            room -= 1;
         }
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if !c.is_control() {
-            if space {
-                out.push(' ');
-                space = false;
+        // Most words are printable ASCII: copied whole, counted by length.
+        if word.len() <= room && word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            out.push_str(word);
+            room -= word.len();
+            continue;
+        }
+        for c in word.chars().filter(|c| !c.is_control()) {
+            if room == 0 {
+                break;
             }
             out.push(c);
+            room -= 1;
         }
+    }
+    // A word made only of control characters leaves a trailing space.
+    while out.ends_with(' ') {
+        out.pop();
     }
     out
 }
@@ -153,6 +165,17 @@ mod tests {
             "Fixes & speed ok"
         );
         assert_eq!(collapse("a\u{1b}[31m red\u{7}"), "a[31m red");
+    }
+
+    #[test]
+    fn collapse_caps_by_characters_and_drops_controls() {
+        assert_eq!(collapse("  a \t\n b  "), "a b");
+        assert_eq!(collapse("\u{1b} x \u{9b}\u{7}"), "x");
+        let long = "é".repeat(MAX_BODY_CHARS + 10);
+        assert_eq!(collapse(&long).chars().count(), MAX_BODY_CHARS);
+        let words = "ab ".repeat(MAX_BODY_CHARS);
+        let out = collapse(&words);
+        assert!(out.chars().count() <= MAX_BODY_CHARS && !out.ends_with(' '));
     }
 
     #[test]
