@@ -1,0 +1,266 @@
+//! Gathers one week's `DigestInput` from the config, stack, index and radar
+//! entries. Matching releases to techs and judging advisories are
+//! delegated to `stack` and `actions`; nothing here renders or writes.
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+
+use super::actions::{action_items, advisory_in_week, audit_stack};
+use super::stack::{StackMatcher, canonical_key, is_major, packages_in_use, release_version};
+use crate::cmd::Context;
+use crate::config::{self, ConfigError, StackConfig, TechConfig};
+use crate::digest::{
+    Blip, DigestInput, EmergingTerm, IsoWeek, Movement, ProposedMove, ReleaseGroup, ReleaseItem,
+};
+use crate::model::{Advisory, Item, ItemKind, Ring};
+use crate::radar::Entry;
+use crate::trend::{self, TrackedTerm, TrendOptions};
+
+/// Everything the digest of `week` shows, gathered from what exists today:
+///
+/// - the stack (`stack.toml` next to radar.toml): every tech is a radar blip
+///   (no movement yet) and the set of packages we care about;
+/// - the index: releases published in the week that match a tech (by
+///   package key, or by the tech's name or alias as a word of the source
+///   name or title), grouped per tech, majors flagged against the version
+///   we run (stack.toml's, else the highest in the lockfiles);
+/// - action needed: advisories published or modified in the week (withdrawn
+///   ones never). Where `radar audit` can evaluate the package (it is in a
+///   `[[lockfile]]`, or a `[[tech]]` has package and version), only its
+///   findings count: the version really is affected (`confirmed = true`),
+///   with fixed versions and upgrade advice from the matcher, warnings
+///   (unmaintained, unsound, notice) as `Severity::informational()`. A
+///   stack package audit cannot evaluate (no version known) is matched by
+///   name only (`confirmed = false`), so the lead still hears about it.
+///
+/// - the radar: every entry with a ring (stack.toml's techs as the entries
+///   have them, then entries not in the stack, as `radar update` tracks
+///   them), marked new / moved in / moved out from `[[history]]` dated in
+///   the week;
+/// - proposals: entries whose `proposed` ring awaits review, strongest
+///   signals first;
+/// - emerging: terms `radar trends` finds rising over the 12 weeks that end
+///   with the digest's week.
+pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result<DigestInput> {
+    let mut stack_path = None;
+    let mut entries_path = None;
+    let stack = match ctx.config() {
+        Ok(cfg) if cfg.stack_path.is_file() => {
+            let stack = config::load_stack(&cfg.stack_path)?;
+            stack_path = Some(cfg.stack_path);
+            entries_path = Some(cfg.entries_path);
+            stack
+        }
+        Ok(cfg) => {
+            entries_path = Some(cfg.entries_path.clone());
+            tracing::warn!(
+                "{} not found: the digest shows no stack releases, advisories or radar",
+                cfg.stack_path.display()
+            );
+            StackConfig::default()
+        }
+        Err(e)
+            if ctx.global.index.is_some()
+                && matches!(e.downcast_ref::<ConfigError>(), Some(ConfigError::NotFound)) =>
+        {
+            tracing::warn!("no radar.toml: the digest has no stack to match against");
+            StackConfig::default()
+        }
+        Err(e) => return Err(e),
+    };
+    let index_path = ctx.index_path()?;
+    if !index_path.exists() {
+        bail!(
+            "no index at {}: run `radar crawl` (or `radar ingest PATH`) first",
+            index_path.display()
+        );
+    }
+    let index = ctx.open_index()?;
+    let items = index.all_items()?;
+    let techs = &stack.techs;
+    let matcher = StackMatcher::new(techs);
+    let in_use = packages_in_use(&stack, stack_path.as_deref());
+    // What we run: stack.toml's version, else the lockfiles'.
+    let current = |tech: &TechConfig| {
+        tech.version.clone().or_else(|| {
+            let key = canonical_key(tech.package.as_deref()?);
+            in_use.as_ref()?.versions.get(&key).cloned()
+        })
+    };
+
+    let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
+    let mut week_advisories: Vec<(&Item, &Advisory)> = Vec::new();
+    for item in &items {
+        match item.kind {
+            ItemKind::Release => {
+                if !item.published.is_some_and(|p| week.contains(p)) {
+                    continue;
+                }
+                let Some(tech) = matcher.release_tech(item) else {
+                    continue;
+                };
+                let version = release_version(&item.title);
+                let major = version
+                    .as_deref()
+                    .is_some_and(|v| is_major(v, current(tech).as_deref()));
+                groups
+                    .entry(tech.name.as_str())
+                    .or_insert_with(|| ReleaseGroup {
+                        tech: tech.name.clone(),
+                        current: current(tech),
+                        items: Vec::new(),
+                    })
+                    .items
+                    .push(ReleaseItem {
+                        title: item.title.clone(),
+                        version,
+                        major,
+                        url: item.url.clone(),
+                        published: item.published,
+                    });
+            }
+            ItemKind::Advisory => {
+                if let Some(adv) = &item.advisory
+                    && adv.withdrawn.is_none()
+                    && advisory_in_week(item, adv, week)
+                {
+                    week_advisories.push((item, adv));
+                }
+            }
+            ItemKind::Article => {}
+        }
+    }
+
+    let audited = if week_advisories.is_empty() {
+        None // nothing to confirm: skip reading lockfiles
+    } else {
+        in_use
+            .as_ref()
+            .and_then(|u| audit_stack(&index, &stack, stack_path.as_deref(), now, u))
+    };
+    let action_needed = action_items(&week_advisories, &matcher, audited.as_ref());
+
+    // Entries (radar/entries) are the radar as the team decided it; before
+    // the first `radar update` there are none and stack.toml is the radar.
+    let entries = match &entries_path {
+        Some(p) => crate::radar::load_entries(p)?,
+        None => Vec::new(),
+    };
+    let tracked = crate::radar::merge::tracked(&stack, &entries);
+    let by_name: HashMap<String, &Entry> = entries
+        .iter()
+        .map(|e| (e.name.trim().to_lowercase(), e))
+        .collect();
+    let radar = tracked
+        .iter()
+        .filter_map(|t| {
+            let ring = t.current?;
+            let entry = by_name.get(&t.tech.name.trim().to_lowercase());
+            Some(Blip {
+                name: t.tech.name.clone(),
+                quadrant: t.tech.quadrant,
+                ring,
+                movement: entry.map_or(Movement::Unchanged, |e| movement(e, ring, week)),
+            })
+        })
+        .collect();
+    let proposals = entries.iter().filter_map(proposal).collect();
+    let emerging = emerging(&items, &stack, &tracked, week);
+
+    Ok(DigestInput {
+        title: "Tech radar".to_string(),
+        week,
+        generated: now,
+        action_needed,
+        releases: groups.into_values().collect(),
+        emerging,
+        proposals,
+        radar,
+    })
+}
+
+/// What happened to an entry during `week`, from its `[[history]]`: placed
+/// for the first time (new), or moved relative to where it stood before the
+/// week. Moving out and back in the same week is no change.
+fn movement(entry: &Entry, ring: Ring, week: IsoWeek) -> Movement {
+    let (start, end) = (week.first_day(), week.last_day());
+    // By date, not file order: a hand-edited history may be out of order.
+    let Some(first_this_week) = entry
+        .history
+        .iter()
+        .filter(|h| start <= h.date && h.date <= end)
+        .min_by_key(|h| h.date)
+    else {
+        return Movement::Unchanged;
+    };
+    let before = entry
+        .history
+        .iter()
+        .filter(|h| h.date < start)
+        .max_by_key(|h| h.date);
+    match before.map(|h| h.ring).or(first_this_week.from) {
+        None => Movement::New,
+        Some(from) => Movement::between(from, ring),
+    }
+}
+
+/// A pending proposal as the digest shows it: strongest signals first.
+fn proposal(entry: &Entry) -> Option<ProposedMove> {
+    let to = entry.pending()?;
+    let mut signals: Vec<_> = entry.signals.iter().collect();
+    signals.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+    Some(ProposedMove {
+        name: entry.name.clone(),
+        quadrant: entry.quadrant,
+        from: entry.ring,
+        to,
+        reasons: signals.iter().map(|s| s.because.clone()).collect(),
+        links: signals
+            .iter()
+            .flat_map(|s| s.url.iter().chain(s.evidence.iter()))
+            .cloned()
+            .collect(),
+    })
+}
+
+/// Rising terms over the 12 weeks ending with the digest's week, as
+/// `radar trends` computes them (same options, same tracked terms).
+fn emerging(
+    items: &[Item],
+    stack: &StackConfig,
+    tracked: &[crate::score::Tracked],
+    week: IsoWeek,
+) -> Vec<EmergingTerm> {
+    let stack_names: std::collections::HashSet<String> = stack
+        .techs
+        .iter()
+        .map(|t| t.name.trim().to_lowercase())
+        .collect();
+    let terms: Vec<TrackedTerm> = tracked
+        .iter()
+        .map(|t| TrackedTerm {
+            in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),
+            name: t.tech.name.clone(),
+            aliases: t.tech.aliases.clone(),
+        })
+        .collect();
+    // The last instant of the week: it is the window's last (complete) week.
+    let end = week.end() - chrono::Duration::seconds(1);
+    let report = trend::trends(items, &terms, end, &TrendOptions::default());
+    report
+        .terms
+        .into_iter()
+        .filter(|t| t.rising)
+        .map(|t| EmergingTerm {
+            term: t.term,
+            weekly_counts: t
+                .counts
+                .iter()
+                .map(|&c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            growth: t.growth,
+            in_stack: t.in_stack,
+        })
+        .collect()
+}

@@ -1,0 +1,202 @@
+//! What our stack is and runs: which tech a release is about, the version
+//! in a release title, whether it is a major step, and the package versions
+//! the lockfiles pin. Reads no index and builds no digest rows.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{StackConfig, TechConfig};
+use crate::model::Item;
+
+/// Finds which tech of our stack an item is about, in one pass over the
+/// item's words (a week can hold thousands of items and a stack hundreds of
+/// techs, so no item × tech loop).
+pub(super) struct StackMatcher<'a> {
+    pub(super) techs: &'a [TechConfig],
+    /// Lower-cased `ecosystem/name` → first tech with that package.
+    by_package: HashMap<String, usize>,
+    /// Lower-cased single-word name or alias → first tech with it.
+    by_name: HashMap<String, usize>,
+    /// Lower-cased multi-word names ("trunk-based development"), matched as
+    /// phrases.
+    phrases: Vec<(String, usize)>,
+}
+
+impl<'a> StackMatcher<'a> {
+    pub(super) fn new(techs: &'a [TechConfig]) -> StackMatcher<'a> {
+        let mut m = StackMatcher {
+            techs,
+            by_package: HashMap::new(),
+            by_name: HashMap::new(),
+            phrases: Vec::new(),
+        };
+        for (i, t) in techs.iter().enumerate() {
+            if let Some(p) = &t.package {
+                m.by_package.entry(p.to_lowercase()).or_insert(i);
+            }
+            for n in std::iter::once(&t.name).chain(&t.aliases) {
+                let n = n.trim().to_lowercase();
+                if n.contains(char::is_whitespace) {
+                    m.phrases.push((n, i));
+                } else if !n.is_empty() {
+                    m.by_name.entry(n).or_insert(i);
+                }
+            }
+        }
+        m
+    }
+
+    pub(super) fn package(&self, key: &str) -> Option<usize> {
+        self.by_package.get(&key.to_lowercase()).copied()
+    }
+
+    /// The tech a release is about: by package key, else by the tech's name
+    /// or alias as a word of the source name or title. When several match,
+    /// the one listed first in stack.toml wins.
+    pub(super) fn release_tech(&self, item: &Item) -> Option<&'a TechConfig> {
+        let by_package = item.packages.iter().filter_map(|k| self.package(k)).min();
+        let found = by_package.or_else(|| {
+            [item.source.as_str(), item.title.as_str()]
+                .iter()
+                .flat_map(|text| {
+                    let lower = text.to_lowercase();
+                    let mut hits: Vec<usize> = words(&lower)
+                        .flat_map(name_candidates)
+                        .filter_map(|c| self.by_name.get(c).copied())
+                        .collect();
+                    hits.extend(
+                        self.phrases
+                            .iter()
+                            .filter(|(p, _)| lower.contains(p.as_str()))
+                            .map(|(_, i)| *i),
+                    );
+                    hits
+                })
+                .min()
+        })?;
+        self.techs.get(found)
+    }
+}
+
+/// Words of a source name or title: runs of letters, digits, `-`, `_`, `.`.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The names a word can stand for: itself, and what precedes a version
+/// suffix (`tokio-1.40.0`, `tokio@1.40.0`, `axum-v0.8.0` → `tokio`, `axum`).
+/// `tokio-util` stands only for `tokio-util`.
+pub(super) fn name_candidates(word: &str) -> impl Iterator<Item = &str> {
+    let suffixed = word.char_indices().filter_map(move |(i, c)| {
+        if i == 0 || !matches!(c, '-' | '@') {
+            return None;
+        }
+        let rest = &word[i + 1..];
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            .then(|| &word[..i])
+    });
+    std::iter::once(word).chain(suffixed)
+}
+
+/// The first version-looking word of a release title: `tokio-1.41.1` →
+/// `1.41.1`, `PostgreSQL 17.2 released` → `17.2`, `v0.8.0` → `0.8.0`.
+pub(super) fn release_version(title: &str) -> Option<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let boundary = i == 0 || matches!(chars[i - 1], ' ' | 'v' | 'V' | '-' | '@' | '/' | '_');
+        let before_v = i >= 2 && matches!(chars[i - 1], 'v' | 'V') && chars[i - 2].is_alphabetic();
+        if chars[i].is_ascii_digit() && boundary && !before_v {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || matches!(chars[j], '.' | '-' | '+'))
+            {
+                j += 1;
+            }
+            let v: String = chars[i..j].iter().collect();
+            let v = v.trim_end_matches(['.', '-', '+']);
+            if v.contains('.') {
+                return Some(v.to_string());
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `(major, minor, patch)` of `1.2.3`, `17.2`, `2.0.0-rc.1` (missing parts 0).
+pub(super) fn numeric(v: &str) -> Option<(u64, u64, u64)> {
+    let core = v.trim_start_matches(['v', 'V']).split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+    let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+    Some((major, minor, patch))
+}
+
+/// A release that breaks compatibility with what we run: a higher major, or
+/// a higher minor of a 0.x (Cargo's rule). Without a current version, any
+/// `X.0.0` counts.
+pub(super) fn is_major(new: &str, current: Option<&str>) -> bool {
+    let Some(n) = numeric(new) else {
+        return false;
+    };
+    match current.and_then(numeric) {
+        Some(c) if c.0 == 0 && n.0 == 0 => n.1 > c.1,
+        Some(c) => n.0 > c.0,
+        None => n.0 >= 1 && n.1 == 0 && n.2 == 0,
+    }
+}
+
+/// The packages the stack pins (lockfiles and versioned `[[tech]]`
+/// entries), as audit reads them.
+pub(super) struct InUse {
+    /// Canonical, lower-cased `ecosystem/name` → highest version in use.
+    pub(super) versions: HashMap<String, String>,
+}
+
+/// `None` when the stack pins nothing, or (with a warning) when a lockfile
+/// cannot be read: then advisories are matched by package name only.
+pub(super) fn packages_in_use(stack: &StackConfig, stack_path: Option<&Path>) -> Option<InUse> {
+    let lockfiles: Vec<PathBuf> = stack.lockfiles.iter().map(|l| l.path.clone()).collect();
+    let versioned = stack
+        .techs
+        .iter()
+        .any(|t| t.package.is_some() && t.version.is_some());
+    if lockfiles.is_empty() && !versioned {
+        return None;
+    }
+    match crate::stack::inventory(&lockfiles, &stack.techs, stack_path) {
+        Ok(inv) => {
+            let mut versions: HashMap<String, String> = HashMap::new();
+            for p in &inv.packages {
+                let v = versions.entry(p.key().to_lowercase()).or_default();
+                if v.is_empty() || numeric(&p.version) > numeric(v) {
+                    *v = p.version.clone();
+                }
+            }
+            Some(InUse { versions })
+        }
+        Err(e) => {
+            tracing::warn!(
+                "digest: cannot read the stack's lockfiles ({e}); advisories are matched by package name only"
+            );
+            None
+        }
+    }
+}
+
+/// `crates.io/Foo_Bar` → the key audit uses (PyPI names normalised), lower-cased.
+pub(super) fn canonical_key(package: &str) -> String {
+    match package.split_once('/') {
+        Some((eco, name)) => {
+            crate::model::package_key(eco, &crate::model::canonical_name(eco, name))
+        }
+        None => package.to_string(),
+    }
+    .to_lowercase()
+}

@@ -1,0 +1,157 @@
+//! Tests for release matching, major detection and advisory actions.
+
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+use super::actions::{advisory_in_week, upgrade_hint};
+use super::stack::{StackMatcher, is_major, name_candidates, release_version};
+use crate::digest::IsoWeek;
+use crate::model::{Advisory, Informational, Item, ItemKind};
+
+#[test]
+fn versions_come_from_release_titles() {
+    for (title, want) in [
+        ("tokio-1.41.1", Some("1.41.1")),
+        ("Tokio v1.41.1", Some("1.41.1")),
+        ("PostgreSQL 17.2 released", Some("17.2")),
+        ("axum v0.8.0-rc.1", Some("0.8.0-rc.1")),
+        ("express@5.0.0", Some("5.0.0")),
+        ("Release notes for 2026-11-20", None),
+        ("Kubernetes v1.31.4.", Some("1.31.4")),
+        ("dev1.2 nonsense", None),
+        ("Python 3.13", Some("3.13")),
+    ] {
+        assert_eq!(release_version(title).as_deref(), want, "{title}");
+    }
+}
+
+#[test]
+fn majors_are_judged_against_what_we_run() {
+    assert!(is_major("2.0.0", Some("1.38.0")));
+    assert!(!is_major("1.41.0", Some("1.38.0")));
+    assert!(is_major("0.8.0", Some("0.7.9")));
+    assert!(!is_major("0.7.10", Some("0.7.9")));
+    assert!(is_major("17.2", Some("16.4")));
+    assert!(is_major("3.0.0", None));
+    assert!(!is_major("3.0.1", None));
+}
+
+#[test]
+fn tech_names_match_whole_words() {
+    let cands = |w: &str| name_candidates(w).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(cands("tokio"), ["tokio"]);
+    assert_eq!(cands("tokio-1.41.1"), ["tokio-1.41.1", "tokio"]);
+    assert_eq!(cands("tokio@1.4"), ["tokio@1.4", "tokio"]);
+    assert_eq!(cands("axum-v0.8.0"), ["axum-v0.8.0", "axum"]);
+    assert_eq!(cands("tokio-util"), ["tokio-util"]);
+    assert_eq!(
+        cands("tokio-util-0.7.1"),
+        ["tokio-util-0.7.1", "tokio-util"]
+    );
+}
+
+#[test]
+fn releases_match_the_first_tech_by_package_then_name() {
+    let stack = crate::config::parse_stack(
+        r#"
+[[tech]]
+name = "tokio"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "crates.io/tokio"
+[[tech]]
+name = "PostgreSQL"
+quadrant = "platforms"
+ring = "adopt"
+aliases = ["postgres"]
+[[tech]]
+name = "Trunk-based development"
+quadrant = "techniques"
+ring = "adopt"
+"#,
+        Path::new("stack.toml"),
+    )
+    .unwrap();
+    let m = StackMatcher::new(&stack.techs);
+    let release = |source: &str, title: &str, packages: &[&str]| Item {
+        id: "x".into(),
+        kind: ItemKind::Release,
+        source: source.into(),
+        title: title.into(),
+        body: String::new(),
+        url: None,
+        published: None,
+        packages: packages.iter().map(|p| p.to_string()).collect(),
+        tags: vec![],
+        advisory: None,
+    };
+    let name = |i: &Item| m.release_tech(i).map(|t| t.name.as_str());
+    assert_eq!(
+        name(&release("feed", "v1.2.3", &["crates.io/Tokio"])),
+        Some("tokio")
+    );
+    assert_eq!(
+        name(&release("Postgres news", "17.2 released", &[])),
+        Some("PostgreSQL")
+    );
+    assert_eq!(name(&release("gh", "tokio-1.41.1", &[])), Some("tokio"));
+    assert_eq!(name(&release("gh", "tokio-util 0.7.13", &[])), None);
+    assert_eq!(
+        name(&release("blog", "On trunk-based development", &[])),
+        Some("Trunk-based development")
+    );
+    assert_eq!(
+        name(&release("blog", "PostgreSQL and tokio", &[])),
+        Some("tokio"),
+        "stack order wins"
+    );
+}
+
+#[test]
+fn an_advisory_changed_this_week_counts_even_if_published_earlier() {
+    let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+    let week = IsoWeek::parse("2026-W48").unwrap();
+    let item = Item {
+        id: "x".into(),
+        kind: ItemKind::Advisory,
+        source: "osv".into(),
+        title: "t".into(),
+        body: String::new(),
+        url: None,
+        published: at("2025-01-01T00:00:00Z"),
+        packages: vec![],
+        tags: vec![],
+        advisory: None,
+    };
+    let mut adv = Advisory {
+        published: at("2025-01-01T00:00:00Z"),
+        modified: at("2026-11-25T00:00:00Z"),
+        ..Advisory::default()
+    };
+    assert!(advisory_in_week(&item, &adv, week));
+    adv.modified = at("2026-11-30T00:00:00Z");
+    assert!(
+        !advisory_in_week(&item, &adv, week),
+        "next Monday is outside"
+    );
+}
+
+#[test]
+fn hint_picks_the_smallest_fix_above_our_version() {
+    let fixed = vec!["1.4.2".to_string(), "1.5.1".to_string()];
+    assert_eq!(
+        upgrade_hint("hyper", Some("1.5.0"), &fixed, None),
+        "Upgrade hyper to 1.5.1 or later"
+    );
+    assert_eq!(
+        upgrade_hint("hyper", Some("1.4.0"), &fixed, None),
+        "Upgrade hyper to 1.4.2 or later"
+    );
+    assert_eq!(
+        upgrade_hint("hyper", None, &[], None),
+        "No fixed hyper version yet: check the advisory for a workaround"
+    );
+    assert!(
+        upgrade_hint("x", None, &[], Some(Informational::Unmaintained)).contains("replacement")
+    );
+}
