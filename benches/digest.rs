@@ -5,8 +5,9 @@
 //! Builds a real tantivy index and a real radar.toml + stack.toml in a temp
 //! folder, then times `collect_input` (index read, stack matching) and the
 //! Markdown and HTML renderers separately, and prints a table of medians.
-//! A second scenario adds items from earlier weeks, because
-//! `collect_input` reads the whole index today.
+//! A second scenario adds items from the year before: `collect_input`
+//! reads only the week, the trend window before it and the advisories, so
+//! older history should cost little.
 
 use chrono::{DateTime, Duration, Utc};
 use std::path::Path;
@@ -85,7 +86,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// radar.toml, a 150-tech stack.toml, and an index with `WEEK_ITEMS` items
 /// in `week` (60% releases of our techs and others, 10% advisories, 30%
-/// articles) plus `older` items from the 20 weeks before.
+/// articles) plus `older` items from the 52 weeks before.
 fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(dir.join("radar.toml"), "[index]\npath = \"index\"\n")?;
     let quadrants = [
@@ -112,7 +113,7 @@ fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::err
         let published = if n < WEEK_ITEMS {
             week.start() + Duration::minutes((n as i64 * 7) % (7 * 24 * 60))
         } else {
-            week.start() - Duration::hours(1 + (n as i64 % (20 * 7 * 24)))
+            week.start() - Duration::hours(1 + (n as i64 % (52 * 7 * 24)))
         };
         // Even-numbered items are about our techs (so every advisory is).
         let pkg = if n % 2 == 0 {

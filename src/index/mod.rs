@@ -151,6 +151,17 @@ impl RadarIndex {
         search::all_items(self)
     }
 
+    /// Items published in `[from, to)` plus every advisory: what a digest
+    /// of a week (and the trend window before it) can show, without
+    /// reading years of history.
+    pub fn items_in_range_and_advisories(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Item>, IndexError> {
+        search::items_in_range_and_advisories(self, from, to)
+    }
+
     /// Items that mention any of these package keys (`crates.io/tokio`).
     pub fn items_for_packages(&self, keys: &[String]) -> Result<Vec<Item>, IndexError> {
         search::items_for_packages(self, keys)

@@ -246,6 +246,37 @@ pub(super) fn all_items(index: &RadarIndex) -> Result<Vec<Item>, IndexError> {
     collect(index, &AllQuery)
 }
 
+/// Items published in `[from, to)`, and every advisory whatever its date
+/// (an advisory counts in a week by its `modified` too, which the
+/// `published` field does not hold).
+pub(super) fn items_in_range_and_advisories(
+    index: &RadarIndex,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Item>, IndexError> {
+    let f = index.fields;
+    let date = |d: DateTime<Utc>| {
+        Term::from_field_date(f.published, TantivyDate::from_timestamp_secs(d.timestamp()))
+    };
+    let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (
+            Occur::Should,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(date(from)),
+                std::ops::Bound::Excluded(date(to)),
+            )),
+        ),
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, ItemKind::Advisory.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ];
+    collect(index, &BooleanQuery::new(clauses))
+}
+
 pub(super) fn items_for_packages(
     index: &RadarIndex,
     keys: &[String],
@@ -274,4 +305,55 @@ pub(super) fn get(index: &RadarIndex, id: &str) -> Result<Option<Item>, IndexErr
         IndexRecordOption::Basic,
     );
     Ok(collect(index, &q)?.into_iter().next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item(id: &str, kind: ItemKind, published: Option<i64>) -> Item {
+        Item {
+            id: id.into(),
+            kind,
+            source: "t".into(),
+            title: id.into(),
+            body: String::new(),
+            url: None,
+            published: published.map(|s| Utc.timestamp_opt(s, 0).unwrap()),
+            packages: vec![],
+            tags: vec![],
+            advisory: None,
+        }
+    }
+
+    /// The digest's read: the range is half-open, undated items and old
+    /// releases stay out, advisories of any date come in.
+    #[test]
+    fn range_read_keeps_the_window_and_every_advisory() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = RadarIndex::open_or_create(dir.path()).unwrap();
+        let mut w = index.writer().unwrap();
+        for it in [
+            item("before", ItemKind::Release, Some(999)),
+            item("first", ItemKind::Release, Some(1_000)),
+            item("inside", ItemKind::Article, Some(1_500)),
+            item("at-end", ItemKind::Release, Some(2_000)),
+            item("undated", ItemKind::Article, None),
+            item("old-advisory", ItemKind::Advisory, Some(10)),
+            item("undated-advisory", ItemKind::Advisory, None),
+        ] {
+            w.upsert(&it).unwrap();
+        }
+        w.commit().unwrap();
+        drop(w);
+        let at = |s| Utc.timestamp_opt(s, 0).unwrap();
+        let got: Vec<String> = index
+            .items_in_range_and_advisories(at(1_000), at(2_000))
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(got, ["first", "inside", "old-advisory", "undated-advisory"]);
+    }
 }

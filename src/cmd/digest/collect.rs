@@ -77,7 +77,11 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
         );
     }
     let index = ctx.open_index()?;
-    let items = index.all_items()?;
+    // The week itself and the trend window before it (one week spare);
+    // advisories come whatever their date, since they count in a week by
+    // `modified` too. Older items cannot change this digest.
+    let window = chrono::Duration::weeks(TrendOptions::default().weeks as i64 + 1);
+    let items = index.items_in_range_and_advisories(week.start() - window, week.end())?;
     let techs = &stack.techs;
     let matcher = StackMatcher::new(techs);
     let in_use = packages_in_use(&stack, stack_path.as_deref());
