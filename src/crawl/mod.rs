@@ -11,10 +11,10 @@
 //!
 //! Every source runs as its own task, so one slow or failing source never
 //! holds up the others; it becomes a `failed` or `backing_off` row, never an
-//! abort. Each source's items become documents in its parse task (through
-//! the writer's `Preparer`), and flow back to the one task that owns the
-//! index writer, which upserts them and commits in batches; crawl state is saved only
-//! after the commit it describes. Killing the process therefore loses at
+//! abort. Each source's items become documents where it was parsed
+//! (through the writer's `Preparer`) and flow back to the one task that
+//! owns the index writer, which upserts them and commits in batches; crawl
+//! state is saved only after the commit it describes. Killing the process therefore loses at
 //! most the uncommitted batch, and the next run fetches it again (upsert by
 //! id means nothing is duplicated). Storage is `index`'s job and parsing is
 //! `sources`'; this module never builds documents or reads formats.
@@ -228,11 +228,12 @@ struct Shared {
     limiter: HostLimiter,
     progress: Progress,
     now: DateTime<Utc>,
-    /// Parses at once: parsing is CPU work, so one per core; more would
-    /// only add threads (tokio's blocking pool grows to hundreds).
+    /// Large parses (files, bodies over [`INLINE_PARSE_BYTES`]) in the
+    /// blocking pool at once: one per core; more would only add threads
+    /// (tokio's blocking pool grows to hundreds).
     parsers: tokio::sync::Semaphore,
-    /// Items become documents in the parse task, beside other fetches,
-    /// not on the task that drives the one writer.
+    /// Items become documents where they were parsed, beside other
+    /// fetches, not on the task that drives the one writer.
     preparer: crate::index::Preparer,
 }
 
