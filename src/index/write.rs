@@ -100,7 +100,9 @@ impl<'a> IndexWriter<'a> {
     pub fn upsert_prepared(&mut self, p: Prepared) -> Result<Upsert, IndexError> {
         let unchanged = match self.pending.get(&p.id) {
             Some(&hash) => Some(hash == p.hash),
-            None => self.stored_json(&p.id)?.map(|old| old == p.json()),
+            None => self
+                .stored_json(&p.id)?
+                .map(|old| old == p.json(self.fields.item)),
         };
         let outcome = match unchanged {
             Some(true) => return Ok(Upsert::Unchanged),
@@ -199,7 +201,6 @@ pub struct Prepared {
     id: String,
     hash: u64,
     doc: TantivyDocument,
-    json_field: tantivy::schema::Field,
     /// `Some(modified)` for advisories: "a newer copy wins" needs it.
     pub(super) advisory_modified: Option<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -209,11 +210,12 @@ impl Prepared {
         &self.id
     }
 
-    /// The stored item JSON, which is what "unchanged" is judged on.
-    fn json(&self) -> &str {
+    /// The stored item JSON (in `field`, the writer's `item` field), which
+    /// is what "unchanged" is judged on.
+    fn json(&self, field: tantivy::schema::Field) -> &str {
         // `prepare` always adds it.
         self.doc
-            .get_first(self.json_field)
+            .get_first(field)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
     }
@@ -257,7 +259,6 @@ impl Preparer {
             id: item.id.clone(),
             hash,
             doc,
-            json_field: f.item,
             advisory_modified: item.advisory.as_ref().map(|a| a.modified),
         })
     }
