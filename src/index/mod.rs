@@ -29,7 +29,7 @@ pub enum IndexError {
         source: std::io::Error,
     },
     #[error(
-        "index {path} was made by an older version of radar (its fields or file format differ). Delete the folder and crawl again"
+        "index {path} was made by an older version of radar, or is not a radar index (its fields or file format differ). If it is radar's, delete the folder and crawl again; otherwise point --index elsewhere"
     )]
     OldSchema { path: PathBuf },
     #[error(
