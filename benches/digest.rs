@@ -3,20 +3,20 @@
 //!
 //! Run: `cargo bench --bench digest` (optionally `-- RUNS OLDER_ITEMS`).
 //! Builds a real tantivy index and a real radar.toml + stack.toml in a temp
-//! folder, then times `collect_input` (index read, stack matching) and the
+//! folder, then times `digest::collect` (index read, stack matching) and the
 //! Markdown and HTML renderers separately, and prints a table of medians.
-//! A second scenario adds items from the year before: `collect_input`
+//! A second scenario adds items from the year before: `digest::collect`
 //! reads only the week, the trend window before it and the advisories, so
 //! older history should cost little.
 
 use chrono::{DateTime, Duration, Utc};
 use std::path::Path;
 use std::time::Instant;
-use techradar::cli::Global;
-use techradar::cmd::{Context, collect_input};
+use techradar::digest::collect;
 use techradar::digest::{IsoWeek, html, markdown};
 use techradar::index::RadarIndex;
 use techradar::model::{Advisory, Affected, Event, Item, ItemKind, Range, Severity};
+use techradar::settings::Settings;
 
 const TECHS: usize = 150;
 const WEEK_ITEMS: usize = 5_000;
@@ -41,23 +41,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for extra in [0, older] {
         let dir = tempfile::tempdir()?;
         setup(dir.path(), week, extra)?;
-        let ctx = Context {
-            global: Global {
-                config: Some(dir.path().join("radar.toml")),
-                index: None,
-                quiet: true,
-                verbose: 0,
-                wait: false,
-                now: None,
-            },
-            now,
-            cwd: dir.path().to_path_buf(),
-        };
+        let mut settings = Settings::new(dir.path().to_path_buf(), now);
+        settings.config = Some(dir.path().join("radar.toml"));
+        settings.quiet = true;
         let (mut collect, mut md, mut page) = (Vec::new(), Vec::new(), Vec::new());
         let (mut md_len, mut html_len, mut actions, mut groups) = (0, 0, 0, 0);
         for _ in 0..runs {
             let t = Instant::now();
-            let input = collect_input(&ctx, week, now)?;
+            let input = collect(&settings, week)?;
             collect.push(t.elapsed().as_secs_f64() * 1e3);
             assert_eq!(input.radar.len(), TECHS);
             (actions, groups) = (input.action_needed.len(), input.releases.len());

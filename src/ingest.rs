@@ -169,7 +169,7 @@ fn ingest_zip(
         }
     };
     let ctx = context_for(path);
-    let walked = sources::osv::parse_osv_zip(&ctx, file, |item| {
+    let walked = sources::archive::parse_osv_zip(&ctx, file, |item| {
         store(writer, &item, report, since_commit)
     });
     match walked {
@@ -182,14 +182,14 @@ fn ingest_zip(
             }
             Ok(())
         }
-        Err(sources::osv::ZipError::Archive(e)) => {
+        Err(sources::archive::ZipError::Archive(e)) => {
             report.errors.push(FileError {
                 path: path.display().to_string(),
                 error: e.to_string(),
             });
             Ok(())
         }
-        Err(sources::osv::ZipError::Sink(e)) => Err(e),
+        Err(sources::archive::ZipError::Sink(e)) => Err(e),
     }
 }
 

@@ -4,6 +4,7 @@
 //! `index` stores and searches, and the command wiring in `cmd` connects
 //! them. The binary (`src/main.rs`) is glue.
 
+pub mod atomic;
 pub mod audit;
 pub mod cli;
 pub mod cmd;
@@ -19,8 +20,10 @@ pub mod propose;
 pub mod radar;
 pub mod schedule;
 pub mod score;
+pub mod settings;
 pub mod sources;
 pub mod stack;
 pub mod terminal;
 pub mod trend;
+pub mod update;
 pub mod versions;

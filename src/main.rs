@@ -5,7 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 use techradar::cli::{Cli, Command};
-use techradar::cmd::{self, Context};
+use techradar::cmd;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -27,14 +27,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let ctx = Context::new(cli.global)?;
+    let ctx = cmd::settings(&cli.global)?;
     match &cli.command {
         Command::Init(a) => cmd::init(&ctx, a),
         Command::Audit(a) => cmd::audit(&ctx, a),
         Command::Crawl(a) => cmd::crawl(&ctx, a),
         Command::Ingest(a) => cmd::ingest(&ctx, a),
         Command::Search(a) => cmd::search(&ctx, a),
-        Command::Demo(a) => techradar::demo::run(&ctx, a),
+        Command::Demo(a) => cmd::demo(&ctx, a),
         Command::Update(a) => cmd::update(&ctx, a),
         Command::Trends(a) => cmd::trends(&ctx, a),
         Command::Review(a) => cmd::review(&ctx, a),

@@ -1,9 +1,9 @@
 //! One cycle of the pipeline: crawl → update → digest.
 //!
 //! `radar run`, `radar schedule` (each job, and `--once`) and `radar demo`
-//! all call these functions; only the trigger differs. This is command
-//! wiring like `cmd` (the stages it calls report with `anyhow`), so it
-//! reports with `anyhow` too; it owns no format and no storage.
+//! all call these functions; only the trigger differs. It calls the stages
+//! (`crawl`, `update`, `digest`) and owns no format and no storage; it
+//! knows nothing of the command line, only [`Settings`].
 //!
 //! Each stage loads radar.toml and opens what it needs itself, so an edit
 //! to the sources takes effect at the next job without a restart, and a
@@ -12,7 +12,6 @@
 //! fetch, commits what finished and returns; the stages after it are then
 //! not started. The index is never left half-written.
 
-use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::future::Future;
@@ -20,26 +19,39 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use tokio::sync::watch;
 
-use crate::cli::Global;
-use crate::cmd::{self, Context};
-use crate::crawl::CrawlReport;
-use crate::digest::IsoWeek;
-use crate::index::{IndexError, IndexWriter, RadarIndex};
-use crate::radar::merge::UpdateReport;
+use crate::config::ConfigError;
+use crate::crawl::{CrawlError, CrawlReport};
+use crate::digest::{IsoWeek, WriteFilesError};
+use crate::index::{IndexError, RadarIndex};
 use crate::schedule::{JobKind, JobResult, JobRunner};
+use crate::settings::Settings;
 use crate::terminal::clean;
+use crate::update::{UpdateError, UpdateReport};
 
-/// Longest `--wait` for another writer to release the index.
-const WRITER_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
-
-/// The team radar a pipeline runs against: the global options (config,
-/// index override, `--wait`) and the folder relative paths start from.
+/// The team radar a pipeline runs against: the global settings (config,
+/// index override, `--wait`).
 #[derive(Debug, Clone)]
 pub struct Pipeline {
-    pub global: Global,
-    pub cwd: PathBuf,
+    pub settings: Settings,
     /// Draw the crawl's progress bar (an interactive `radar run`).
     pub progress: bool,
+}
+
+/// Why a stage of the pipeline could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Crawl(#[from] CrawlError),
+    #[error(transparent)]
+    Update(#[from] UpdateError),
+    #[error(transparent)]
+    Digest(#[from] WriteFilesError),
+    #[error("a pipeline stage stopped abnormally: {0}")]
+    Panicked(String),
 }
 
 /// What a crawl did, and how many items the index holds after it.
@@ -70,26 +82,10 @@ pub struct RunReport {
 }
 
 impl Pipeline {
-    pub fn new(global: Global, cwd: PathBuf) -> Pipeline {
+    pub fn new(settings: Settings) -> Pipeline {
         Pipeline {
-            global,
-            cwd,
+            settings,
             progress: false,
-        }
-    }
-
-    /// The pipeline for the radar a command was pointed at.
-    pub fn from_context(ctx: &Context) -> Pipeline {
-        Pipeline::new(ctx.global.clone(), ctx.cwd.clone())
-    }
-
-    /// A command context at `now`: every stage sees the instant its job
-    /// started, not the instant the scheduler did.
-    fn context(&self, now: DateTime<Utc>) -> Context {
-        Context {
-            global: self.global.clone(),
-            now,
-            cwd: self.cwd.clone(),
         }
     }
 
@@ -99,16 +95,14 @@ impl Pipeline {
         &self,
         now: DateTime<Utc>,
         shutdown: watch::Receiver<bool>,
-    ) -> Result<CrawlRun> {
-        let ctx = self.context(now);
-        let cfg = ctx.config()?;
-        let index_path = self
-            .global
-            .index
-            .clone()
-            .unwrap_or_else(|| cfg.index_path.clone());
+    ) -> Result<CrawlRun, PipelineError> {
+        let cfg = self.settings.radar_config()?;
+        let index_path = self.settings.index_path_in(&cfg);
         let index = RadarIndex::open_or_create(&index_path)?;
-        let mut writer = self.writer(&index).await?;
+        // Asynchronously, so the scheduler keeps running while it waits.
+        let mut writer = index
+            .writer_waiting(self.settings.wait, |_| {}, tokio::time::sleep)
+            .await?;
         let report = crate::crawl::crawl_until(
             &cfg.crawl,
             &cfg.sources,
@@ -127,40 +121,22 @@ impl Pipeline {
         })
     }
 
-    /// Takes the index writer; with `--wait`, waits (asynchronously, so the
-    /// scheduler keeps running) for another process to release it.
-    async fn writer<'a>(&self, index: &'a RadarIndex) -> Result<IndexWriter<'a>> {
-        let started = std::time::Instant::now();
-        let mut delay = std::time::Duration::from_millis(50);
-        loop {
-            match index.writer() {
-                Err(IndexError::Locked { .. })
-                    if self.global.wait && started.elapsed() < WRITER_WAIT_LIMIT =>
-                {
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(std::time::Duration::from_secs(2));
-                }
-                other => return Ok(other?),
-            }
-        }
-    }
-
     /// Scores the index against the stack and refreshes the entries
     /// (`radar update`). Blocking: call it off the async runtime.
-    pub fn update(&self, now: DateTime<Utc>) -> Result<UpdateReport> {
-        let ctx = self.context(now);
-        let cfg = ctx.config()?;
-        cmd::update_radar(&ctx, &cfg)
+    pub fn update(&self, now: DateTime<Utc>) -> Result<UpdateReport, PipelineError> {
+        let settings = self.settings.at(now);
+        let cfg = settings.radar_config()?;
+        Ok(crate::update::run(&settings, &cfg)?)
     }
 
     /// The digest stage: last complete ISO week's digest, written as
     /// `digest-<week>.html` and `.md` in `[digest] out_dir` (the names
     /// `radar digest` and the demo use). Blocking.
-    pub fn digest(&self, now: DateTime<Utc>) -> Result<DigestFiles> {
-        let ctx = self.context(now);
-        let cfg = ctx.config()?;
+    pub fn digest(&self, now: DateTime<Utc>) -> Result<DigestFiles, PipelineError> {
+        let settings = self.settings.at(now);
+        let cfg = settings.radar_config()?;
         let week = IsoWeek::last_complete(now);
-        let html = cmd::write_digest_files(&ctx, week, now, &cfg.digest.out_dir)?;
+        let html = crate::digest::write_files(&settings, week, &cfg.digest.out_dir)?;
         Ok(DigestFiles {
             week: week.to_string(),
             files: vec![html.clone(), html.with_extension("md")],
@@ -173,7 +149,7 @@ impl Pipeline {
         &self,
         now: DateTime<Utc>,
         shutdown: watch::Receiver<bool>,
-    ) -> Result<RunReport> {
+    ) -> Result<RunReport, PipelineError> {
         let crawl = self.crawl(now, shutdown.clone()).await?;
         let mut report = RunReport {
             interrupted: crawl.report.interrupted,
@@ -196,15 +172,15 @@ impl Pipeline {
 
     /// Runs a blocking stage on tokio's blocking pool, so a scheduled
     /// update never stalls the timer or a crawl running beside it.
-    async fn blocking<T, F>(&self, f: F) -> Result<T>
+    async fn blocking<T, F>(&self, f: F) -> Result<T, PipelineError>
     where
         T: Send + 'static,
-        F: FnOnce(&Pipeline) -> Result<T> + Send + 'static,
+        F: FnOnce(&Pipeline) -> Result<T, PipelineError> + Send + 'static,
     {
         let p = self.clone();
         tokio::task::spawn_blocking(move || f(&p))
             .await
-            .context("a pipeline stage stopped abnormally")?
+            .map_err(|e| PipelineError::Panicked(e.to_string()))?
     }
 }
 
@@ -269,7 +245,7 @@ impl JobRunner for Pipeline {
                     .await
                     .map(|d| digest_outcome(&d)),
             };
-            outcome.map_err(|e| clean(&format!("{e:#}")))
+            outcome.map_err(|e| e.into())
         })
     }
 }

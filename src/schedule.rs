@@ -90,8 +90,9 @@ pub fn jobs_from(settings: &ScheduleSettings) -> Result<Vec<Job>, ScheduleError>
     Ok(jobs)
 }
 
-/// What a job run reports: a one-line outcome, or why it failed.
-pub type JobResult = Result<String, String>;
+/// What a job run reports: a one-line outcome, or why it failed (any
+/// error: the scheduler only logs it, with its causes).
+pub type JobResult = Result<String, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Runs one job. `shutdown` turns true when the scheduler is asked to stop:
 /// a long job should stop starting new work, save what it has, and return.
@@ -249,6 +250,7 @@ pub async fn run_loop(
                         Event::Finished { job: kind, at, outcome }
                     }
                     Err(error) => {
+                        let error = crate::terminal::clean(&crate::terminal::error_chain(&*error));
                         warn!(job = %kind, duration_s = format!("{secs:.2}"), error = %error, "failed; will run again at its next time");
                         Event::Failed { job: kind, at, error }
                     }

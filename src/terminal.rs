@@ -14,6 +14,19 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// An error and its causes on one line, outermost first, joined by ": "
+/// (what `anyhow` prints for `{:#}`), for logs written below `main`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        line.push_str(": ");
+        line.push_str(&c.to_string());
+        cause = c.source();
+    }
+    line
+}
+
 /// Whether to colour stdout: a terminal, and NO_COLOR unset.
 pub fn color_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()

@@ -2,26 +2,22 @@ use anyhow::{Context as _, Result, bail};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::audit::{self, AuditOptions, FindingKind, SeverityLevel};
 use crate::cli::AuditArgs;
 use crate::config::{self, ConfigError, StackConfig};
 use crate::index::RadarIndex;
+use crate::settings::Settings;
 use crate::stack;
 use crate::terminal::color_stdout;
 
-pub fn audit(ctx: &Context, args: &AuditArgs) -> Result<u8> {
+pub fn audit(ctx: &Settings, args: &AuditArgs) -> Result<u8> {
     // With --lockfile (and --index) no radar.toml is needed; when one is
     // found its stack.toml still supplies the [[ignore]] entries.
-    let config = match ctx.config() {
+    let config = match ctx.radar_config() {
         Ok(c) => Some(c),
-        Err(e)
-            if !args.lockfiles.is_empty()
-                && matches!(e.downcast_ref::<ConfigError>(), Some(ConfigError::NotFound)) =>
-        {
-            None
-        }
-        Err(e) => return Err(e),
+        Err(ConfigError::NotFound) if !args.lockfiles.is_empty() => None,
+        Err(e) => return Err(e.into()),
     };
     let stack_path = config.as_ref().map(|c| c.stack_path.clone());
     let stack = match &stack_path {
@@ -83,7 +79,7 @@ pub fn audit(ctx: &Context, args: &AuditArgs) -> Result<u8> {
 
     if args.json {
         print_json(&report)?;
-    } else if !ctx.global.quiet || report.summary.fails {
+    } else if !ctx.quiet || report.summary.fails {
         print!("{}", audit::present::render(&report, color_stdout()));
     }
     Ok(report.exit_code())

@@ -2,15 +2,16 @@
 //! prints the summary (human or `--json`) and picks the exit code.
 
 use anyhow::{Context as _, Result, bail};
-use std::io::IsTerminal;
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::cli::CrawlArgs;
 use crate::crawl::{CrawlReport, SourceReport, Status};
+use crate::index::RadarIndex;
+use crate::settings::Settings;
 use crate::terminal::clean;
 
-pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
-    let config = ctx.config()?;
+pub fn crawl(ctx: &Settings, args: &CrawlArgs) -> Result<u8> {
+    let config = ctx.radar_config()?;
     let mut sources = config.sources.clone();
     if !args.sources.is_empty() {
         for name in &args.sources {
@@ -24,19 +25,10 @@ pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
         }
         sources.retain(|s| args.sources.contains(&s.name));
     }
-    let index_path = ctx
-        .global
-        .index
-        .clone()
-        .unwrap_or(config.index_path.clone());
-    let index = super::open_index(&index_path)?;
-    let mut writer = ctx.writer(&index)?;
-    // The bar only where someone watches: both streams on a terminal, and
-    // neither -q nor --json.
-    let progress = !args.json
-        && !ctx.global.quiet
-        && std::io::stdout().is_terminal()
-        && std::io::stderr().is_terminal();
+    let index_path = ctx.index_path_in(&config);
+    let index = RadarIndex::open_or_create(&index_path)?;
+    let mut writer = super::writer(ctx, &index)?;
+    let progress = super::progress(ctx, args.json);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = runtime.block_on(crate::crawl::crawl_until(
         &config.crawl,
@@ -51,7 +43,7 @@ pub fn crawl(ctx: &Context, args: &CrawlArgs) -> Result<u8> {
     if args.json {
         print_json(&report)?;
     } else {
-        print_summary(&report, ctx.global.quiet);
+        print_summary(&report, ctx.quiet);
     }
     Ok(if report.any_failed() { 1 } else { 0 })
 }

@@ -2,13 +2,13 @@
 
 use anyhow::{Context as _, Result, bail};
 
-use super::Context;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::radar::export::{self, Exported, Format};
 use crate::radar::store::write_atomic;
+use crate::settings::Settings;
 
-pub fn export(ctx: &Context, args: &ExportArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn export(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let format = match args.format {
         ExportFormat::ByorCsv => Format::ByorCsv,
@@ -22,7 +22,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<u8> {
         (Exported::File(text), None) => super::review::emit(&text)?,
         (Exported::File(text), Some(out)) => {
             write_atomic(out, text.as_bytes())?;
-            if !ctx.global.quiet {
+            if !ctx.quiet {
                 eprintln!(
                     "wrote {placed} entries to {} ({})",
                     out.display(),
@@ -41,7 +41,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<u8> {
                     format!("cannot write the AOE radar into {}", out.display())
                 })?;
             }
-            if !ctx.global.quiet {
+            if !ctx.quiet {
                 eprintln!(
                     "wrote {placed} entries as {} release files under {} (aoe)",
                     files.len(),

@@ -2,14 +2,15 @@
 
 use anyhow::Result;
 
+use super::print_json;
 use super::review::emit;
-use super::{Context, print_json};
 use crate::cli::ImportArgs;
 use crate::radar::import;
+use crate::settings::Settings;
 use crate::terminal::clean;
 
-pub fn import(ctx: &Context, args: &ImportArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn import(ctx: &Settings, args: &ImportArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let read = import::read(&args.path, ctx.now.date_naive())?;
     let report = import::import_into(&cfg.entries_path, read)?;
     if args.json {

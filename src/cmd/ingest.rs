@@ -1,12 +1,13 @@
 use anyhow::Result;
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::cli::IngestArgs;
+use crate::settings::Settings;
 use crate::terminal::clean;
 
-pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<u8> {
+pub fn ingest(ctx: &Settings, args: &IngestArgs) -> Result<u8> {
     let index = ctx.open_index()?;
-    let mut writer = ctx.writer(&index)?;
+    let mut writer = super::writer(ctx, &index)?;
     let started = std::time::Instant::now();
     let report = crate::ingest::ingest(&args.paths, &mut writer)?;
     drop(writer);
@@ -17,7 +18,7 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<u8> {
         for e in &report.errors {
             eprintln!("skipped {}: {}", clean(&e.path), clean(&e.error));
         }
-        if !ctx.global.quiet {
+        if !ctx.quiet {
             println!(
                 "{} files: {} new, {} updated, {} unchanged, {} skipped ({:.2}s); index {} holds {} items",
                 report.files,

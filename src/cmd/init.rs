@@ -1,15 +1,15 @@
 use anyhow::{Context as _, Result, bail};
 use std::path::Path;
 
-use super::Context;
 use crate::cli::InitArgs;
+use crate::settings::Settings;
 
 const RADAR_TOML: &str = include_str!("../../radar/radar.toml");
 const STACK_TOML: &str = include_str!("../../radar/stack.toml");
 
 /// Scaffolds a team radar from the embedded default: radar.toml, stack.toml
 /// and entries/. Never overwrites a file that exists.
-pub fn init(ctx: &Context, args: &InitArgs) -> Result<u8> {
+pub fn init(ctx: &Settings, args: &InitArgs) -> Result<u8> {
     let dir = args.dir.clone().unwrap_or_else(|| ctx.cwd.clone());
     let radar = dir.join("radar.toml");
     let stack = dir.join("stack.toml");
@@ -30,7 +30,7 @@ pub fn init(ctx: &Context, args: &InitArgs) -> Result<u8> {
         &RADAR_TOML.replace("path = \"../index\"", "path = \"index\""),
     )?;
     write(&stack, STACK_TOML)?;
-    if !ctx.global.quiet {
+    if !ctx.quiet {
         println!(
             "Wrote {} and {}, and created entries/.",
             radar.display(),

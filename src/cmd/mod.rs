@@ -1,11 +1,13 @@
-//! Command wiring: turns parsed arguments into stage calls and reports.
+//! Command wiring: turns parsed arguments into [`Settings`] once, calls a
+//! stage, prints its report and picks the exit code.
 //!
-//! The only place (with `main`) that uses `anyhow`. Each command returns the
-//! exit code it wants for a completed run (0 or 1); an `Err` means the
-//! command could not do its job and `main` exits 2.
+//! The only place (with `main`) that uses `anyhow` and knows clap. Each
+//! command returns the exit code it wants for a completed run (0 or 1); an
+//! `Err` means the command could not do its job and `main` exits 2.
 
 mod audit;
 mod crawl;
+mod demo;
 mod digest;
 mod export;
 mod import;
@@ -21,107 +23,76 @@ mod update;
 
 pub use audit::audit;
 pub use crawl::crawl;
-pub use digest::{collect_input, digest, write_digest_files};
+pub use demo::demo;
+pub use digest::digest;
 pub use export::export;
 pub use import::import;
 pub use ingest::ingest;
 pub use init::init;
 pub use propose::propose;
-pub use review::{pending_text, review};
+pub use review::review;
 pub use run::run;
 pub use schedule::schedule;
 pub use search::search;
 pub use trends::trends;
-pub use update::{advisory_hits, lockfile_usage, update, update_radar};
+pub use update::update;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
-use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
-use crate::config::{self, RadarConfig};
 use crate::index::{IndexError, IndexWriter, RadarIndex};
+use crate::settings::Settings;
 
-/// Longest `--wait` for another writer to release the index.
-const WRITER_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
-
-/// What every command may need, resolved lazily from the global options.
-pub struct Context {
-    pub global: Global,
-    pub now: DateTime<Utc>,
-    pub cwd: PathBuf,
-}
-
-impl Context {
-    pub fn new(global: Global) -> Result<Context> {
-        let now = match &global.now {
-            Some(s) => DateTime::parse_from_rfc3339(s)
+/// Resolves the global options into [`Settings`]: the one place flags and
+/// `RADAR_*` variables (folded in by clap) become values.
+pub fn settings(global: &Global) -> Result<Settings> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let (now, fixed_now) = match &global.now {
+        Some(s) => (
+            DateTime::parse_from_rfc3339(s)
                 .with_context(|| {
                     format!(
                         "--now / RADAR_NOW {s:?} is not an RFC 3339 time (2026-11-23T08:00:00Z)"
                     )
                 })?
                 .with_timezone(&Utc),
-            None => Utc::now(),
-        };
-        let cwd = std::env::current_dir().context("cannot read the current folder")?;
-        Ok(Context { global, now, cwd })
-    }
-
-    /// Loads radar.toml by the discovery order in DESIGN.md.
-    pub fn config(&self) -> Result<RadarConfig> {
-        let path = config::discover(self.global.config.as_deref(), None, &self.cwd)?;
-        Ok(config::load_radar(&path)?)
-    }
-
-    /// The index folder: `--index`, else the config's `[index] path`.
-    pub fn index_path(&self) -> Result<PathBuf> {
-        match &self.global.index {
-            Some(p) => Ok(p.clone()),
-            None => Ok(self.config()?.index_path),
-        }
-    }
-
-    pub fn open_index(&self) -> Result<RadarIndex> {
-        open_index(&self.index_path()?)
-    }
-
-    /// Takes the index's single writer lock. Another writer makes this fail
-    /// at once (exit 2, naming the holder), or with `--wait` wait for it:
-    /// polling with backoff, since the holder is another process, up to
-    /// [`WRITER_WAIT_LIMIT`], saying so once on stderr.
-    pub fn writer<'a>(&self, index: &'a RadarIndex) -> Result<IndexWriter<'a>> {
-        let started = std::time::Instant::now();
-        let mut delay = std::time::Duration::from_millis(50);
-        let mut told = false;
-        loop {
-            match index.writer() {
-                Err(IndexError::Locked { path, holder })
-                    if self.global.wait && started.elapsed() < WRITER_WAIT_LIMIT =>
-                {
-                    if !told && !self.global.quiet {
-                        eprintln!(
-                            "index {} is locked by another writer{holder}; waiting for it (--wait, up to 1 hour)",
-                            path.display()
-                        );
-                    }
-                    told = true;
-                    std::thread::sleep(delay);
-                    delay = (delay * 2).min(std::time::Duration::from_secs(2));
-                }
-                other => return Ok(other?),
-            }
-        }
-    }
-
-    pub fn progress(&self) -> bool {
-        use std::io::IsTerminal;
-        !self.global.quiet && std::io::stderr().is_terminal()
-    }
+            true,
+        ),
+        None => (Utc::now(), false),
+    };
+    Ok(Settings {
+        config: global.config.as_deref().map(|p| cwd.join(p)),
+        index: global.index.as_deref().map(|p| cwd.join(p)),
+        now,
+        fixed_now,
+        quiet: global.quiet,
+        verbose: global.verbose,
+        wait: global.wait,
+        cwd,
+    })
 }
 
-pub fn open_index(path: &Path) -> Result<RadarIndex> {
-    Ok(RadarIndex::open_or_create(path)?)
+/// Takes the index's single writer lock. Another writer makes this fail at
+/// once (exit 2, naming the holder), or with `--wait` wait for it, saying
+/// so once on stderr.
+fn writer<'a>(ctx: &Settings, index: &'a RadarIndex) -> Result<IndexWriter<'a>> {
+    let quiet = ctx.quiet;
+    Ok(index.writer_blocking(ctx.wait, |e| {
+        if let (false, IndexError::Locked { path, holder }) = (quiet, e) {
+            eprintln!(
+                "index {} is locked by another writer{holder}; waiting for it (--wait, up to 1 hour)",
+                path.display()
+            );
+        }
+    })?)
+}
+
+/// A progress bar only for a person watching: neither `-q` nor `--json`,
+/// and both streams on a terminal.
+fn progress(ctx: &Settings, json: bool) -> bool {
+    use std::io::IsTerminal;
+    !json && !ctx.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// Prints a report as pretty JSON to stdout.

@@ -10,12 +10,14 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+use super::print_json;
 use super::review::emit;
-use super::{Context, print_json};
 use crate::cli::ProposeArgs;
 use crate::model::{Quadrant, Ring};
 use crate::propose::{self, Move, ProposeOptions, ProposeReport};
-use crate::radar::{self, Entry, SignalKind, review};
+use crate::radar::{self, Entry, review};
+use crate::score::SignalKind;
+use crate::settings::Settings;
 use crate::terminal::clean;
 
 /// `--json` of `radar propose`.
@@ -26,8 +28,8 @@ struct ProposeJson<'a> {
     proposals: &'a [Move],
 }
 
-pub fn propose(ctx: &Context, args: &ProposeArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn propose(ctx: &Settings, args: &ProposeArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let entries_dir = &cfg.entries_path;
     // The repository is the one holding the entries (the radar.toml folder
     // when entries/ does not exist yet).
@@ -141,7 +143,7 @@ fn to_move(e: &Entry, entries_rel: &Path) -> Option<Move> {
     // first; ties keep the entry's order. "Used in 1 lockfile" is no
     // reason to put something on hold.
     let outward = e.ring.is_some_and(|from| to > from);
-    let mut signals: Vec<&radar::Signal> = e
+    let mut signals: Vec<&crate::score::Signal> = e
         .signals
         .iter()
         .filter(|s| {

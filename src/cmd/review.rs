@@ -3,11 +3,13 @@
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::cli::{ReviewAction, ReviewArgs};
 use crate::model::Ring;
+use crate::radar::review::pending_text;
 use crate::radar::{self, Entry, review};
-use crate::terminal::{bold, clean, color_stdout, dim};
+use crate::settings::Settings;
+use crate::terminal::{clean, color_stdout};
 
 /// `review list --json`: one object per pending proposal.
 #[derive(Debug, Serialize)]
@@ -18,12 +20,12 @@ struct PendingJson<'a> {
     proposed: Ring,
     score: Option<f64>,
     rule: Option<&'a str>,
-    signals: &'a [radar::Signal],
+    signals: &'a [crate::score::Signal],
     file: Option<String>,
 }
 
-pub fn review(ctx: &Context, args: &ReviewArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn review(ctx: &Settings, args: &ReviewArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let dir = &cfg.entries_path;
     let mut entries = radar::load_entries(dir)?;
     let today = ctx.now.date_naive();
@@ -112,36 +114,4 @@ pub(super) fn emit(text: &str) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }
-}
-
-/// The pending proposals with their reasons, for `review` and `update`.
-pub fn pending_text(pending: &[&Entry], color: bool) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    for e in pending {
-        let Some(to) = e.pending() else { continue };
-        let from = e.ring.map(Ring::as_str).unwrap_or("new");
-        let score = e.score.map(|s| format!("{s:+.2}")).unwrap_or_default();
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "{}  {from} → {to}  {}",
-            bold(&clean(&e.name), color),
-            dim(&format!("score {score} · {}", e.quadrant), color)
-        );
-        if let Some(rule) = &e.rule {
-            let _ = writeln!(out, "  {}", dim(&clean(rule), color));
-        }
-        for s in &e.signals {
-            let _ = writeln!(out, "  {:+.2}  {}", s.weight, clean(&s.because));
-            if let Some(url) = &s.url {
-                let _ = writeln!(out, "         {}", dim(&clean(url), color));
-            }
-            for url in &s.evidence {
-                let _ = writeln!(out, "         {}", dim(&clean(url), color));
-            }
-        }
-        let _ = writeln!(out);
-    }
-    out
 }

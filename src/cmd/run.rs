@@ -3,22 +3,19 @@
 //! SIGINT/SIGTERM.
 
 use anyhow::{Context as _, Result};
-use std::io::IsTerminal;
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::cli::RunArgs;
 use crate::pipeline::{self, Pipeline};
+use crate::settings::Settings;
 
-pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
-    let mut p = Pipeline::from_context(ctx);
-    p.progress = !args.json
-        && !ctx.global.quiet
-        && std::io::stdout().is_terminal()
-        && std::io::stderr().is_terminal();
+pub fn run(ctx: &Settings, args: &RunArgs) -> Result<u8> {
+    let mut p = Pipeline::new(ctx.clone());
+    p.progress = super::progress(ctx, args.json);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = runtime.block_on(async {
         let stop = super::schedule::stop_on_signals()?;
-        p.run_once(ctx.now, stop).await
+        anyhow::Ok(p.run_once(ctx.now, stop).await?)
     })?;
     let code = if report.crawl.report.any_failed() {
         1
@@ -29,7 +26,7 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         print_json(&report)?;
         return Ok(code);
     }
-    if ctx.global.quiet {
+    if ctx.quiet {
         super::crawl::print_summary(&report.crawl.report, true);
         return Ok(code);
     }

@@ -7,22 +7,23 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
-use super::Context;
 use crate::cli::ScheduleArgs;
 use crate::pipeline::Pipeline;
 use crate::schedule::{
     self, Clock, Event, Job, JobRunner, SystemClock, TokioClock, due_jobs, load_once_state,
     save_once_state,
 };
+use crate::settings::Settings;
+use crate::terminal::{clean, error_chain};
 
 /// `--once` keeps each job's last run here, inside the index folder (beside
 /// crawl-state.json), so a cached index carries it between CI runs too.
 pub const ONCE_STATE_FILE: &str = "schedule-state.json";
 
-pub fn schedule(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn schedule(ctx: &Settings, args: &ScheduleArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let jobs = schedule::jobs_from(&cfg.schedule)?;
-    let pipeline = Pipeline::from_context(ctx);
+    let pipeline = Pipeline::new(ctx.clone());
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     if args.once {
         return runtime.block_on(once(ctx, jobs, pipeline));
@@ -31,9 +32,10 @@ pub fn schedule(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
         let stop = stop_on_signals()?;
         // `--now` shifts the scheduler's clock (for demos and tests); time
         // still passes at the real rate from there.
-        let clock: Arc<dyn Clock> = match ctx.global.now {
-            Some(_) => Arc::new(TokioClock::starting_at(ctx.now)),
-            None => Arc::new(SystemClock),
+        let clock: Arc<dyn Clock> = if ctx.fixed_now {
+            Arc::new(TokioClock::starting_at(ctx.now))
+        } else {
+            Arc::new(SystemClock)
         };
         let names: Vec<String> = jobs
             .iter()
@@ -58,7 +60,7 @@ pub fn schedule(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
 }
 
 /// Runs each job that is due once, in pipeline order; exit 1 when one failed.
-async fn once(ctx: &Context, jobs: Vec<Job>, pipeline: Pipeline) -> Result<u8> {
+async fn once(ctx: &Settings, jobs: Vec<Job>, pipeline: Pipeline) -> Result<u8> {
     let index = ctx.index_path()?;
     std::fs::create_dir_all(&index)
         .with_context(|| format!("cannot create the index folder {}", index.display()))?;
@@ -82,6 +84,7 @@ async fn once(ctx: &Context, jobs: Vec<Job>, pipeline: Pipeline) -> Result<u8> {
         match result {
             Ok(outcome) => info!(job = %kind, duration_s = %secs, outcome = %outcome, "finished"),
             Err(error) => {
+                let error = clean(&error_chain(&*error));
                 failed = true;
                 warn!(job = %kind, duration_s = %secs, error = %error, "failed; will run again at its next time");
             }

@@ -1,12 +1,13 @@
 use anyhow::{Result, anyhow};
 
-use super::{Context, print_json};
+use super::print_json;
 use crate::cli::SearchArgs;
 use crate::index::{SearchQuery, Since};
 use crate::model::ItemKind;
+use crate::settings::Settings;
 use crate::terminal::{bold, clean, color_stdout, dim};
 
-pub fn search(ctx: &Context, args: &SearchArgs) -> Result<u8> {
+pub fn search(ctx: &Settings, args: &SearchArgs) -> Result<u8> {
     let since = args
         .since
         .as_deref()

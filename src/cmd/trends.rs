@@ -2,29 +2,27 @@
 
 use anyhow::Result;
 
+use super::print_json;
 use super::review::emit;
-use super::{Context, print_json};
 use crate::cli::TrendsArgs;
 use crate::config;
-use crate::radar::merge::tracked;
+use crate::index::RadarIndex;
+use crate::settings::Settings;
 use crate::terminal::{bold, clean, color_stdout, dim};
 use crate::trend::{self, TermTrend, TrackedTerm, TrendOptions};
 
-pub fn trends(ctx: &Context, args: &TrendsArgs) -> Result<u8> {
-    let cfg = ctx.config()?;
+pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
     let stack = config::load_stack(&cfg.stack_path)?;
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
-    let index = match &ctx.global.index {
-        Some(p) => super::open_index(p)?,
-        None => super::open_index(&cfg.index_path)?,
-    };
+    let index = RadarIndex::open_or_create(&ctx.index_path_in(&cfg))?;
     let items = index.all_items()?;
     let stack_names: std::collections::HashSet<String> = stack
         .techs
         .iter()
         .map(|t| t.name.trim().to_lowercase())
         .collect();
-    let terms: Vec<TrackedTerm> = tracked(&stack, &entries)
+    let terms: Vec<TrackedTerm> = crate::update::tracked(&stack, &entries)
         .into_iter()
         .map(|t| TrackedTerm {
             in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 
-use super::fetch::{Body, FetchError};
+use super::outcome::{Body, FetchError};
 
 /// Undoes each Content-Encoding (last applied first), never producing more
 /// than `cap` bytes: a small compressed body that inflates past the cap is

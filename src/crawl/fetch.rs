@@ -13,17 +13,15 @@
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-use thiserror::Error;
 use tokio::io::AsyncWriteExt;
 
 use super::decode;
+use super::outcome::{Body, FetchError, MAX_REDIRECTS};
 use super::state::Validators;
 use crate::config::CrawlSettings;
 
-/// Redirects followed per attempt; the sixth is an error.
-pub const MAX_REDIRECTS: usize = 5;
 const MIB: u64 = 1024 * 1024;
 
 /// What one attempt may do, from `[crawl]`.
@@ -50,103 +48,6 @@ impl FetchPolicy {
     pub(super) fn cap_mib(&self) -> u64 {
         self.max_body / MIB
     }
-}
-
-#[derive(Debug, Error)]
-pub enum FetchError {
-    #[error("{url}: not an http(s) URL: {detail}")]
-    BadUrl { url: String, detail: String },
-    #[error("{url}: cannot connect: {detail}")]
-    Connect { url: String, detail: String },
-    #[error("{url}: no complete response within {secs} s (timeout_secs)")]
-    Timeout { url: String, secs: u64 },
-    #[error("{url}: connection failed: {detail}")]
-    Transport { url: String, detail: String },
-    #[error("{url}: HTTP {status}{reason}")]
-    Status {
-        url: String,
-        status: u16,
-        reason: String,
-        /// From `Retry-After`, for 429 and 503.
-        retry_after: Option<Duration>,
-    },
-    #[error("{url}: more than {MAX_REDIRECTS} redirects: {chain}")]
-    TooManyRedirects { url: String, chain: String },
-    #[error("{url}: redirect loop: {chain}")]
-    RedirectLoop { url: String, chain: String },
-    #[error("{url}: redirect to {target:?} refused: only http and https redirects are followed")]
-    RedirectScheme { url: String, target: String },
-    #[error("{url}: HTTP {status} redirect without a usable Location header")]
-    BadRedirect { url: String, status: u16 },
-    #[error("{url}: body is over the {cap_mib} MiB cap (max_body_mib){declared}; not parsed")]
-    TooLarge {
-        url: String,
-        cap_mib: u64,
-        declared: String,
-    },
-    #[error(
-        "{url}: {encoding} body inflates past the {cap_mib} MiB cap (max_body_mib) from {wire} bytes on the wire; not parsed"
-    )]
-    DecodedTooLarge {
-        url: String,
-        encoding: String,
-        cap_mib: u64,
-        wire: u64,
-    },
-    #[error("{url}: cannot decode the {encoding} body: {detail}")]
-    Decode {
-        url: String,
-        encoding: String,
-        detail: String,
-    },
-    #[error("{url}: unsupported Content-Encoding {encoding:?}")]
-    Encoding { url: String, encoding: String },
-    #[error("cannot read {path}: {source}")]
-    ReadFile {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{url}: cannot write a temporary file for the body: {source}")]
-    TempFile {
-        url: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl FetchError {
-    /// Connect errors, timeouts, dropped connections, 5xx, 408 and 429 may
-    /// succeed on a later attempt; everything else (404, 410, caps,
-    /// redirects, bad input) will not.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            FetchError::Connect { .. }
-            | FetchError::Timeout { .. }
-            | FetchError::Transport { .. } => true,
-            FetchError::Status { status, .. } => {
-                *status == 408 || *status == 429 || (500..600).contains(status)
-            }
-            _ => false,
-        }
-    }
-
-    /// How long the server asked us to wait, if it did.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            FetchError::Status { retry_after, .. } => *retry_after,
-            _ => None,
-        }
-    }
-}
-
-/// A body, in memory or (for big downloads such as OSV zips) in a temp file
-/// that is deleted on drop, or a local file read in place.
-#[derive(Debug)]
-pub enum Body {
-    Memory(Vec<u8>),
-    File(tempfile::NamedTempFile),
-    Local(PathBuf),
 }
 
 #[derive(Debug)]

@@ -22,13 +22,15 @@
 mod decode;
 mod fetch;
 mod limiter;
+mod outcome;
 mod parse;
 mod progress;
 mod report;
 mod retry;
 mod state;
 
-pub use fetch::{FetchError, FetchPolicy, MAX_REDIRECTS};
+pub use fetch::FetchPolicy;
+pub use outcome::{FetchError, MAX_REDIRECTS};
 pub use parse::parse_osv_zip;
 pub use report::{CrawlReport, SourceReport, Status, Totals};
 pub use state::{CrawlState, STATE_FILE, SourceState, StateError, StateFile, Validators};
@@ -341,7 +343,8 @@ async fn run_source(sh: Arc<Shared>, source: Source, validators: Validators) -> 
         Ok(Outcome::Fetched(f)) => {
             let ctx = ParseContext::for_source(&source, f.final_url.clone());
             let kind = source.kind;
-            let inline = matches!(&f.body, fetch::Body::Memory(b) if b.len() <= INLINE_PARSE_BYTES);
+            let inline =
+                matches!(&f.body, outcome::Body::Memory(b) if b.len() <= INLINE_PARSE_BYTES);
             let preparer = sh.preparer.clone();
             let work = move || {
                 let parsed = parse::parse_body(kind, &ctx, &f.body)?;

@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::fetch::Body;
+use super::outcome::Body;
 use crate::config::SourceKind;
 use crate::model::Item;
 use crate::sources::{self, ParseContext};
@@ -52,13 +52,13 @@ pub fn parse_body(kind: SourceKind, ctx: &ParseContext, body: &Body) -> Result<P
 pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Parsed, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read the body: {e}"))?;
     let mut items = Vec::new();
-    let summary = sources::osv::parse_osv_zip(ctx, std::io::BufReader::new(file), |item| {
+    let summary = sources::archive::parse_osv_zip(ctx, std::io::BufReader::new(file), |item| {
         items.push(item);
         Ok::<(), std::convert::Infallible>(())
     })
     .map_err(|e| match e {
-        sources::osv::ZipError::Archive(e) => e.to_string(),
-        sources::osv::ZipError::Sink(never) => match never {},
+        sources::archive::ZipError::Archive(e) => e.to_string(),
+        sources::archive::ZipError::Sink(never) => match never {},
     })?;
     let warning = (!summary.errors.is_empty()).then(|| {
         let first = &summary.errors[0];

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use super::fetch::FetchError;
+use super::outcome::FetchError;
 use crate::config::CrawlSettings;
 
 #[derive(Debug, Clone)]

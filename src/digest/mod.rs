@@ -1,10 +1,12 @@
 //! The weekly digest: Markdown and a self-contained HTML page with an SVG
 //! radar.
 //!
-//! In: a [`DigestInput`] (the view model, filled by the command wiring from
-//! the index, audit, entries and trends). Out: text, nothing else. This
-//! module does no I/O, reads no index and knows nothing about how the input
-//! was collected, so every stage can change without touching the renderers.
+//! [`collect`] fills a [`DigestInput`] (the view model) from the index,
+//! audit, entries and trends; [`write_files`] renders it into the digest
+//! files. The renderers (`markdown`, `html`, `svg`) take a `DigestInput`
+//! and return text, nothing else: they do no I/O, read no index and know
+//! nothing about how the input was collected, so every stage can change
+//! without touching them.
 //!
 //! Guarantees: the same input renders to the same bytes (renderers sort and
 //! number everything themselves); every string that came from a source is
@@ -12,6 +14,7 @@
 //! and runs no script; the radar picture never overlaps two blips or puts
 //! one outside its segment (`svg`).
 
+pub mod collect;
 pub mod html;
 pub mod markdown;
 pub mod model;
@@ -25,7 +28,13 @@ pub use model::{
     ReleaseItem, Severity, SeverityLevel,
 };
 
+pub use collect::{CollectError, collect};
+
+use std::path::{Path, PathBuf};
 use thiserror::Error;
+
+use crate::atomic::{self, Durability};
+use crate::settings::Settings;
 
 #[derive(Debug, Error)]
 pub enum DigestError {
@@ -67,4 +76,35 @@ pub fn render(input: &DigestInput, format: Format) -> String {
         Format::Markdown => markdown::render(input),
         Format::Html => html::render(input),
     }
+}
+
+/// Writes the week's digest as `digest-WEEK.html` and `digest-WEEK.md` in
+/// `out_dir`: what `radar run`, the scheduled digest job and the demo leave
+/// behind. Returns the HTML path, the one to open.
+pub fn write_files(
+    settings: &Settings,
+    week: IsoWeek,
+    out_dir: &Path,
+) -> Result<PathBuf, WriteFilesError> {
+    let input = collect(settings, week)?;
+    let html = out_dir.join(format!("digest-{week}.html"));
+    atomic::write(
+        &html,
+        render(&input, Format::Html).as_bytes(),
+        Durability::NoSync,
+    )?;
+    atomic::write(
+        &out_dir.join(format!("digest-{week}.md")),
+        render(&input, Format::Markdown).as_bytes(),
+        Durability::NoSync,
+    )?;
+    Ok(html)
+}
+
+#[derive(Debug, Error)]
+pub enum WriteFilesError {
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+    #[error(transparent)]
+    Write(#[from] atomic::WriteError),
 }

@@ -131,7 +131,7 @@ mod tests {
             ..Default::default()
         };
         Item {
-            id: crate::sources::osv::advisory_item_id(id),
+            id: crate::sources::advisory::advisory_item_id(id),
             kind: ItemKind::Advisory,
             source: "t".into(),
             title: summary.into(),

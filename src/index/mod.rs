@@ -61,6 +61,9 @@ pub enum IndexError {
     Corrupt { id: String, message: String },
 }
 
+/// Longest `--wait` for another writer to release the index.
+pub const WRITER_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 /// An opened index: cheap to clone readers from, one writer at a time.
 pub struct RadarIndex {
     path: PathBuf,
@@ -126,6 +129,60 @@ impl RadarIndex {
     /// Takes the single writer lock; a second writer fails at once.
     pub fn writer(&self) -> Result<IndexWriter<'_>, IndexError> {
         IndexWriter::new(self)
+    }
+
+    /// Takes the writer lock; if another process holds it and `wait` is
+    /// set, polls with backoff (50 ms doubling to 2 s, since the holder is
+    /// another process and cannot wake us) for up to
+    /// [`WRITER_WAIT_LIMIT`], calling `on_wait` once when waiting starts.
+    /// `sleep` is how to pause: a tokio sleep where a runtime must keep
+    /// running (the scheduler), else see [`RadarIndex::writer_blocking`].
+    pub async fn writer_waiting<F, Fut>(
+        &self,
+        wait: bool,
+        mut on_wait: impl FnMut(&IndexError),
+        sleep: F,
+    ) -> Result<IndexWriter<'_>, IndexError>
+    where
+        F: Fn(std::time::Duration) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let started = std::time::Instant::now();
+        let mut delay = std::time::Duration::from_millis(50);
+        let mut told = false;
+        loop {
+            match self.writer() {
+                Err(e @ IndexError::Locked { .. })
+                    if wait && started.elapsed() < WRITER_WAIT_LIMIT =>
+                {
+                    if !told {
+                        on_wait(&e);
+                        told = true;
+                    }
+                    sleep(delay).await;
+                    delay = (delay * 2).min(std::time::Duration::from_secs(2));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// [`RadarIndex::writer_waiting`] for a thread that may block.
+    pub fn writer_blocking(
+        &self,
+        wait: bool,
+        on_wait: impl FnMut(&IndexError),
+    ) -> Result<IndexWriter<'_>, IndexError> {
+        use futures_util::FutureExt as _;
+        let thread_sleep = |d| {
+            std::thread::sleep(d);
+            std::future::ready(())
+        };
+        // Every future inside is ready when first polled, so one poll runs
+        // the whole loop; a pending result would be a bug in this function.
+        self.writer_waiting(wait, on_wait, thread_sleep)
+            .now_or_never()
+            .unwrap_or_else(|| self.writer())
     }
 
     /// Sees the latest commit (also from other processes).

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml_edit::{DocumentMut, Item};
 
-use super::{Decision, Entry, HistoryEntry, RadarError, Signal};
+use super::{Decision, Entry, HistoryEntry, RadarError};
 use crate::model::{Quadrant, Ring};
+use crate::score::Signal;
 
 const FENCE: &str = "+++";
 
@@ -329,7 +330,8 @@ pub(super) mod toml_date {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::radar::{SignalKind, Verdict};
+    use crate::radar::Verdict;
+    use crate::score::SignalKind;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

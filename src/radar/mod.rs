@@ -19,7 +19,6 @@
 pub mod export;
 mod format;
 pub mod import;
-pub mod merge;
 pub mod review;
 pub mod slug;
 pub mod store;
@@ -30,6 +29,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::model::{Quadrant, Ring};
+use crate::score::Signal;
 
 pub use format::{parse_entry, render_entry};
 pub use store::{load_entries, write_entry};
@@ -108,68 +108,6 @@ pub struct Entry {
     /// (`tools/github-actions.md`); `None` for an entry not yet written.
     /// Writing keeps a hand-renamed file where it is.
     pub file: Option<PathBuf>,
-}
-
-/// One piece of evidence behind a proposal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Signal {
-    pub kind: SignalKind,
-    /// Contribution to the score: negative pushes outward (towards hold).
-    pub weight: f64,
-    /// One line a lead can read without opening anything.
-    pub because: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// More links backing the same signal (e.g. the items behind a trend).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
-}
-
-impl Signal {
-    /// What identifies this evidence across runs: the kind and its link,
-    /// not the wording (a staleness count or trend figure changes weekly,
-    /// and that alone is not new evidence).
-    pub fn key(&self) -> String {
-        format!(
-            "{}:{}",
-            self.kind.as_str(),
-            self.url.as_deref().unwrap_or("")
-        )
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignalKind {
-    /// A vulnerability (or unsound/notice warning) affecting the version in use.
-    Advisory,
-    /// The package is declared unmaintained.
-    Unmaintained,
-    /// A recent release: the project is alive.
-    Release,
-    /// A new major version beyond the one in use: a prompt to trial the upgrade.
-    Major,
-    /// No release for 18 months.
-    Staleness,
-    /// Mentions rising across the sources.
-    Trend,
-    /// How many lockfiles in the stack use it.
-    Usage,
-}
-
-impl SignalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignalKind::Advisory => "advisory",
-            SignalKind::Unmaintained => "unmaintained",
-            SignalKind::Release => "release",
-            SignalKind::Major => "major",
-            SignalKind::Staleness => "staleness",
-            SignalKind::Trend => "trend",
-            SignalKind::Usage => "usage",
-        }
-    }
 }
 
 /// A ring the entry moved into.
@@ -270,6 +208,7 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::SignalKind;
 
     fn sig(kind: SignalKind, url: &str) -> Signal {
         Signal {

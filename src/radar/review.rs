@@ -111,11 +111,45 @@ fn ring_text(r: Option<Ring>) -> &'static str {
     r.map(Ring::as_str).unwrap_or("not set")
 }
 
+/// The pending proposals with their reasons, as `review`, `update` and the
+/// demo print them (terminal text: every string cleaned of escapes).
+pub fn pending_text(pending: &[&Entry], color: bool) -> String {
+    use crate::terminal::{bold, clean, dim};
+    use std::fmt::Write;
+    let mut out = String::new();
+    for e in pending {
+        let Some(to) = e.pending() else { continue };
+        let from = e.ring.map(Ring::as_str).unwrap_or("new");
+        let score = e.score.map(|s| format!("{s:+.2}")).unwrap_or_default();
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "{}  {from} → {to}  {}",
+            bold(&clean(&e.name), color),
+            dim(&format!("score {score} · {}", e.quadrant), color)
+        );
+        if let Some(rule) = &e.rule {
+            let _ = writeln!(out, "  {}", dim(&clean(rule), color));
+        }
+        for s in &e.signals {
+            let _ = writeln!(out, "  {:+.2}  {}", s.weight, clean(&s.because));
+            if let Some(url) = &s.url {
+                let _ = writeln!(out, "         {}", dim(&clean(url), color));
+            }
+            for url in &s.evidence {
+                let _ = writeln!(out, "         {}", dim(&clean(url), color));
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Quadrant;
-    use crate::radar::{Signal, SignalKind};
+    use crate::score::{Signal, SignalKind};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

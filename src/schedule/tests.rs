@@ -55,7 +55,7 @@ impl JobRunner for Recorder {
                 tokio::time::sleep(self.takes).await;
             }
             if self.fail_on.contains(&n) {
-                Err(format!("call {n} failed"))
+                Err(format!("call {n} failed").into())
             } else {
                 Ok(format!("call {n} ok"))
             }

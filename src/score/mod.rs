@@ -12,6 +12,7 @@
 //! pinned by the table-driven tests in `tests.rs`; change both together.
 
 mod releases;
+mod signal;
 #[cfg(test)]
 mod tests;
 
@@ -20,10 +21,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use releases::{ReleaseIndex, release_signals};
+pub use signal::{Signal, SignalKind};
 
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
-use crate::radar::{Signal, SignalKind};
 use crate::trend::TrendReport;
 
 /// One advisory affecting a version the stack uses, as the audit engine

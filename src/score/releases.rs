@@ -7,9 +7,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
 use super::{Evidence, RECENT_RELEASE_DAYS, STALE_DAYS, W_NEW_MAJOR, W_RECENT_RELEASE, W_STALE};
+use super::{Signal, SignalKind};
 use crate::config::TechConfig;
 use crate::model::{Item, ItemKind};
-use crate::radar::{Signal, SignalKind};
 
 /// A release item attributed to a tech, with the version it announces.
 #[derive(Debug, Clone)]

@@ -4,6 +4,8 @@
 //! a document or an error naming what was wrong; it never returns half a
 //! document, so a malformed input never lands half-parsed in the index.
 
+pub mod advisory;
+pub mod archive;
 pub mod detect;
 pub mod feed;
 pub mod html;
@@ -68,10 +70,12 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
     match kind {
         SourceKind::Feed => feed::parse_feed(ctx, bytes),
         SourceKind::Html => html::parse_html(ctx, bytes),
+        // A fetched OSV or RustSec source may be a zip: OSV's dumps, or
+        // the advisory-db (whose `.md` entries are RustSec).
+        SourceKind::Osv | SourceKind::Rustsec if bytes.starts_with(b"PK\x03\x04") => {
+            archive::parse_zip_bytes(ctx, bytes)
+        }
         SourceKind::Osv => osv::parse_osv(ctx, bytes),
-        // A fetched RustSec source is one advisory file, or a zip of the
-        // advisory-db (read like an OSV zip: its `.md` entries are RustSec).
-        SourceKind::Rustsec if bytes.starts_with(b"PK\x03\x04") => osv::parse_osv(ctx, bytes),
         SourceKind::Rustsec => rustsec::parse_rustsec(ctx, bytes),
         SourceKind::Npm => npm::parse_packument(ctx, bytes),
     }

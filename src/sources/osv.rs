@@ -2,8 +2,7 @@
 //! advisory `Item`s out.
 //!
 //! Accepts one record, a JSON array of records, or an osv.dev API answer
-//! (`{"vulns": [...]}`); [`parse_osv_zip`] reads a zip of records (OSV's
-//! per-ecosystem `all.zip`, or an advisory-db archive) one entry at a time.
+//! (`{"vulns": [...]}`); `archive` reads a zip of them one entry at a time.
 //!
 //! A record is validated before it becomes an item: an unknown ecosystem, a
 //! range type other than SEMVER/ECOSYSTEM/GIT, a range without `introduced`
@@ -19,21 +18,12 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::Value;
-use std::io::{Read, Seek};
 use std::str::FromStr;
-use thiserror::Error;
 
-use super::text::collapse;
-use super::{ParseContext, SourceError, rustsec};
-use crate::model::{
-    Advisory, Affected, Event, Informational, Item, ItemKind, Range, Severity, canonical_name,
-    item_id,
-};
+use super::advisory::{advisory_item, advisory_url, informational_of};
+use super::{ParseContext, SourceError};
+use crate::model::{Advisory, Affected, Event, Item, Range, Severity, canonical_name};
 use crate::versions;
-
-/// Largest zip entry read (uncompressed). Real OSV records are well under
-/// 2 MiB; the cap keeps a hostile archive from exhausting memory.
-pub const MAX_ENTRY_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 struct RawRecord {
@@ -87,28 +77,10 @@ struct RawReference {
     url: String,
 }
 
-/// Parses an OSV document: one record, an array of them, or `{"vulns": […]}`
-/// (any bad record fails the document). Zip bytes are read entry by entry
-/// from memory; a malformed entry is logged and skipped; use
-/// [`parse_osv_zip`] on a file to get those errors and to stream.
+/// Parses an OSV JSON document: one record, an array of them, or
+/// `{"vulns": […]}` (any bad record fails the document). Zips go to
+/// `archive`.
 pub fn parse_osv(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        let mut items = Vec::new();
-        let summary = parse_osv_zip(ctx, std::io::Cursor::new(bytes), |item| {
-            items.push(item);
-            Ok::<(), std::convert::Infallible>(())
-        })
-        .map_err(|e| match e {
-            ZipError::Archive(e) => e,
-            ZipError::Sink(never) => match never {},
-        })?;
-        // Each entry is its own document: a bad one is skipped, the rest
-        // stand. Callers that report per-entry errors use parse_osv_zip.
-        for e in &summary.errors {
-            tracing::warn!(source = %ctx.source, entry = %e.entry, "skipped malformed advisory: {}", e.error);
-        }
-        return Ok(items);
-    }
     let value: Value =
         serde_json::from_slice(bytes).map_err(|e| SourceError::Osv(format!("not JSON: {e}")))?;
     let records = match value {
@@ -288,30 +260,6 @@ fn severity_of(s: RawSeverity) -> Severity {
     }
 }
 
-pub(super) fn informational_of(kind: &str) -> Informational {
-    match kind.trim().to_ascii_lowercase().as_str() {
-        "unmaintained" => Informational::Unmaintained,
-        "unsound" => Informational::Unsound,
-        "notice" => Informational::Notice,
-        _ => Informational::Other,
-    }
-}
-
-/// The page a reader should open for an advisory: RustSec's and GitHub's
-/// own pages by id, else the database's page when the record names one,
-/// else osv.dev.
-pub(super) fn advisory_url(id: &str, own_page: Option<&str>) -> String {
-    if id.starts_with("RUSTSEC-") {
-        format!("https://rustsec.org/advisories/{id}.html")
-    } else if id.starts_with("GHSA-") {
-        format!("https://github.com/advisories/{id}")
-    } else if let Some(page) = own_page.filter(|p| p.starts_with("https://")) {
-        page.to_string()
-    } else {
-        format!("https://osv.dev/vulnerability/{id}")
-    }
-}
-
 fn timestamp(s: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, String> {
     let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
@@ -331,152 +279,10 @@ fn timestamp(s: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, Stri
         .ok_or_else(|| format!("{field} {s:?} is not an RFC 3339 timestamp"))
 }
 
-/// Builds the index item for an advisory. Shared with the RustSec parser.
-pub(super) fn advisory_item(ctx: &ParseContext, a: Advisory, extra_tags: Vec<String>) -> Item {
-    let mut packages: Vec<String> = a.affected.iter().map(Affected::package_key).collect();
-    packages.sort();
-    packages.dedup();
-    let mut tags = vec![a.id.clone()];
-    tags.extend(a.aliases.iter().cloned());
-    if let Some(i) = a.informational {
-        tags.push(format!("{i:?}").to_lowercase());
-    }
-    if a.withdrawn.is_some() {
-        tags.push("withdrawn".into());
-    }
-    tags.extend(extra_tags);
-    Item {
-        id: advisory_item_id(&a.id),
-        kind: ItemKind::Advisory,
-        source: ctx.source.clone(),
-        title: format!("{}: {}", a.id, collapse(&a.summary)),
-        body: collapse(&a.details),
-        url: a.url.clone(),
-        published: a.published.or(a.modified),
-        packages,
-        tags,
-        advisory: Some(a),
-    }
-}
-
-/// The item id of an advisory: from its id alone, never from where it came.
-pub fn advisory_item_id(advisory_id: &str) -> String {
-    item_id("advisory", Some(advisory_id), None, "", None)
-}
-
-/// What a zip walk saw.
-#[derive(Debug, Clone, Default)]
-pub struct ZipSummary {
-    /// Entries looked at (folders excluded).
-    pub entries: usize,
-    /// Advisory items handed to the callback.
-    pub items: usize,
-    /// Entries that are neither OSV JSON nor RustSec Markdown (READMEs…).
-    pub ignored: usize,
-    /// Entries that looked like advisories but could not be read.
-    pub errors: Vec<EntryError>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EntryError {
-    /// The entry's path inside the archive.
-    pub entry: String,
-    pub error: String,
-}
-
-#[derive(Debug, Error)]
-pub enum ZipError<E: std::error::Error + 'static> {
-    /// The archive itself is unreadable; nothing more can be read from it.
-    #[error(transparent)]
-    Archive(SourceError),
-    /// The callback failed (e.g. the index write); the walk stopped there.
-    #[error(transparent)]
-    Sink(E),
-}
-
-/// Reads a zip of advisories one entry at a time: `*.json` entries as OSV
-/// (one record or an array), `*.md` entries that open with a ```` ```toml ````
-/// block as RustSec advisories (the advisory-db layout; `rust/…` entries are
-/// toolchain advisories). Only the central directory and one entry are in
-/// memory at once, so `reader` should be a `File` (or anything `Read +
-/// Seek`), never the archive's bytes.
-///
-/// Each item goes to `on_item` as soon as it is parsed. A malformed entry is
-/// recorded in [`ZipSummary::errors`] with its path and skipped; an error
-/// from `on_item` stops the walk.
-pub fn parse_osv_zip<R: Read + Seek, E: std::error::Error + 'static>(
-    ctx: &ParseContext,
-    reader: R,
-    mut on_item: impl FnMut(Item) -> Result<(), E>,
-) -> Result<ZipSummary, ZipError<E>> {
-    let mut archive = zip::ZipArchive::new(reader).map_err(|e| {
-        ZipError::Archive(SourceError::Zip(format!("not a readable zip archive: {e}")))
-    })?;
-    let mut summary = ZipSummary::default();
-    let mut buf = Vec::new();
-    for i in 0..archive.len() {
-        let mut file = match archive.by_index(i) {
-            Ok(f) => f,
-            Err(e) => {
-                summary.errors.push(EntryError {
-                    entry: format!("#{i}"),
-                    error: format!("cannot read entry: {e}"),
-                });
-                continue;
-            }
-        };
-        if file.is_dir() {
-            continue;
-        }
-        let name = file
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("#{i}"));
-        summary.entries += 1;
-        let lower = name.to_ascii_lowercase();
-        let is_json = lower.ends_with(".json");
-        let is_md = lower.ends_with(".md");
-        if (!is_json && !is_md) || name.split('/').any(|seg| seg.starts_with('.')) {
-            summary.ignored += 1;
-            continue;
-        }
-        buf.clear();
-        let read = (&mut file)
-            .take(MAX_ENTRY_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string());
-        let parsed = match read {
-            Err(e) => Err(format!("cannot decompress: {e}")),
-            Ok(_) if buf.len() as u64 > MAX_ENTRY_BYTES => Err(format!(
-                "larger than {} MiB uncompressed; not an advisory",
-                MAX_ENTRY_BYTES / (1024 * 1024)
-            )),
-            Ok(_) if is_md => {
-                if !buf.starts_with(b"```toml") {
-                    summary.ignored += 1;
-                    continue;
-                }
-                rustsec::parse_rustsec_in(ctx, &buf, rustsec::collection_from_path(&name))
-                    .map_err(|e| e.to_string())
-            }
-            Ok(_) => parse_osv(ctx, &buf).map_err(|e| e.to_string()),
-        };
-        match parsed {
-            Ok(items) => {
-                for item in items {
-                    summary.items += 1;
-                    on_item(item).map_err(ZipError::Sink)?;
-                }
-            }
-            Err(error) => summary.errors.push(EntryError { entry: name, error }),
-        }
-    }
-    Ok(summary)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::archive::parse_osv_zip;
     use std::io::Write;
 
     fn ctx() -> ParseContext {

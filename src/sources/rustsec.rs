@@ -13,7 +13,7 @@
 use chrono::{NaiveDate, Utc};
 use std::str::FromStr;
 
-use super::osv::{advisory_item, advisory_url, informational_of};
+use super::advisory::{advisory_item, advisory_url, informational_of};
 use super::{ParseContext, SourceError};
 use crate::model::{Advisory, Affected, Event, Range, Severity};
 

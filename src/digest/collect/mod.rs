@@ -1,21 +1,40 @@
 //! Gathers one week's `DigestInput` from the config, stack, index and radar
-//! entries. Matching releases to techs and judging advisories are
-//! delegated to `stack` and `actions`; nothing here renders or writes.
+//! entries: the only part of the digest that reads anything. Matching
+//! releases to techs and judging advisories are delegated to `stack` and
+//! `actions`; nothing here renders or writes.
 
-use anyhow::{Result, bail};
-use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
-use super::actions::{action_items, advisory_in_week, audit_stack};
-use super::stack::{StackMatcher, canonical_key, is_major, packages_in_use, release_version};
-use crate::cmd::Context;
 use crate::config::{self, ConfigError, StackConfig, TechConfig};
 use crate::digest::{
     Blip, DigestInput, EmergingTerm, IsoWeek, Movement, ProposedMove, ReleaseGroup, ReleaseItem,
 };
+use crate::index::{IndexError, RadarIndex};
 use crate::model::{Advisory, Item, ItemKind, Ring};
 use crate::radar::Entry;
+use crate::radar::RadarError;
+use crate::settings::Settings;
 use crate::trend::{self, TrackedTerm, TrendOptions};
+use actions::{action_items, advisory_in_week, audit_stack};
+use stack::{StackMatcher, canonical_key, is_major, packages_in_use, release_version};
+
+mod actions;
+mod stack;
+#[cfg(test)]
+mod tests;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("no index at {}: run `radar crawl` (or `radar ingest PATH`) first", .0.display())]
+    NoIndex(PathBuf),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Entries(#[from] RadarError),
+}
 
 /// Everything the digest of `week` shows, gathered from what exists today:
 ///
@@ -42,10 +61,11 @@ use crate::trend::{self, TrackedTerm, TrendOptions};
 ///   signals first;
 /// - emerging: terms `radar trends` finds rising over the 12 weeks that end
 ///   with the digest's week.
-pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result<DigestInput> {
+pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, CollectError> {
+    let now = settings.now;
     let mut stack_path = None;
     let mut entries_path = None;
-    let stack = match ctx.config() {
+    let stack = match settings.radar_config() {
         Ok(cfg) if cfg.stack_path.is_file() => {
             let stack = config::load_stack(&cfg.stack_path)?;
             stack_path = Some(cfg.stack_path);
@@ -60,23 +80,17 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
             );
             StackConfig::default()
         }
-        Err(e)
-            if ctx.global.index.is_some()
-                && matches!(e.downcast_ref::<ConfigError>(), Some(ConfigError::NotFound)) =>
-        {
+        Err(ConfigError::NotFound) if settings.index.is_some() => {
             tracing::warn!("no radar.toml: the digest has no stack to match against");
             StackConfig::default()
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
-    let index_path = ctx.index_path()?;
+    let index_path = settings.index_path()?;
     if !index_path.exists() {
-        bail!(
-            "no index at {}: run `radar crawl` (or `radar ingest PATH`) first",
-            index_path.display()
-        );
+        return Err(CollectError::NoIndex(index_path));
     }
-    let index = ctx.open_index()?;
+    let index = RadarIndex::open_or_create(&index_path)?;
     // The week itself and the trend window before it (one week spare);
     // advisories come whatever their date, since they count in a week by
     // `modified` too. Older items cannot change this digest.
@@ -151,7 +165,7 @@ pub fn collect_input(ctx: &Context, week: IsoWeek, now: DateTime<Utc>) -> Result
         Some(p) => crate::radar::load_entries(p)?,
         None => Vec::new(),
     };
-    let tracked = crate::radar::merge::tracked(&stack, &entries);
+    let tracked = crate::update::tracked(&stack, &entries);
     let by_name: HashMap<String, &Entry> = entries
         .iter()
         .map(|e| (e.name.trim().to_lowercase(), e))

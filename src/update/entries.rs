@@ -1,8 +1,4 @@
-//! `radar update` without the wiring: fresh scores merged into the entries.
-//!
-//! What is tracked: every `[[tech]]` of stack.toml and every entry already
-//! on the radar (an imported blip, an earlier `assess` proposal), plus new
-//! rising terms as `assess` proposals. Each gets scored and filed.
+//! Filing fresh recommendations into the entry files.
 //!
 //! The merge rule: the machine fields (`proposed`, `score`, `rule`,
 //! `[[signal]]`) are replaced; `updated` moves to today only when one of
@@ -16,12 +12,13 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::store::{load_entries, write_entry};
-use super::{Entry, RadarError};
-use crate::config::{StackConfig, TechConfig};
+use super::recommend::recommend;
+use crate::config::StackConfig;
 use crate::model::{Item, Quadrant, Ring};
-use crate::score::{self, AdvisoryHit, Recommendation, Tracked};
-use crate::trend::{self, TrackedTerm, TrendOptions, TrendReport};
+use crate::radar::store::{load_entries, write_entry};
+use crate::radar::{Entry, RadarError};
+use crate::score::{AdvisoryHit, Recommendation};
+use crate::trend::TrendOptions;
 
 /// `--json` shape for `update` (DESIGN.md); keys may be added, never renamed.
 #[derive(Debug, Clone, Serialize)]
@@ -74,7 +71,7 @@ pub struct UpdateInput<'a> {
 /// Scores the stack and the radar, then writes every entry whose bytes
 /// change. Running it twice on the same input writes nothing the second
 /// time.
-pub fn refresh(dir: &Path, input: &UpdateInput<'_>) -> Result<UpdateReport, RadarError> {
+pub fn refresh_entries(dir: &Path, input: &UpdateInput<'_>) -> Result<UpdateReport, RadarError> {
     let entries = load_entries(dir)?;
     let (recs, _trends) = recommend(&entries, input);
     let today = input.now.date_naive();
@@ -110,81 +107,6 @@ pub fn refresh(dir: &Path, input: &UpdateInput<'_>) -> Result<UpdateReport, Rada
         ))
     });
     Ok(UpdateReport { entries: report })
-}
-
-/// The recommendations for every tracked technology and new rising term,
-/// and the trend report they used.
-pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendation>, TrendReport) {
-    let tracked = tracked(input.stack, entries);
-    let terms: Vec<TrackedTerm> = tracked
-        .iter()
-        .map(|t| TrackedTerm {
-            name: t.tech.name.clone(),
-            aliases: t.tech.aliases.clone(),
-            in_stack: in_stack(input.stack, &t.tech.name),
-        })
-        .collect();
-    let trends = trend::trends(input.items, &terms, input.now, &input.trends);
-    let mut recs = score::score_tracked(
-        &tracked,
-        input.items,
-        input.hits,
-        input.lockfiles,
-        &trends,
-        input.now,
-    );
-    recs.extend(score::score_candidates(&trends));
-    (recs, trends)
-}
-
-fn in_stack(stack: &StackConfig, name: &str) -> bool {
-    let name = name.trim().to_lowercase();
-    stack
-        .techs
-        .iter()
-        .any(|t| t.name.trim().to_lowercase() == name)
-}
-
-/// What `update` scores: stack.toml's techs as the radar has them today
-/// (an entry's name, quadrant and ring win over stack.toml's; an entry
-/// without a ring takes stack.toml's), then entries not in stack.toml.
-pub fn tracked(stack: &StackConfig, entries: &[Entry]) -> Vec<Tracked> {
-    let by_name: HashMap<String, &Entry> = entries
-        .iter()
-        .map(|e| (e.name.trim().to_lowercase(), e))
-        .collect();
-    let mut out: Vec<Tracked> = Vec::with_capacity(stack.techs.len() + entries.len());
-    let mut seen = std::collections::HashSet::new();
-    for t in &stack.techs {
-        let key = t.name.trim().to_lowercase();
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        let mut tech = t.clone();
-        let mut current = Some(t.ring);
-        if let Some(e) = by_name.get(&key) {
-            tech.name = e.name.clone();
-            tech.quadrant = e.quadrant;
-            current = e.ring.or(current);
-        }
-        out.push(Tracked { tech, current });
-    }
-    for e in entries {
-        if seen.insert(e.name.trim().to_lowercase()) {
-            out.push(Tracked {
-                tech: TechConfig {
-                    name: e.name.clone(),
-                    quadrant: e.quadrant,
-                    ring: e.ring.unwrap_or(Ring::Assess),
-                    package: None,
-                    version: None,
-                    aliases: Vec::new(),
-                },
-                current: e.ring,
-            });
-        }
-    }
-    out
 }
 
 /// Files one recommendation into its entry (see the module docs for what
@@ -265,7 +187,7 @@ mod tests {
     fn run(dir: &Path, hits: &[AdvisoryHit], now: DateTime<Utc>) -> UpdateReport {
         let stack = stack();
         let items = items();
-        refresh(
+        refresh_entries(
             dir,
             &UpdateInput {
                 stack: &stack,

@@ -1,0 +1,68 @@
+//! `radar digest`: one week's digest to stdout (Markdown) or a file.
+
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+
+use crate::atomic::{self, Durability};
+use crate::cli::DigestArgs;
+use crate::digest::{self, Format, IsoWeek};
+use crate::settings::Settings;
+
+pub fn digest(ctx: &Settings, args: &DigestArgs) -> Result<u8> {
+    let week = match &args.week {
+        Some(w) => IsoWeek::parse(w)?,
+        None => IsoWeek::last_complete(ctx.now),
+    };
+    let format = match (&args.format, &args.out) {
+        (Some(f), _) => Format::parse(f)?,
+        // `--out digest.html` says what it wants.
+        (None, Some(out)) => out
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| Format::parse(e).ok())
+            .unwrap_or(Format::Markdown),
+        (None, None) => Format::Markdown,
+    };
+    let input = digest::collect(ctx, week)?;
+    let text = digest::render(&input, format);
+    let out = match (&args.out, format) {
+        (Some(p), _) => Some(ctx.absolute(p)),
+        // A page is only useful as a file; Markdown goes to stdout.
+        (None, Format::Html) => Some(default_out_dir(ctx).join(format!("digest-{week}.html"))),
+        (None, Format::Markdown) => None,
+    };
+    match out {
+        Some(path) => {
+            atomic::write(&path, text.as_bytes(), Durability::NoSync)?;
+            println!("{}", crate::terminal::clean(&path.display().to_string()));
+        }
+        None => print_clean(&text)?,
+    }
+    Ok(0)
+}
+
+/// Prints to stdout. Renderers already strip control characters; cleaning
+/// each line again keeps the terminal safe even if one ever forgets. A
+/// closed pipe (`radar digest | head`) is a normal end, not an error.
+fn print_clean(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let result = text
+        .lines()
+        .try_for_each(|line| writeln!(out, "{}", crate::terminal::clean(line)))
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write the digest to stdout")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `[digest] out_dir` of radar.toml, else the current folder.
+fn default_out_dir(ctx: &Settings) -> PathBuf {
+    match ctx.radar_config() {
+        Ok(c) => c.digest.out_dir,
+        Err(_) => ctx.cwd.clone(),
+    }
+}

@@ -1,0 +1,86 @@
+//! The update stage: the index scored against the stack, filed into the
+//! radar's entry files.
+//!
+//! What is tracked: every `[[tech]]` of stack.toml and every entry already
+//! on the radar (an imported blip, an earlier `assess` proposal), plus new
+//! rising terms as `assess` proposals. Each gets scored (`score`) and filed
+//! (`entries`): machine fields rewritten, what people wrote kept.
+//!
+//! `radar update`, `radar run`, the scheduler's update job and the demo all
+//! call [`run`]. Reads radar.toml, stack.toml, its lockfiles and the index;
+//! writes only entry files. Prints nothing.
+
+mod entries;
+mod evidence;
+mod recommend;
+
+pub use entries::{UpdateInput, UpdateReport, UpdatedEntry, merge, refresh_entries};
+pub use evidence::{advisory_hits, lockfile_usage};
+pub use recommend::{recommend, tracked};
+
+use std::path::PathBuf;
+
+use crate::audit::AuditError;
+use crate::config::{self, ConfigError, RadarConfig};
+use crate::index::{IndexError, RadarIndex};
+use crate::radar::RadarError;
+use crate::settings::Settings;
+use crate::stack::{self, StackError};
+use crate::trend::TrendOptions;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("update needs stack.toml (looked at {path}); `radar init` writes one")]
+    Stack {
+        path: PathBuf,
+        #[source]
+        source: ConfigError,
+    },
+    #[error("update reads stack.toml's lockfiles to score advisories and usage")]
+    Lockfiles(#[source] StackError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Entries(#[from] RadarError),
+}
+
+/// The whole update on a loaded radar.toml.
+pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, UpdateError> {
+    let stack = config::load_stack(&cfg.stack_path).map_err(|source| UpdateError::Stack {
+        path: cfg.stack_path.clone(),
+        source,
+    })?;
+    let index = RadarIndex::open_or_create(&settings.index_path_in(cfg))?;
+    let started = std::time::Instant::now();
+    let items = index.all_items()?;
+    tracing::debug!(
+        "read {} items in {:.3}s",
+        items.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let lockfile_paths: Vec<PathBuf> = stack.lockfiles.iter().map(|l| l.path.clone()).collect();
+    let inventory = stack::inventory(&lockfile_paths, &stack.techs, Some(&cfg.stack_path))
+        .map_err(UpdateError::Lockfiles)?;
+    let hits = advisory_hits(&index, &stack, &inventory, settings.now)?;
+    let lockfiles = lockfile_usage(&inventory, &cfg.stack_path);
+    let started = std::time::Instant::now();
+    let report = refresh_entries(
+        &cfg.entries_path,
+        &UpdateInput {
+            stack: &stack,
+            items: &items,
+            hits: &hits,
+            lockfiles: &lockfiles,
+            now: settings.now,
+            trends: TrendOptions::default(),
+        },
+    )?;
+    tracing::debug!(
+        "scored and wrote {} entries in {:.3}s",
+        report.entries.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(report)
+}

@@ -1,0 +1,87 @@
+//! What `update` scores and how: the tracked technologies (stack.toml's
+//! techs as the radar has them, then entries not in the stack), their
+//! trends, and the recommendations scoring makes of them. Writes nothing.
+
+use std::collections::HashMap;
+
+use super::entries::UpdateInput;
+use crate::config::{StackConfig, TechConfig};
+use crate::model::Ring;
+use crate::radar::Entry;
+use crate::score::{self, Recommendation, Tracked};
+use crate::trend::{self, TrackedTerm, TrendReport};
+
+/// The recommendations for every tracked technology and new rising term,
+/// and the trend report they used.
+pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendation>, TrendReport) {
+    let tracked = tracked(input.stack, entries);
+    let terms: Vec<TrackedTerm> = tracked
+        .iter()
+        .map(|t| TrackedTerm {
+            name: t.tech.name.clone(),
+            aliases: t.tech.aliases.clone(),
+            in_stack: in_stack(input.stack, &t.tech.name),
+        })
+        .collect();
+    let trends = trend::trends(input.items, &terms, input.now, &input.trends);
+    let mut recs = score::score_tracked(
+        &tracked,
+        input.items,
+        input.hits,
+        input.lockfiles,
+        &trends,
+        input.now,
+    );
+    recs.extend(score::score_candidates(&trends));
+    (recs, trends)
+}
+
+fn in_stack(stack: &StackConfig, name: &str) -> bool {
+    let name = name.trim().to_lowercase();
+    stack
+        .techs
+        .iter()
+        .any(|t| t.name.trim().to_lowercase() == name)
+}
+
+/// What `update` scores: stack.toml's techs as the radar has them today
+/// (an entry's name, quadrant and ring win over stack.toml's; an entry
+/// without a ring takes stack.toml's), then entries not in stack.toml.
+pub fn tracked(stack: &StackConfig, entries: &[Entry]) -> Vec<Tracked> {
+    let by_name: HashMap<String, &Entry> = entries
+        .iter()
+        .map(|e| (e.name.trim().to_lowercase(), e))
+        .collect();
+    let mut out: Vec<Tracked> = Vec::with_capacity(stack.techs.len() + entries.len());
+    let mut seen = std::collections::HashSet::new();
+    for t in &stack.techs {
+        let key = t.name.trim().to_lowercase();
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let mut tech = t.clone();
+        let mut current = Some(t.ring);
+        if let Some(e) = by_name.get(&key) {
+            tech.name = e.name.clone();
+            tech.quadrant = e.quadrant;
+            current = e.ring.or(current);
+        }
+        out.push(Tracked { tech, current });
+    }
+    for e in entries {
+        if seen.insert(e.name.trim().to_lowercase()) {
+            out.push(Tracked {
+                tech: TechConfig {
+                    name: e.name.clone(),
+                    quadrant: e.quadrant,
+                    ring: e.ring.unwrap_or(Ring::Assess),
+                    package: None,
+                    version: None,
+                    aliases: Vec::new(),
+                },
+                current: e.ring,
+            });
+        }
+    }
+    out
+}
