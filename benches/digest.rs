@@ -12,7 +12,7 @@
 use chrono::{DateTime, Duration, Utc};
 use std::path::Path;
 use std::time::Instant;
-use techradar::digest::collect;
+use techradar::digest;
 use techradar::digest::{IsoWeek, html, markdown};
 use techradar::index::RadarIndex;
 use techradar::model::{Advisory, Affected, Event, Item, ItemKind, Range, Severity};
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (mut md_len, mut html_len, mut actions, mut groups) = (0, 0, 0, 0);
         for _ in 0..runs {
             let t = Instant::now();
-            let input = collect(&settings, week)?;
+            let input = digest::collect(&settings, week)?;
             collect.push(t.elapsed().as_secs_f64() * 1e3);
             assert_eq!(input.radar.len(), TECHS);
             (actions, groups) = (input.action_needed.len(), input.releases.len());

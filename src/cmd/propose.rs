@@ -293,7 +293,7 @@ mod tests {
         e.score = Some(-0.4);
         e.rule = Some("an advisory affects the version in use".into());
         e.updated = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
-        e.signals.push(radar::Signal {
+        e.signals.push(crate::score::Signal {
             kind: SignalKind::Advisory,
             weight: -0.4,
             because: "DEMO-2026-0002 affects 7.3.1".into(),
@@ -372,7 +372,7 @@ mod tests {
                 "https://example.org/a",
             ),
         ] {
-            e.signals.push(radar::Signal {
+            e.signals.push(crate::score::Signal {
                 kind,
                 weight,
                 because: because.into(),
