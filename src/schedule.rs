@@ -335,9 +335,8 @@ pub fn save_once_state(path: &Path, state: &OnceState) -> Result<(), ScheduleErr
         message,
     };
     let json = serde_json::to_vec_pretty(state).map_err(|e| err(e.to_string()))?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, json).map_err(|e| err(e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
+    crate::atomic::write(path, &json, crate::atomic::Durability::Sync)
+        .map_err(|e| err(e.source.to_string()))
 }
 
 #[cfg(test)]

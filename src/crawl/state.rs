@@ -11,10 +11,10 @@
 //! All time decisions take `now` as a parameter: nothing here reads the
 //! clock. Does no network I/O and never touches the index.
 
+use crate::atomic::{self, Durability};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
@@ -209,17 +209,8 @@ impl StateFile {
             path: self.path.clone(),
             source,
         };
-        let dir = self.path.parent().unwrap_or(Path::new("."));
         let json = serde_json::to_vec_pretty(&self.state).map_err(|e| err(e.into()))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".crawl-state")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(err)?;
-        tmp.write_all(&json).map_err(err)?;
-        tmp.as_file().sync_all().map_err(err)?;
-        tmp.persist(&self.path).map_err(|e| err(e.error))?;
-        Ok(())
+        atomic::write(&self.path, &json, Durability::Sync).map_err(|e| err(e.source))
     }
 }
 

@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use super::format::{parse_entry, render_entry};
 use super::slug::{short_hash, slug};
 use super::{Entry, RadarError};
+use crate::atomic::{self, Durability};
 use crate::model::Quadrant;
 
 /// What [`write_entry`] did.
@@ -168,21 +169,11 @@ fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), Ra
 /// machine fields, so a power cut costs at most a rerun, while syncing 300
 /// files doubled the time of a first update.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RadarError> {
-    use std::io::Write;
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent, "create folder"))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".entry-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(io(parent, "create a temp file in"))?;
-    tmp.write_all(bytes).map_err(io(path, "write"))?;
-    tmp.persist(path).map_err(|e| RadarError::Io {
-        path: path.to_path_buf(),
-        op: "replace",
-        source: e.error,
-    })?;
-    Ok(())
+    atomic::write(path, bytes, Durability::NoSync).map_err(|e| RadarError::Io {
+        path: e.path,
+        op: e.op,
+        source: e.source,
+    })
 }
 
 #[cfg(test)]

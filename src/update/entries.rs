@@ -7,18 +7,16 @@
 //! exception: an entry without a `ring` takes stack.toml's ring (filling a
 //! blank is not overwriting a decision).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::recommend::recommend;
-use crate::config::StackConfig;
-use crate::model::{Item, Quadrant, Ring};
+use super::recommend::{UpdateInput, recommend};
+use crate::model::{Quadrant, Ring};
 use crate::radar::store::{load_entries, write_entry};
 use crate::radar::{Entry, RadarError};
-use crate::score::{AdvisoryHit, Recommendation};
-use crate::trend::TrendOptions;
+use crate::score::Recommendation;
 
 /// `--json` shape for `update` (DESIGN.md); keys may be added, never renamed.
 #[derive(Debug, Clone, Serialize)]
@@ -54,18 +52,6 @@ impl UpdateReport {
     pub fn pending(&self) -> impl Iterator<Item = &UpdatedEntry> {
         self.entries.iter().filter(|e| e.pending.is_some())
     }
-}
-
-/// Everything `update` needs besides the entries folder.
-pub struct UpdateInput<'a> {
-    pub stack: &'a StackConfig,
-    pub items: &'a [Item],
-    /// From the audit engine.
-    pub hits: &'a [AdvisoryHit],
-    /// Package key → number of lockfiles using it.
-    pub lockfiles: &'a BTreeMap<String, usize>,
-    pub now: DateTime<Utc>,
-    pub trends: TrendOptions,
 }
 
 /// Scores the stack and the radar, then writes every entry whose bytes
@@ -139,8 +125,13 @@ pub fn merge(existing: Option<&Entry>, rec: &Recommendation, today: NaiveDate) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Informational, ItemKind};
+    use crate::config::StackConfig;
+    use crate::model::{Informational, Item, ItemKind};
+    use crate::score::AdvisoryHit;
+    use crate::trend::TrendOptions;
     use chrono::Duration;
+    use chrono::{DateTime, Utc};
+    use std::collections::BTreeMap;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")

@@ -14,9 +14,9 @@ mod entries;
 mod evidence;
 mod recommend;
 
-pub use entries::{UpdateInput, UpdateReport, UpdatedEntry, merge, refresh_entries};
+pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
 pub use evidence::{advisory_hits, lockfile_usage};
-pub use recommend::{recommend, tracked};
+pub use recommend::{UpdateInput, recommend, tracked};
 
 use std::path::PathBuf;
 

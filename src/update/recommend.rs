@@ -2,14 +2,27 @@
 //! techs as the radar has them, then entries not in the stack), their
 //! trends, and the recommendations scoring makes of them. Writes nothing.
 
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
 
-use super::entries::UpdateInput;
 use crate::config::{StackConfig, TechConfig};
+use crate::model::Item;
 use crate::model::Ring;
 use crate::radar::Entry;
-use crate::score::{self, Recommendation, Tracked};
-use crate::trend::{self, TrackedTerm, TrendReport};
+use crate::score::{self, AdvisoryHit, Recommendation, Tracked};
+use crate::trend::{self, TrackedTerm, TrendOptions, TrendReport};
+
+/// Everything `update` needs besides the entries folder.
+pub struct UpdateInput<'a> {
+    pub stack: &'a StackConfig,
+    pub items: &'a [Item],
+    /// From the audit engine.
+    pub hits: &'a [AdvisoryHit],
+    /// Package key → number of lockfiles using it.
+    pub lockfiles: &'a BTreeMap<String, usize>,
+    pub now: DateTime<Utc>,
+    pub trends: TrendOptions,
+}
 
 /// The recommendations for every tracked technology and new rising term,
 /// and the trend report they used.
