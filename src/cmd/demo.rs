@@ -123,6 +123,17 @@ async fn run_pipeline(
     writeln!(out, "   digest {}", digest.display())?;
 
     let index = RadarIndex::open_or_create(&config.index_path)?;
+    show_searches(&index, now, out)?;
+    show_audit(&index, &config.stack_path, now, out)?;
+    show_summary(dir, &config_path, &digest, index.count(), out)?;
+    Ok(DemoOutcome {
+        config: config_path,
+        crawl_failed: report.any_failed(),
+    })
+}
+
+/// Step 4: a few searches, as `radar search` prints them.
+fn show_searches(index: &RadarIndex, now: DateTime<Utc>, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "4. Searching (radar search):")?;
     let searches: [(&str, Option<ItemKind>, Option<Since>); 3] = [
         ("uv", None, None),
@@ -159,13 +170,22 @@ async fn run_pipeline(
             )?;
         }
     }
+    Ok(())
+}
+
+/// Step 5: the audit of the demo services' lockfiles.
+fn show_audit(
+    index: &RadarIndex,
+    stack_path: &Path,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<()> {
     writeln!(out, "5. Auditing the lockfiles (radar audit):")?;
-    let stack_path = config.stack_path.clone();
-    let stack = crate::config::load_stack(&stack_path)?;
+    let stack = crate::config::load_stack(stack_path)?;
     let audit = crate::audit::run_stack(
-        &index,
+        index,
         &stack,
-        Some(&stack_path),
+        Some(stack_path),
         None,
         now,
         &crate::audit::AuditOptions::default(),
@@ -200,8 +220,17 @@ async fn run_pipeline(
         audit.summary.packages_audited,
         audit.summary.lockfiles
     )?;
+    Ok(())
+}
 
-    let items = index.count();
+/// Where everything is, and what to try next.
+fn show_summary(
+    dir: &Path,
+    config_path: &Path,
+    digest: &Path,
+    items: u64,
+    out: &mut dyn Write,
+) -> Result<()> {
     writeln!(out, "\nEverything is in {}:", dir.display())?;
     writeln!(out, "  radar.toml, stack.toml   the team's configuration")?;
     writeln!(
@@ -227,8 +256,5 @@ async fn run_pipeline(
         config_path.display()
     )?;
     writeln!(out, "\nOpen the digest: {}", digest.display())?;
-    Ok(DemoOutcome {
-        config: config_path,
-        crawl_failed: report.any_failed(),
-    })
+    Ok(())
 }

@@ -9,7 +9,8 @@ use crate::config;
 use crate::index::RadarIndex;
 use crate::settings::Settings;
 use crate::terminal::{bold, clean, color_stdout, dim};
-use crate::trend::{self, TermTrend, TrackedTerm, TrendOptions};
+use crate::trend::{self, TermTrend, TrendOptions};
+use crate::update;
 
 pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
     let cfg = ctx.radar_config()?;
@@ -17,19 +18,7 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let index = RadarIndex::open_or_create(&ctx.index_path_in(&cfg))?;
     let items = index.all_items()?;
-    let stack_names: std::collections::HashSet<String> = stack
-        .techs
-        .iter()
-        .map(|t| t.name.trim().to_lowercase())
-        .collect();
-    let terms: Vec<TrackedTerm> = crate::update::tracked(&stack, &entries)
-        .into_iter()
-        .map(|t| TrackedTerm {
-            in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),
-            name: t.tech.name,
-            aliases: t.tech.aliases,
-        })
-        .collect();
+    let terms = update::tracked_terms(&stack, &update::tracked(&stack, &entries));
     let opts = TrendOptions::for_weeks(usize::from(args.weeks));
     let mut report = trend::trends(&items, &terms, ctx.now, &opts);
     if !args.all {

@@ -16,7 +16,7 @@ mod recommend;
 
 pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
 pub use evidence::{advisory_hits, lockfile_usage};
-pub use recommend::{UpdateInput, recommend, tracked};
+pub use recommend::{UpdateInput, recommend, tracked, tracked_terms};
 
 use std::path::PathBuf;
 

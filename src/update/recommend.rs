@@ -28,14 +28,7 @@ pub struct UpdateInput<'a> {
 /// and the trend report they used.
 pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendation>, TrendReport) {
     let tracked = tracked(input.stack, entries);
-    let terms: Vec<TrackedTerm> = tracked
-        .iter()
-        .map(|t| TrackedTerm {
-            name: t.tech.name.clone(),
-            aliases: t.tech.aliases.clone(),
-            in_stack: in_stack(input.stack, &t.tech.name),
-        })
-        .collect();
+    let terms = tracked_terms(input.stack, &tracked);
     let trends = trend::trends(input.items, &terms, input.now, &input.trends);
     let mut recs = score::score_tracked(
         &tracked,
@@ -49,12 +42,23 @@ pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendat
     (recs, trends)
 }
 
-fn in_stack(stack: &StackConfig, name: &str) -> bool {
-    let name = name.trim().to_lowercase();
-    stack
+/// The terms trends counts for the tracked technologies: names, aliases
+/// and whether stack.toml lists them. `update`, `trends` and the digest
+/// all count the same terms.
+pub fn tracked_terms(stack: &StackConfig, tracked: &[Tracked]) -> Vec<TrackedTerm> {
+    let stack_names: std::collections::HashSet<String> = stack
         .techs
         .iter()
-        .any(|t| t.name.trim().to_lowercase() == name)
+        .map(|t| t.name.trim().to_lowercase())
+        .collect();
+    tracked
+        .iter()
+        .map(|t| TrackedTerm {
+            in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),
+            name: t.tech.name.clone(),
+            aliases: t.tech.aliases.clone(),
+        })
+        .collect()
 }
 
 /// What `update` scores: stack.toml's techs as the radar has them today

@@ -15,7 +15,7 @@ use crate::model::{Advisory, Item, ItemKind, Ring};
 use crate::radar::Entry;
 use crate::radar::RadarError;
 use crate::settings::Settings;
-use crate::trend::{self, TrackedTerm, TrendOptions};
+use crate::trend::{self, TrendOptions};
 use actions::{action_items, advisory_in_week, audit_stack};
 use stack::{StackMatcher, canonical_key, is_major, packages_in_use, release_version};
 
@@ -250,19 +250,7 @@ fn emerging(
     tracked: &[crate::score::Tracked],
     week: IsoWeek,
 ) -> Vec<EmergingTerm> {
-    let stack_names: std::collections::HashSet<String> = stack
-        .techs
-        .iter()
-        .map(|t| t.name.trim().to_lowercase())
-        .collect();
-    let terms: Vec<TrackedTerm> = tracked
-        .iter()
-        .map(|t| TrackedTerm {
-            in_stack: stack_names.contains(&t.tech.name.trim().to_lowercase()),
-            name: t.tech.name.clone(),
-            aliases: t.tech.aliases.clone(),
-        })
-        .collect();
+    let terms = crate::update::tracked_terms(stack, tracked);
     // The last instant of the week: it is the window's last (complete) week.
     let end = week.end() - chrono::Duration::seconds(1);
     let report = trend::trends(items, &terms, end, &TrendOptions::default());
