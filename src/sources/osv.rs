@@ -282,6 +282,8 @@ fn timestamp(s: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ItemKind;
+    use crate::sources::advisory::advisory_item_id;
     use crate::sources::archive::parse_osv_zip;
     use std::io::Write;
 
