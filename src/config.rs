@@ -29,11 +29,63 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    // The cron and source errors are part of the message (they say what to
+    // write instead), so they are not marked `#[source]`.
+    #[error("{path}: [schedule] {job} = {expr:?}: {error}")]
+    Schedule {
+        path: PathBuf,
+        job: &'static str,
+        expr: String,
+        error: CronError,
+    },
+    #[error("{path}: [[source]] {name:?}: {error}")]
+    Source {
+        path: PathBuf,
+        name: String,
+        error: SourceEntryError,
+    },
     #[error(
         "no radar.toml found (looked at --config, $RADAR_CONFIG, ./radar.toml, ./radar/radar.toml). \
          Run `radar init` to create one, or pass --config PATH"
     )]
     NotFound,
+}
+
+/// Why a cron expression is not one the scheduler reads, with a hint for the
+/// two mistakes everyone makes.
+#[derive(Debug, Error)]
+pub enum CronError {
+    #[error("5 fields given; add a seconds field first, e.g. \"0 0 8 * * MON\"")]
+    FiveFields,
+    #[error("{0} (6 fields, seconds first; write days as MON..SUN: in numbers 1 = Sunday)")]
+    Syntax(cron::error::Error),
+}
+
+/// What is wrong with one `[[source]]` table; [`ConfigError::Source`] names
+/// the file and the source.
+#[derive(Debug, Error)]
+pub enum SourceEntryError {
+    #[error("give exactly one of url, path, github, crate, pypi, npm (found {found})")]
+    Location {
+        /// The location keys given, or "none".
+        found: String,
+    },
+    #[error("github = {repo:?} must be \"owner/repo\"")]
+    GithubRepo { repo: String },
+    #[error("url = {url:?} is not a URL: {error}")]
+    Url { url: String, error: url::ParseError },
+    #[error("url = {url:?} must be http or https; use path = \"…\" for local files")]
+    UrlScheme { url: String },
+    #[error("kind = \"html\" needs item = \"CSS selector\" (e.g. \"article.release\")")]
+    HtmlItem,
+    #[error("{field} = {selector:?} is not a CSS selector: {error}")]
+    Selector {
+        field: &'static str,
+        selector: String,
+        error: scraper::error::SelectorErrorKind,
+    },
+    #[error("item/title/link/date/body selectors only apply to kind = \"html\"")]
+    SelectorsOutsideHtml,
 }
 
 /// `radar.toml`, after loading: paths absolute, shorthands expanded.
@@ -284,8 +336,12 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
         ("digest", &raw.schedule.digest),
     ] {
         if let Some(expr) = expr {
-            validate_cron(expr)
-                .map_err(|why| invalid(format!("[schedule] {job} = {expr:?}: {why}")))?;
+            validate_cron(expr).map_err(|error| ConfigError::Schedule {
+                path: path.to_path_buf(),
+                job,
+                expr: expr.clone(),
+                error,
+            })?;
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -297,7 +353,14 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
                 rs.name
             )));
         }
-        sources.push(expand_source(rs, &base).map_err(invalid)?);
+        let name = rs.name.clone();
+        sources.push(
+            expand_source(rs, &base).map_err(|error| ConfigError::Source {
+                path: path.to_path_buf(),
+                name,
+                error,
+            })?,
+        );
     }
     Ok(RadarConfig {
         path: Some(path.to_path_buf()),
@@ -315,18 +378,18 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
 
 /// Checks a cron expression the way the scheduler will read it, with a hint
 /// for the two mistakes everyone makes.
-pub fn validate_cron(expr: &str) -> Result<(), String> {
+pub fn validate_cron(expr: &str) -> Result<(), CronError> {
     use std::str::FromStr;
     let fields = expr.split_whitespace().count();
     if !expr.trim_start().starts_with('@') && fields == 5 {
-        return Err("5 fields given; add a seconds field first, e.g. \"0 0 8 * * MON\"".into());
+        return Err(CronError::FiveFields);
     }
-    cron::Schedule::from_str(expr).map(|_| ()).map_err(|e| {
-        format!("{e} (6 fields, seconds first; write days as MON..SUN: in numbers 1 = Sunday)")
-    })
+    cron::Schedule::from_str(expr)
+        .map(|_| ())
+        .map_err(CronError::Syntax)
 }
 
-fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
+fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError> {
     let name = rs.name.clone();
     let given: Vec<&str> = [
         rs.url.as_ref().map(|_| "url"),
@@ -340,21 +403,20 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
     .flatten()
     .collect();
     if given.len() != 1 {
-        return Err(format!(
-            "[[source]] {name:?}: give exactly one of url, path, github, crate, pypi, npm (found {})",
-            if given.is_empty() {
+        return Err(SourceEntryError::Location {
+            found: if given.is_empty() {
                 "none".to_string()
             } else {
                 given.join(", ")
-            }
-        ));
+            },
+        });
     }
     let (default_kind, location, package) = if let Some(repo) = rs.github {
         let repo = repo.trim().trim_matches('/');
         if repo.split('/').count() != 2 || repo.split('/').any(str::is_empty) {
-            return Err(format!(
-                "[[source]] {name:?}: github = {repo:?} must be \"owner/repo\""
-            ));
+            return Err(SourceEntryError::GithubRepo {
+                repo: repo.to_string(),
+            });
         }
         (
             SourceKind::Feed,
@@ -382,12 +444,12 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
             Some(format!("npm/{n}")),
         )
     } else if let Some(u) = rs.url {
-        let parsed = url::Url::parse(&u)
-            .map_err(|e| format!("[[source]] {name:?}: url = {u:?} is not a URL: {e}"))?;
+        let parsed = url::Url::parse(&u).map_err(|error| SourceEntryError::Url {
+            url: u.clone(),
+            error,
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!(
-                "[[source]] {name:?}: url = {u:?} must be http or https; use path = \"…\" for local files"
-            ));
+            return Err(SourceEntryError::UrlScheme { url: u });
         }
         (SourceKind::Feed, Location::Url(u), None)
     } else if let Some(p) = rs.path {
@@ -397,9 +459,7 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
     };
     let kind = rs.kind.unwrap_or(default_kind);
     let html = if kind == SourceKind::Html {
-        let item = rs.item.ok_or_else(|| {
-            format!("[[source]] {name:?}: kind = \"html\" needs item = \"CSS selector\" (e.g. \"article.release\")")
-        })?;
+        let item = rs.item.ok_or(SourceEntryError::HtmlItem)?;
         let sel = HtmlSelectors {
             item,
             title: rs.title,
@@ -415,8 +475,10 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
             ("body", sel.body.as_ref()),
         ] {
             if let Some(s) = s {
-                scraper::Selector::parse(s).map_err(|e| {
-                    format!("[[source]] {name:?}: {field} = {s:?} is not a CSS selector: {e}")
+                scraper::Selector::parse(s).map_err(|error| SourceEntryError::Selector {
+                    field,
+                    selector: s.clone(),
+                    error,
                 })?;
             }
         }
@@ -428,9 +490,7 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, String> {
             || rs.date.is_some()
             || rs.body.is_some()
         {
-            return Err(format!(
-                "[[source]] {name:?}: item/title/link/date/body selectors only apply to kind = \"html\""
-            ));
+            return Err(SourceEntryError::SelectorsOutsideHtml);
         }
         None
     };

@@ -8,10 +8,11 @@
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use thiserror::Error;
 
 use crate::config::SourceKind;
 use crate::index::{IndexError, IndexWriter, Upsert};
-use crate::sources::{self, ParseContext};
+use crate::sources::{self, ParseContext, SourceError};
 
 /// Items written between commits: bounds what a kill can lose.
 const BATCH: usize = 5_000;
@@ -30,6 +31,18 @@ pub struct IngestReport {
 pub struct FileError {
     pub path: String,
     pub error: String,
+}
+
+/// Why one file gave no items. The report pairs it with the path and keeps
+/// its text, so every cause is part of the message (none is a `#[source]`).
+#[derive(Debug, Error)]
+pub enum FileParseError {
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
+    #[error("not a feed (RSS, Atom, JSON Feed), OSV JSON, RustSec advisory or zip of them")]
+    UnknownFormat,
+    #[error(transparent)]
+    Source(#[from] SourceError),
 }
 
 /// Files under `paths` that ingest would read, in a stable order.
@@ -96,7 +109,7 @@ pub fn ingest(paths: &[PathBuf], writer: &mut IndexWriter<'_>) -> Result<IngestR
             Err(error) => {
                 report.errors.push(FileError {
                     path: file.display().to_string(),
-                    error,
+                    error: error.to_string(),
                 });
                 continue;
             }
@@ -205,11 +218,9 @@ fn context_for(path: &Path) -> ParseContext {
 
 /// Reads and parses one file; the error says what was wrong with it. (A
 /// zip is read whole here; [`ingest`] streams it instead.)
-pub fn parse_file(path: &Path) -> Result<Vec<crate::model::Item>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let format = sources::detect::detect(path, &bytes).ok_or_else(|| {
-        "not a feed (RSS, Atom, JSON Feed), OSV JSON, RustSec advisory or zip of them".to_string()
-    })?;
+pub fn parse_file(path: &Path) -> Result<Vec<crate::model::Item>, FileParseError> {
+    let bytes = std::fs::read(path).map_err(FileParseError::Read)?;
+    let format = sources::detect::detect(path, &bytes).ok_or(FileParseError::UnknownFormat)?;
     let ctx = context_for(path);
     let kind = match format {
         sources::detect::Format::Feed => SourceKind::Feed,
@@ -217,10 +228,11 @@ pub fn parse_file(path: &Path) -> Result<Vec<crate::model::Item>, String> {
         sources::detect::Format::Rustsec => {
             // advisory-db keeps toolchain advisories under rust/<name>/.
             let collection = sources::rustsec::collection_from_path(&path.to_string_lossy());
-            return sources::rustsec::parse_rustsec_in(&ctx, &bytes, collection)
-                .map_err(|e| e.to_string());
+            return Ok(sources::rustsec::parse_rustsec_in(
+                &ctx, &bytes, collection,
+            )?);
         }
         sources::detect::Format::Zip => SourceKind::Osv,
     };
-    sources::parse(kind, &ctx, &bytes).map_err(|e| e.to_string())
+    Ok(sources::parse(kind, &ctx, &bytes)?)
 }

@@ -54,8 +54,29 @@ pub enum ProposeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("applying the move of {name:?} failed: {message}")]
-    Apply { name: String, message: String },
+    // The caller's error is part of the message, not a `#[source]`.
+    #[error("applying the move of {name:?} failed: {error}")]
+    Apply {
+        name: String,
+        error: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Why `--open-pr` did not open the PR. Not a failure of `propose`: the
+/// report carries this text as its `pr_note`, next to the description to
+/// open the PR with by hand.
+#[derive(Debug, Error)]
+pub enum PrError {
+    #[error("`gh` (GitHub CLI) is not installed; open the PR by hand with the description below")]
+    GhMissing,
+    #[error(
+        "`gh` is not logged in (run `gh auth login`); open the PR by hand with the description below"
+    )]
+    NotLoggedIn,
+    #[error("cannot run gh: {0}")]
+    Run(std::io::Error),
+    #[error("gh pr create failed: {stderr}; open the PR by hand with the description below")]
+    Create { stderr: String },
 }
 
 /// One proposed ring move, with the evidence the PR shows.
@@ -130,15 +151,19 @@ pub fn default_branch(now: DateTime<Utc>) -> String {
 /// Makes the branch, commits the moves, writes the PR description and
 /// optionally pushes and opens the PR. `entries_dir` is where the entry
 /// files live (inside the repository); `apply` rewrites one entry file in
-/// the given worktree root.
-pub fn propose(
+/// the given worktree root, with the caller's own error type (it becomes
+/// [`ProposeError::Apply`]).
+pub fn propose<E>(
     repo_dir: &Path,
     entries_dir: &Path,
     moves: &[Move],
     opts: &ProposeOptions,
     now: DateTime<Utc>,
-    apply: &dyn Fn(&Path, &Move) -> Result<(), String>,
-) -> Result<ProposeReport, ProposeError> {
+    apply: &dyn Fn(&Path, &Move) -> Result<(), E>,
+) -> Result<ProposeReport, ProposeError>
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let top = toplevel(repo_dir)?;
     git(&top, &["rev-parse", "--verify", "HEAD"]).map_err(|_| ProposeError::NoHead)?;
     let entries_rel = relative_to(&top, entries_dir);
@@ -250,7 +275,7 @@ pub fn propose(
         let gh = opts.gh_program.clone().unwrap_or_else(|| "gh".into());
         match open_pr(&gh, &top, &branch, &title(moves, now), &report.description) {
             Ok(url) => report.pr_url = Some(url),
-            Err(note) => report.pr_note = Some(note),
+            Err(note) => report.pr_note = Some(note.to_string()),
         }
     }
     Ok(report)
@@ -272,18 +297,21 @@ fn carry_into(top: &Path, wt: &Path, carry: &[PathBuf]) -> Result<(), ProposeErr
     Ok(())
 }
 
-fn commit_in_worktree(
+fn commit_in_worktree<E>(
     wt: &Path,
     entries_rel: &str,
     moves: &[Move],
-    apply: &dyn Fn(&Path, &Move) -> Result<(), String>,
+    apply: &dyn Fn(&Path, &Move) -> Result<(), E>,
     branch: &str,
     carried: usize,
-) -> Result<String, ProposeError> {
+) -> Result<String, ProposeError>
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     for m in moves {
-        apply(wt, m).map_err(|message| ProposeError::Apply {
+        apply(wt, m).map_err(|e| ProposeError::Apply {
             name: m.name.clone(),
-            message,
+            error: e.into(),
         })?;
     }
     // `-A` on the entries folder: carried files, moved entries, and an
@@ -413,19 +441,20 @@ fn pr_description_path(top: &Path, branch: &str) -> Result<PathBuf, ProposeError
 }
 
 /// Opens the PR with `gh`; Err says why not, for the fallback message.
-fn open_pr(gh: &str, top: &Path, branch: &str, title: &str, body: &Path) -> Result<String, String> {
+fn open_pr(
+    gh: &str,
+    top: &Path,
+    branch: &str,
+    title: &str,
+    body: &Path,
+) -> Result<String, PrError> {
     let auth = Command::new(gh)
         .args(["auth", "status"])
         .current_dir(top)
         .output();
     match auth {
-        Err(_) => return Err(
-            "`gh` (GitHub CLI) is not installed; open the PR by hand with the description below"
-                .into(),
-        ),
-        Ok(o) if !o.status.success() => {
-            return Err("`gh` is not logged in (run `gh auth login`); open the PR by hand with the description below".into());
-        }
+        Err(_) => return Err(PrError::GhMissing),
+        Ok(o) if !o.status.success() => return Err(PrError::NotLoggedIn),
         Ok(_) => {}
     }
     let body_str = body.to_string_lossy().into_owned();
@@ -442,14 +471,13 @@ fn open_pr(gh: &str, top: &Path, branch: &str, title: &str, body: &Path) -> Resu
         ])
         .current_dir(top)
         .output()
-        .map_err(|e| format!("cannot run gh: {e}"))?;
+        .map_err(PrError::Run)?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     } else {
-        Err(format!(
-            "gh pr create failed: {}; open the PR by hand with the description below",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        Err(PrError::Create {
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
     }
 }
 

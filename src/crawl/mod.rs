@@ -347,7 +347,7 @@ async fn run_source(sh: Arc<Shared>, source: Source, validators: Validators) -> 
                 matches!(&f.body, outcome::Body::Memory(b) if b.len() <= INLINE_PARSE_BYTES);
             let preparer = sh.preparer.clone();
             let work = move || {
-                let parsed = parse::parse_body(kind, &ctx, &f.body)?;
+                let parsed = parse::parse_body(kind, &ctx, &f.body).map_err(|e| e.to_string())?;
                 let items = parsed
                     .items
                     .iter()

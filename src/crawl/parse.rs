@@ -8,11 +8,31 @@
 
 use std::io::Read;
 use std::path::Path;
+use thiserror::Error;
 
 use super::outcome::Body;
 use crate::config::SourceKind;
 use crate::model::Item;
-use crate::sources::{self, ParseContext};
+use crate::sources::{self, ParseContext, SourceError};
+
+/// Why a fetched body gave no items. Crawl keeps failures as data: a
+/// source's report carries this error's text, so every cause is part of the
+/// message (none is a `#[source]`).
+#[derive(Debug, Error)]
+pub enum ParseError {
+    #[error("cannot read the body: {0}")]
+    Read(std::io::Error),
+    #[error(
+        "got a zip archive; only kind = \"osv\" or \"rustsec\" sources may be zips (this one is kind = \"{kind}\")"
+    )]
+    UnexpectedZip { kind: &'static str },
+    #[error(transparent)]
+    Source(SourceError),
+    /// The parser's error for the body as it came; the lossy UTF-8 repair
+    /// did not help either.
+    #[error("{0} (the body is not valid UTF-8)")]
+    NotUtf8(SourceError),
+}
 
 /// Items from one document, and what had to be repaired to read it.
 #[derive(Debug)]
@@ -22,42 +42,39 @@ pub struct Parsed {
 }
 
 /// Parses a fetched body as `kind`. The error names what was wrong.
-pub fn parse_body(kind: SourceKind, ctx: &ParseContext, body: &Body) -> Result<Parsed, String> {
+pub fn parse_body(kind: SourceKind, ctx: &ParseContext, body: &Body) -> Result<Parsed, ParseError> {
     let path = match body {
         Body::Memory(bytes) => return parse_bytes(kind, ctx, bytes),
         Body::File(tmp) => tmp.path(),
         Body::Local(p) => p.as_path(),
     };
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read the body: {e}"))?;
+    let mut file = std::fs::File::open(path).map_err(ParseError::Read)?;
     let mut magic = [0u8; 4];
-    let n = file
-        .read(&mut magic)
-        .map_err(|e| format!("cannot read the body: {e}"))?;
+    let n = file.read(&mut magic).map_err(ParseError::Read)?;
     if n == 4 && &magic == b"PK\x03\x04" {
         if !matches!(kind, SourceKind::Osv | SourceKind::Rustsec) {
-            return Err(format!(
-                "got a zip archive; only kind = \"osv\" or \"rustsec\" sources may be zips (this one is kind = \"{}\")",
-                kind.as_str()
-            ));
+            return Err(ParseError::UnexpectedZip {
+                kind: kind.as_str(),
+            });
         }
         return parse_osv_zip(ctx, path);
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the body: {e}"))?;
+    let bytes = std::fs::read(path).map_err(ParseError::Read)?;
     parse_bytes(kind, ctx, &bytes)
 }
 
 /// Reads an OSV (or advisory-db) zip from disk entry by entry, never the
 /// archive whole. A malformed entry is skipped and named in the warning, so
 /// one bad record does not cost the other advisories.
-pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Parsed, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the body: {e}"))?;
+pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Parsed, ParseError> {
+    let file = std::fs::File::open(path).map_err(ParseError::Read)?;
     let mut items = Vec::new();
     let summary = sources::archive::parse_osv_zip(ctx, std::io::BufReader::new(file), |item| {
         items.push(item);
         Ok::<(), std::convert::Infallible>(())
     })
     .map_err(|e| match e {
-        sources::archive::ZipError::Archive(e) => e.to_string(),
+        sources::archive::ZipError::Archive(e) => ParseError::Source(e),
         sources::archive::ZipError::Sink(never) => match never {},
     })?;
     let warning = (!summary.errors.is_empty()).then(|| {
@@ -72,7 +89,7 @@ pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Parsed, String> 
     Ok(Parsed { items, warning })
 }
 
-fn parse_bytes(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Parsed, String> {
+fn parse_bytes(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Parsed, ParseError> {
     match sources::parse(kind, ctx, bytes) {
         Ok(items) => Ok(Parsed {
             items,
@@ -83,7 +100,7 @@ fn parse_bytes(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Par
                 && std::str::from_utf8(bytes).is_err()
                 && declares_utf8_or_nothing(bytes);
             if !repairable {
-                return Err(first.to_string());
+                return Err(ParseError::Source(first));
             }
             let repaired = String::from_utf8_lossy(bytes);
             let bad = repaired.matches('\u{fffd}').count();
@@ -94,7 +111,7 @@ fn parse_bytes(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Par
                         "{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"
                     )),
                 }),
-                Err(_) => Err(format!("{first} (the body is not valid UTF-8)")),
+                Err(_) => Err(ParseError::NotUtf8(first)),
             }
         }
     }
@@ -177,6 +194,7 @@ mod tests {
         // Whatever the OSV parser makes of `[]`, a failure must name the
         // archive entry; success means the entry reached it.
         if let Err(e) = parse_body(SourceKind::Osv, &ctx(), &Body::File(tmp)) {
+            let e = e.to_string();
             assert!(
                 e.contains("OSV zip") && e.contains("NOT-AN-ADVISORY.json"),
                 "{e}"
@@ -188,7 +206,9 @@ mod tests {
     fn zip_for_a_feed_source_is_refused_with_a_reason() {
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut tmp, b"PK\x03\x04rest").unwrap();
-        let e = parse_body(SourceKind::Feed, &ctx(), &Body::File(tmp)).unwrap_err();
+        let e = parse_body(SourceKind::Feed, &ctx(), &Body::File(tmp))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("only kind = \"osv\""), "{e}");
     }
 }

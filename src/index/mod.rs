@@ -10,7 +10,7 @@ mod search;
 mod write;
 
 pub use schema::Fields;
-pub use search::{SearchHit, SearchQuery, SearchReport, Since};
+pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
 pub use write::{IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};

@@ -11,6 +11,14 @@ use tantivy::{DateTime as TantivyDate, DocAddress, Score, SegmentReader, Term};
 use super::{IndexError, RadarIndex};
 use crate::model::{Item, ItemKind};
 
+/// A `--since` value that is neither a span nor a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--since {value:?}: use a number of days or weeks (30d, 12w) or a date (2026-01-01)")]
+pub struct SinceError {
+    /// As given, trimmed.
+    pub value: String,
+}
+
 /// How far back `--since` reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Since {
@@ -20,7 +28,7 @@ pub enum Since {
 
 impl Since {
     /// Parses `30d`, `12w` or `2026-01-01`.
-    pub fn parse(s: &str) -> Result<Since, String> {
+    pub fn parse(s: &str) -> Result<Since, SinceError> {
         let s = s.trim();
         if let Some(n) = s.strip_suffix('d') {
             return n.parse().map(Since::Days).map_err(|_| bad_since(s));
@@ -44,8 +52,10 @@ impl Since {
     }
 }
 
-fn bad_since(s: &str) -> String {
-    format!("--since {s:?}: use a number of days or weeks (30d, 12w) or a date (2026-01-01)")
+fn bad_since(s: &str) -> SinceError {
+    SinceError {
+        value: s.to_string(),
+    }
 }
 
 #[derive(Debug, Clone)]

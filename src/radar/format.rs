@@ -291,12 +291,20 @@ pub(super) mod toml_date {
         }
     }
 
-    pub fn from_toml(dt: &Datetime) -> Result<NaiveDate, String> {
-        let d = dt
-            .date
-            .ok_or_else(|| format!("{dt} has no date; write a date like 2026-11-23"))?;
+    /// A TOML datetime that is not a plain date; serde puts it into the
+    /// entry's parse error.
+    #[derive(Debug, thiserror::Error)]
+    pub enum DateError {
+        #[error("{0} has no date; write a date like 2026-11-23")]
+        NoDate(Datetime),
+        #[error("{0} is not a calendar date")]
+        NotACalendarDate(Datetime),
+    }
+
+    pub fn from_toml(dt: &Datetime) -> Result<NaiveDate, DateError> {
+        let d = dt.date.ok_or(DateError::NoDate(*dt))?;
         NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-            .ok_or_else(|| format!("{dt} is not a calendar date"))
+            .ok_or(DateError::NotACalendarDate(*dt))
     }
 
     pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {

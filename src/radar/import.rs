@@ -46,7 +46,7 @@ pub fn read(path: &Path, today: NaiveDate) -> Result<Read, RadarError> {
     if path.is_dir() {
         return Ok(Read {
             format: "aoe",
-            imported: aoe::read(path).map_err(err)?,
+            imported: aoe::read(path).map_err(|e| err(e.to_string()))?,
         });
     }
     let text = std::fs::read_to_string(path).map_err(|source| RadarError::Io {
@@ -58,7 +58,7 @@ pub fn read(path: &Path, today: NaiveDate) -> Result<Read, RadarError> {
     if trimmed.starts_with('[') {
         return Ok(Read {
             format: "byor-json",
-            imported: byor::read_json(trimmed, today).map_err(err)?,
+            imported: byor::read_json(trimmed, today).map_err(|e| err(e.to_string()))?,
         });
     }
     if trimmed.starts_with('{') {
@@ -68,12 +68,12 @@ pub fn read(path: &Path, today: NaiveDate) -> Result<Read, RadarError> {
         return if first.is_some_and(|f| f.get("timeline").is_some()) {
             Ok(Read {
                 format: "backstage",
-                imported: backstage::read(trimmed, today).map_err(err)?,
+                imported: backstage::read(trimmed, today).map_err(|e| err(e.to_string()))?,
             })
         } else if first.is_some_and(|f| f.get("label").is_some()) {
             Ok(Read {
                 format: "zalando",
-                imported: zalando::read(trimmed, today).map_err(err)?,
+                imported: zalando::read(trimmed, today).map_err(|e| err(e.to_string()))?,
             })
         } else {
             Err(err(
@@ -91,7 +91,7 @@ pub fn read(path: &Path, today: NaiveDate) -> Result<Read, RadarError> {
     if looks_csv {
         return Ok(Read {
             format: "byor-csv",
-            imported: byor::read_csv(&text, today).map_err(err)?,
+            imported: byor::read_csv(&text, today).map_err(|e| err(e.to_string()))?,
         });
     }
     Err(err(

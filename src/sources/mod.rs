@@ -26,6 +26,10 @@ pub enum SourceError {
     Feed(String),
     #[error("not a usable OSV advisory: {0}")]
     Osv(String),
+    // The record's problem is part of the message (crawl and ingest report
+    // `to_string()`), so `error` is not marked `#[source]`.
+    #[error("not a usable OSV advisory: record {id}: {error}")]
+    OsvRecord { id: String, error: osv::RecordError },
     #[error("not a usable RustSec advisory: {0}")]
     Rustsec(String),
     #[error("{0}")]

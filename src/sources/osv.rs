@@ -19,11 +19,53 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use std::str::FromStr;
+use thiserror::Error;
 
 use super::advisory::{advisory_item, advisory_url, informational_of};
 use super::{ParseContext, SourceError};
 use crate::model::{Advisory, Affected, Event, Item, Range, Severity, canonical_name};
-use crate::versions;
+use crate::versions::{self, VersionError};
+
+/// What is wrong with one OSV record, naming the field the way the OSV
+/// schema does (`affected[0].ranges[1]: …`). [`SourceError::OsvRecord`]
+/// adds the record id.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The record does not have the schema's shape (serde's own message).
+    #[error("{0}")]
+    Shape(serde_json::Error),
+    #[error("\"id\" is empty")]
+    EmptyId,
+    #[error(
+        "affected[{index}]: unknown ecosystem {ecosystem:?} (OSV names ecosystems like \"crates.io\", \"npm\", \"PyPI\", \"Go\", \"Maven\")"
+    )]
+    UnknownEcosystem { index: usize, ecosystem: String },
+    #[error("affected[{index}]: package name is empty")]
+    EmptyPackageName { index: usize },
+    #[error("affected[{index}].ranges[{range}]: {error}")]
+    Range {
+        index: usize,
+        range: usize,
+        error: RangeError,
+    },
+    #[error("affected[{index}].ranges[{range}]: {error}")]
+    Version {
+        index: usize,
+        range: usize,
+        error: VersionError,
+    },
+    #[error("{field} {value:?} is not an RFC 3339 timestamp")]
+    Timestamp { field: &'static str, value: String },
+}
+
+/// What is wrong with one `ranges[]` entry's events.
+#[derive(Debug, Error)]
+pub enum RangeError {
+    #[error("events[{event}] must hold exactly one of introduced, fixed, last_affected, limit")]
+    EventKind { event: usize },
+    #[error("events[{event}].{key} is not a string")]
+    NotAString { event: usize, key: String },
+}
 
 #[derive(Debug, Deserialize)]
 struct RawRecord {
@@ -110,16 +152,17 @@ fn record_to_item(ctx: &ParseContext, value: Value) -> Result<Item, SourceError>
         .and_then(Value::as_str)
         .unwrap_or("(no id)")
         .to_string();
-    let raw: RawRecord = serde_json::from_value(value)
-        .map_err(|e| SourceError::Osv(format!("record {hint}: {e}")))?;
-    let advisory = convert(raw).map_err(|e| SourceError::Osv(format!("record {hint}: {e}")))?;
+    let advisory = serde_json::from_value(value)
+        .map_err(RecordError::Shape)
+        .and_then(convert)
+        .map_err(|error| SourceError::OsvRecord { id: hint, error })?;
     Ok(advisory_item(ctx, advisory, Vec::new()))
 }
 
-fn convert(raw: RawRecord) -> Result<Advisory, String> {
+fn convert(raw: RawRecord) -> Result<Advisory, RecordError> {
     let id = raw.id.trim().to_string();
     if id.is_empty() {
-        return Err("\"id\" is empty".into());
+        return Err(RecordError::EmptyId);
     }
     let mut severity: Vec<Severity> = raw
         .severity
@@ -147,18 +190,26 @@ fn convert(raw: RawRecord) -> Result<Advisory, String> {
         };
         let ecosystem = package.ecosystem.trim().to_string();
         if !versions::is_osv_ecosystem(&ecosystem) {
-            return Err(format!(
-                "affected[{i}]: unknown ecosystem {ecosystem:?} (OSV names ecosystems like \"crates.io\", \"npm\", \"PyPI\", \"Go\", \"Maven\")"
-            ));
+            return Err(RecordError::UnknownEcosystem {
+                index: i,
+                ecosystem,
+            });
         }
         if package.name.trim().is_empty() {
-            return Err(format!("affected[{i}]: package name is empty"));
+            return Err(RecordError::EmptyPackageName { index: i });
         }
         let mut ranges = Vec::new();
         for (j, r) in a.ranges.unwrap_or_default().into_iter().enumerate() {
-            let range = range_of(r).map_err(|e| format!("affected[{i}].ranges[{j}]: {e}"))?;
-            versions::validate_range(&ecosystem, &range)
-                .map_err(|e| format!("affected[{i}].ranges[{j}]: {e}"))?;
+            let range = range_of(r).map_err(|error| RecordError::Range {
+                index: i,
+                range: j,
+                error,
+            })?;
+            versions::validate_range(&ecosystem, &range).map_err(|error| RecordError::Version {
+                index: i,
+                range: j,
+                error,
+            })?;
             ranges.push(range);
         }
         affected.push(Affected {
@@ -213,7 +264,7 @@ fn convert(raw: RawRecord) -> Result<Advisory, String> {
     })
 }
 
-fn range_of(r: RawRange) -> Result<Range, String> {
+fn range_of(r: RawRange) -> Result<Range, RangeError> {
     let mut events = Vec::new();
     for (k, e) in r.events.unwrap_or_default().into_iter().enumerate() {
         let known: Vec<(&String, &Value)> = e
@@ -226,12 +277,13 @@ fn range_of(r: RawRange) -> Result<Range, String> {
             })
             .collect();
         let [(key, value)] = known.as_slice() else {
-            return Err(format!(
-                "events[{k}] must hold exactly one of introduced, fixed, last_affected, limit"
-            ));
+            return Err(RangeError::EventKind { event: k });
         };
         let Some(v) = value.as_str() else {
-            return Err(format!("events[{k}].{key} is not a string"));
+            return Err(RangeError::NotAString {
+                event: k,
+                key: key.to_string(),
+            });
         };
         let v = v.trim().to_string();
         events.push(match key.as_str() {
@@ -260,7 +312,7 @@ fn severity_of(s: RawSeverity) -> Severity {
     }
 }
 
-fn timestamp(s: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, String> {
+fn timestamp(s: Option<&str>, field: &'static str) -> Result<Option<DateTime<Utc>>, RecordError> {
     let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
@@ -276,7 +328,10 @@ fn timestamp(s: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, Stri
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| Some(d.and_utc()))
-        .ok_or_else(|| format!("{field} {s:?} is not an RFC 3339 timestamp"))
+        .ok_or_else(|| RecordError::Timestamp {
+            field,
+            value: s.to_string(),
+        })
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         let deps = deps
             .as_object()
             .ok_or_else(|| invalid("\"dependencies\" is not an object".into()))?;
-        v1_tree(path, "", deps, &mut lock).map_err(invalid)?;
+        v1_tree(path, "", deps, &mut lock)?;
     } else {
         return Err(invalid(
             "neither \"packages\" (lockfileVersion 2/3) nor \"dependencies\" (v1) found".into(),
@@ -102,12 +102,13 @@ fn v1_tree(
     parent: &str,
     deps: &Map<String, Value>,
     lock: &mut Lockfile,
-) -> Result<(), String> {
+) -> Result<(), StackError> {
     for (name, entry) in deps {
         let install_path = format!("{parent}node_modules/{name}");
-        let entry = entry
-            .as_object()
-            .ok_or_else(|| format!("dependencies {install_path:?} is not an object"))?;
+        let entry = entry.as_object().ok_or_else(|| StackError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("dependencies {install_path:?} is not an object"),
+        })?;
         let raw = entry.get("version").and_then(Value::as_str).unwrap_or("");
         // v1 writes git and file dependencies' URL in place of the version,
         // and `npm:real@1.2.3` for an alias.

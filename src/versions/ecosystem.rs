@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use super::{go, maven, pep440, rubygems, semver};
+use super::{InvalidVersion, go, maven, pep440, rubygems, semver};
 
 /// A version ordering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,14 +35,15 @@ impl Scheme {
     }
 
     /// Checks that `version` is readable in this scheme.
-    pub fn validate(self, version: &str) -> Result<(), String> {
+    pub fn validate(self, version: &str) -> Result<(), InvalidVersion> {
         match self {
-            Scheme::SemVer => semver::parse(version).map(|_| ()),
-            Scheme::Go => go::parse(version).map(|_| ()),
-            Scheme::Pep440 => pep440::parse(version).map(|_| ()),
-            Scheme::Maven => Ok(()),
-            Scheme::RubyGems => rubygems::parse(version).map(|_| ()),
+            Scheme::SemVer => semver::parse(version).map(|_| ())?,
+            Scheme::Go => go::parse(version).map(|_| ())?,
+            Scheme::Pep440 => pep440::parse(version).map(|_| ())?,
+            Scheme::Maven => {}
+            Scheme::RubyGems => rubygems::parse(version).map(|_| ())?,
         }
+        Ok(())
     }
 
     /// Orders two versions; `None` if either cannot be read.
@@ -57,7 +58,7 @@ impl Scheme {
     }
 }
 
-fn cmp_with<V: Ord>(parse: fn(&str) -> Result<V, String>, a: &str, b: &str) -> Option<Ordering> {
+fn cmp_with<V: Ord, E>(parse: fn(&str) -> Result<V, E>, a: &str, b: &str) -> Option<Ordering> {
     Some(parse(a).ok()?.cmp(&parse(b).ok()?))
 }
 

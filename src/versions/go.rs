@@ -8,7 +8,7 @@
 
 use semver::Version;
 
-pub(super) fn parse(s: &str) -> Result<Version, String> {
+pub(super) fn parse(s: &str) -> Result<Version, semver::Error> {
     super::semver::parse(s)
 }
 

@@ -32,16 +32,33 @@ mod tests;
 
 pub use ecosystem::{Scheme, base_ecosystem, is_osv_ecosystem};
 pub use range::{Verdict, evaluate, evaluate_all, validate_range};
+pub use rubygems::RubyGemsError;
 
 use thiserror::Error;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+/// Why a string is not a version of its scheme: the parser's own error.
+/// Shown after "cannot be read: " in [`VersionError::Invalid`], so it is
+/// the reason itself, not a chain link.
+#[derive(Debug, Error)]
+pub enum InvalidVersion {
+    /// SemVer, Go (and the lenient forms that also failed).
+    #[error(transparent)]
+    SemVer(#[from] ::semver::Error),
+    #[error(transparent)]
+    Pep440(#[from] pep440_rs::VersionParseError),
+    #[error(transparent)]
+    RubyGems(#[from] RubyGemsError),
+}
+
+#[derive(Debug, Error)]
 pub enum VersionError {
+    // `reason` is part of the message (callers show this error with
+    // `to_string()`), so it is not marked `#[source]`.
     #[error("{ecosystem} version {version:?} cannot be read: {reason}")]
     Invalid {
         ecosystem: String,
         version: String,
-        reason: String,
+        reason: InvalidVersion,
     },
     #[error(
         "no version ordering for ecosystem {ecosystem:?}: its ECOSYSTEM ranges are not evaluated (explicit `versions` lists are)"

@@ -3,11 +3,11 @@
 //! Calendar versions compare numerically (`2017.4.17 < 2017.11.05`), and
 //! `dev < pre (a, b, rc) < release < post`.
 
-use pep440_rs::Version;
+use pep440_rs::{Version, VersionParseError};
 use std::str::FromStr;
 
-pub(super) fn parse(s: &str) -> Result<Version, String> {
-    Version::from_str(s.trim()).map_err(|e| e.to_string())
+pub(super) fn parse(s: &str) -> Result<Version, VersionParseError> {
+    Version::from_str(s.trim())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use super::{Scheme, VersionError, go, maven, pep440, rubygems, semver};
+use super::{InvalidVersion, Scheme, VersionError, go, maven, pep440, rubygems, semver};
 use crate::model::{Affected, Event, Range};
 
 /// The outcome of evaluating one `affected[]` entry against one version.
@@ -97,7 +97,7 @@ pub fn evaluate(affected: &Affected, version: &str) -> Result<Verdict, VersionEr
             Scheme::SemVer => walk(range, version, semver::parse),
             Scheme::Go => walk(range, version, go::parse),
             Scheme::Pep440 => walk(range, version, pep440::parse),
-            Scheme::Maven => walk(range, version, |s| Ok(maven::parse(s))),
+            Scheme::Maven => walk(range, version, |s| Ok::<_, InvalidVersion>(maven::parse(s))),
             Scheme::RubyGems => walk(range, version, rubygems::parse),
         }
         .map_err(|(v, reason)| VersionError::Invalid {
@@ -190,12 +190,14 @@ struct Hit {
 
 /// `IncludedInRanges` for one range: sort the events, walk them, and note
 /// which event closes the interval `version` sits in.
-fn walk<V: Ord>(
+///
+/// An unreadable version or bound comes back with the string it was.
+fn walk<V: Ord, E: Into<InvalidVersion>>(
     range: &Range,
     version: &str,
-    parse: impl Fn(&str) -> Result<V, String>,
-) -> Result<Option<Hit>, (String, String)> {
-    let v = Bound::At(parse(version).map_err(|e| (version.to_string(), e))?);
+    parse: impl Fn(&str) -> Result<V, E>,
+) -> Result<Option<Hit>, (String, InvalidVersion)> {
+    let v = Bound::At(parse(version).map_err(|e| (version.to_string(), e.into()))?);
     let mut events: Vec<(Bound<V>, Kind, &str)> = Vec::with_capacity(range.events.len());
     for e in &range.events {
         let (kind, raw) = match e {
@@ -207,7 +209,7 @@ fn walk<V: Ord>(
         let bound = match (kind, raw.as_str()) {
             (Kind::Introduced, "0") => Bound::Zero,
             (Kind::Limit, "*") => Bound::Infinity,
-            _ => Bound::At(parse(raw).map_err(|e| (raw.clone(), e))?),
+            _ => Bound::At(parse(raw).map_err(|e| (raw.clone(), e.into()))?),
         };
         events.push((bound, kind, raw));
     }

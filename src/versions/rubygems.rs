@@ -7,6 +7,17 @@
 
 use std::cmp::Ordering;
 
+use thiserror::Error;
+
+/// Why a string is not a RubyGems version.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum RubyGemsError {
+    #[error("a RubyGems version starts with a digit")]
+    NoLeadingDigit,
+    #[error("only letters, digits, '.' and '-' are allowed")]
+    Character,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Seg {
     /// Digits without leading zeros (`""` is zero), compared by length.
@@ -17,13 +28,13 @@ enum Seg {
 #[derive(Debug, Clone)]
 pub(super) struct GemVersion(Vec<Seg>);
 
-pub(super) fn parse(s: &str) -> Result<GemVersion, String> {
+pub(super) fn parse(s: &str) -> Result<GemVersion, RubyGemsError> {
     let t = s.trim().replace('-', ".pre.");
     if t.is_empty() || !t.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err("a RubyGems version starts with a digit".into());
+        return Err(RubyGemsError::NoLeadingDigit);
     }
     if !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') {
-        return Err("only letters, digits, '.' and '-' are allowed".into());
+        return Err(RubyGemsError::Character);
     }
     let mut segs = Vec::new();
     let mut cur = String::new();

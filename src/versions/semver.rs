@@ -10,7 +10,9 @@
 
 use semver::{BuildMetadata, Version};
 
-pub(super) fn parse(s: &str) -> Result<Version, String> {
+/// On failure, the strict parser's error (the lenient reading is a repair,
+/// not a grammar of its own).
+pub(super) fn parse(s: &str) -> Result<Version, semver::Error> {
     let t = s.trim();
     let t = t.strip_prefix('=').unwrap_or(t).trim_start();
     let t = t
@@ -19,7 +21,7 @@ pub(super) fn parse(s: &str) -> Result<Version, String> {
         .unwrap_or(t);
     let mut v = match Version::parse(t) {
         Ok(v) => v,
-        Err(strict) => lenient(t).ok_or_else(|| strict.to_string())?,
+        Err(strict) => lenient(t).ok_or(strict)?,
     };
     v.build = BuildMetadata::EMPTY;
     Ok(v)

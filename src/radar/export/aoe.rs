@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::byor::Imported;
-use super::{encode_err, ids, parse_quadrant, parse_ring};
+use super::{ImportError, encode_err, ids, parse_quadrant, parse_ring};
 use crate::model::{Quadrant, Ring};
 use crate::radar::slug::{is_safe_stem, slug};
 use crate::radar::{Entry, HistoryEntry, RadarError};
@@ -84,12 +84,12 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<Vec<(PathBuf, Str
 }
 
 /// Reads an AOE radar folder: release folders named by date, `*.md` items.
-pub fn read(dir: &Path) -> Result<Imported, String> {
+pub fn read(dir: &Path) -> Result<Imported, ImportError> {
     let mut releases: Vec<(NaiveDate, PathBuf)> = Vec::new();
     let mut out = Imported::default();
-    let listing = std::fs::read_dir(dir).map_err(|e| format!("cannot list: {e}"))?;
+    let listing = std::fs::read_dir(dir).map_err(ImportError::List)?;
     for item in listing {
-        let path = item.map_err(|e| format!("cannot list: {e}"))?.path();
+        let path = item.map_err(ImportError::List)?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if !path.is_dir() || name.starts_with('.') {
             continue;
@@ -103,16 +103,17 @@ pub fn read(dir: &Path) -> Result<Imported, String> {
         }
     }
     if releases.is_empty() {
-        return Err(
-            "no release folders (named like 2024-07-10) with Markdown items; point at the radar/ folder of an AOE radar".into(),
-        );
+        return Err(ImportError::NoReleases);
     }
     releases.sort();
     // Item id (file stem) → its appearances, oldest release first.
     let mut items: BTreeMap<String, Vec<(NaiveDate, FrontIn, String)>> = BTreeMap::new();
     for (date, folder) in &releases {
         let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-            .map_err(|e| format!("{}: cannot list: {e}", folder.display()))?
+            .map_err(|error| ImportError::ListRelease {
+                folder: folder.clone(),
+                error,
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "md"))
             .collect();
@@ -133,7 +134,9 @@ pub fn read(dir: &Path) -> Result<Imported, String> {
             };
             match parse_item(&text) {
                 Ok((front, body)) => items.entry(id).or_default().push((*date, front, body)),
-                Err(e) => out.skipped.push((file.display().to_string(), e)),
+                Err(e) => out
+                    .skipped
+                    .push((file.display().to_string(), e.to_string())),
             }
         }
     }
@@ -141,7 +144,7 @@ pub fn read(dir: &Path) -> Result<Imported, String> {
     for (id, appearances) in items {
         match to_entry(&id, appearances) {
             Ok(e) => read.push((id, e)),
-            Err(why) => out.skipped.push((id, why)),
+            Err(why) => out.skipped.push((id, why.to_string())),
         }
     }
     // Two items may share a title (AOE's "Flow" is both `flow` and
@@ -160,24 +163,39 @@ pub fn read(dir: &Path) -> Result<Imported, String> {
     Ok(out)
 }
 
-fn to_entry(id: &str, appearances: Vec<(NaiveDate, FrontIn, String)>) -> Result<Entry, String> {
+/// Why an item's releases do not make an entry; it is skipped with this.
+#[derive(Debug, thiserror::Error)]
+enum ItemError {
+    #[error("no YAML front matter (the file does not start with ---)")]
+    NoFrontMatter,
+    #[error("the front matter has no closing ---")]
+    UnclosedFrontMatter,
+    #[error("front matter: {0}")]
+    Yaml(serde_yaml_ng::Error),
+    #[error("{date}: ring {ring:?} is not adopt/trial/assess/hold")]
+    Ring { date: NaiveDate, ring: String },
+    #[error("{date}: segment {segment:?} is not a known quadrant")]
+    Segment { date: NaiveDate, segment: String },
+    #[error("no readable release")]
+    NoRelease,
+}
+
+fn to_entry(id: &str, appearances: Vec<(NaiveDate, FrontIn, String)>) -> Result<Entry, ItemError> {
     let mut history: Vec<HistoryEntry> = Vec::new();
     let mut last: Option<Ring> = None;
     let mut quadrant: Option<Quadrant> = None;
     let mut name = String::new();
     let mut text = String::new();
     for (date, front, body) in appearances {
-        let ring = parse_ring(&front.ring).ok_or_else(|| {
-            format!(
-                "{date}: ring {:?} is not adopt/trial/assess/hold",
-                front.ring
-            )
+        let ring = parse_ring(&front.ring).ok_or_else(|| ItemError::Ring {
+            date,
+            ring: front.ring.clone(),
         })?;
         let seg = front.segment.or(front.quadrant).unwrap_or_default();
-        quadrant = Some(
-            parse_quadrant(&seg)
-                .ok_or_else(|| format!("{date}: segment {seg:?} is not a known quadrant"))?,
-        );
+        quadrant = Some(parse_quadrant(&seg).ok_or_else(|| ItemError::Segment {
+            date,
+            segment: seg.clone(),
+        })?);
         if last != Some(ring) {
             history.push(HistoryEntry {
                 date,
@@ -196,7 +214,7 @@ fn to_entry(id: &str, appearances: Vec<(NaiveDate, FrontIn, String)>) -> Result<
         }
     }
     let (Some(quadrant), Some(ring)) = (quadrant, last) else {
-        return Err("no readable release".into());
+        return Err(ItemError::NoRelease);
     };
     if name.is_empty() {
         name = id.to_string();
@@ -213,17 +231,13 @@ fn to_entry(id: &str, appearances: Vec<(NaiveDate, FrontIn, String)>) -> Result<
 }
 
 /// Splits `---` YAML front matter from the Markdown below it.
-fn parse_item(text: &str) -> Result<(FrontIn, String), String> {
+fn parse_item(text: &str) -> Result<(FrontIn, String), ItemError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---")
-        .ok_or("no YAML front matter (the file does not start with ---)")?;
-    let end = rest
-        .find("\n---")
-        .ok_or("the front matter has no closing ---")?;
+    let rest = text.strip_prefix("---").ok_or(ItemError::NoFrontMatter)?;
+    let end = rest.find("\n---").ok_or(ItemError::UnclosedFrontMatter)?;
     let yaml = &rest[..end];
     let after = &rest[end + 4..];
     let body = after.split_once('\n').map(|(_, b)| b).unwrap_or("");
-    let front: FrontIn = serde_yaml_ng::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+    let front: FrontIn = serde_yaml_ng::from_str(yaml).map_err(ItemError::Yaml)?;
     Ok((front, body.to_string()))
 }

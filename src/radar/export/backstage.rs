@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::byor::Imported;
 use super::{
-    encode_err, ids, js_date, parse_date, parse_quadrant, parse_ring, quadrant_label, ring_color,
-    ring_label,
+    ImportError, encode_err, ids, js_date, parse_date, parse_quadrant, parse_ring, quadrant_label,
+    ring_color, ring_label,
 };
 use crate::model::{Quadrant, Ring};
 use crate::radar::{Entry, HistoryEntry, RadarError};
@@ -127,9 +127,8 @@ fn moved(from: Option<Ring>, to: Ring) -> i32 {
 
 /// Reads a Backstage response: quadrants by their names (then ids, then
 /// position), rings by name or id, the timeline as history.
-pub fn read(text: &str, _today: NaiveDate) -> Result<Imported, String> {
-    let r: Response = serde_json::from_str(text)
-        .map_err(|e| format!("not a Backstage tech-radar response: {e}"))?;
+pub fn read(text: &str, _today: NaiveDate) -> Result<Imported, ImportError> {
+    let r: Response = serde_json::from_str(text).map_err(ImportError::Backstage)?;
     let quadrant_of = |id: &str| -> Option<Quadrant> {
         let pos = r.quadrants.iter().position(|q| q.id == id)?;
         let q = &r.quadrants[pos];

@@ -7,9 +7,23 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Movement, encode_err, movement, parse_quadrant, parse_ring, quadrant_label, ring_label,
+    ImportError, Movement, encode_err, movement, parse_quadrant, parse_ring, quadrant_label,
+    ring_label,
 };
 use crate::radar::{Entry, HistoryEntry, RadarError};
+
+/// A row that cannot be read; it is skipped with this reason.
+#[derive(Debug, thiserror::Error)]
+enum RowError {
+    /// `line` counts the header as line 1.
+    #[error("row {line}: {error}")]
+    Csv { line: usize, error: csv::Error },
+    #[error("item {item}: {error}")]
+    Json {
+        item: usize,
+        error: serde_json::Error,
+    },
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Row {
@@ -80,14 +94,14 @@ pub(crate) struct InRow {
 }
 
 /// Reads a BYOR CSV. Header names are matched without regard to case.
-pub fn read_csv(text: &str, today: chrono::NaiveDate) -> Result<Imported, String> {
+pub fn read_csv(text: &str, today: chrono::NaiveDate) -> Result<Imported, ImportError> {
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
         .from_reader(text.as_bytes());
     let headers: csv::StringRecord = r
         .headers()
-        .map_err(|e| format!("cannot read the CSV header: {e}"))?
+        .map_err(ImportError::CsvHeader)?
         .iter()
         .map(|h| match h.trim().to_lowercase().as_str() {
             "isnew" => "isNew".to_string(),
@@ -96,9 +110,7 @@ pub fn read_csv(text: &str, today: chrono::NaiveDate) -> Result<Imported, String
         .collect();
     for need in ["name", "ring", "quadrant"] {
         if !headers.iter().any(|h| h == need) {
-            return Err(format!(
-                "the header has no {need:?} column (BYOR needs name,ring,quadrant,isNew,description)"
-            ));
+            return Err(ImportError::MissingColumn { column: need });
         }
     }
     r.set_headers(headers);
@@ -106,19 +118,21 @@ pub fn read_csv(text: &str, today: chrono::NaiveDate) -> Result<Imported, String
     for (n, rec) in r.deserialize::<InRow>().enumerate() {
         // Line n + 2: the header is line 1 (multi-line cells shift this;
         // the name in the message still points at the row).
-        rows.push(rec.map_err(|e| format!("row {}: {e}", n + 2)));
+        rows.push(rec.map_err(|error| RowError::Csv { line: n + 2, error }));
     }
     Ok(from_rows(rows, today))
 }
 
 /// Reads BYOR JSON: an array of objects with the CSV's columns.
-pub fn read_json(text: &str, today: chrono::NaiveDate) -> Result<Imported, String> {
+pub fn read_json(text: &str, today: chrono::NaiveDate) -> Result<Imported, ImportError> {
     let values: Vec<serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| format!("not a BYOR JSON array: {e}"))?;
+        serde_json::from_str(text).map_err(ImportError::ByorJson)?;
     let rows = values
         .into_iter()
         .enumerate()
-        .map(|(n, v)| serde_json::from_value::<InRow>(v).map_err(|e| format!("item {n}: {e}")))
+        .map(|(item, v)| {
+            serde_json::from_value::<InRow>(v).map_err(|error| RowError::Json { item, error })
+        })
         .collect();
     Ok(from_rows(rows, today))
 }
@@ -131,14 +145,14 @@ pub struct Imported {
     pub skipped: Vec<(String, String)>,
 }
 
-fn from_rows(rows: Vec<Result<InRow, String>>, today: chrono::NaiveDate) -> Imported {
+fn from_rows(rows: Vec<Result<InRow, RowError>>, today: chrono::NaiveDate) -> Imported {
     let mut out = Imported::default();
     let mut seen = std::collections::HashSet::new();
     for row in rows {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.skipped.push((String::new(), e));
+                out.skipped.push((String::new(), e.to_string()));
                 continue;
             }
         };

@@ -17,9 +17,41 @@ pub mod zalando;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::path::PathBuf;
+use thiserror::Error;
 
 use super::{Entry, RadarError};
 use crate::model::{Quadrant, Ring};
+
+/// Why a document or folder is not a radar the readers take; `import`
+/// names the file. A bad row or item is not an error: it is skipped with its
+/// reason. Causes are part of the message (none is a `#[source]`).
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("cannot read the CSV header: {0}")]
+    CsvHeader(csv::Error),
+    #[error(
+        "the header has no {column:?} column (BYOR needs name,ring,quadrant,isNew,description)"
+    )]
+    MissingColumn { column: &'static str },
+    #[error("not a BYOR JSON array: {0}")]
+    ByorJson(serde_json::Error),
+    #[error("not a Backstage tech-radar response: {0}")]
+    Backstage(serde_json::Error),
+    #[error("not a Zalando tech-radar config: {0}")]
+    Zalando(serde_json::Error),
+    /// The AOE radar folder itself.
+    #[error("cannot list: {0}")]
+    List(std::io::Error),
+    #[error("{folder}: cannot list: {error}")]
+    ListRelease {
+        folder: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(
+        "no release folders (named like 2024-07-10) with Markdown items; point at the radar/ folder of an AOE radar"
+    )]
+    NoReleases,
+}
 
 /// What an export produces.
 #[derive(Debug, Clone, PartialEq)]

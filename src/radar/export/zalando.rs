@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::byor::Imported;
 use super::{
-    Movement, encode_err, movement, parse_quadrant, quadrant_label, ring_color, ring_label,
+    ImportError, Movement, encode_err, movement, parse_quadrant, quadrant_label, ring_color,
+    ring_label,
 };
 use crate::model::{Quadrant, Ring};
 use crate::radar::{Entry, HistoryEntry, RadarError};
@@ -99,9 +100,8 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarErro
 
 /// Reads a Zalando config. Quadrant indexes map by the config's quadrant
 /// names when it has them, else in our order.
-pub fn read(text: &str, today: NaiveDate) -> Result<Imported, String> {
-    let config: Config =
-        serde_json::from_str(text).map_err(|e| format!("not a Zalando tech-radar config: {e}"))?;
+pub fn read(text: &str, today: NaiveDate) -> Result<Imported, ImportError> {
+    let config: Config = serde_json::from_str(text).map_err(ImportError::Zalando)?;
     let mut out = Imported::default();
     let mut seen = std::collections::HashSet::new();
     for z in config.entries {
