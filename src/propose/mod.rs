@@ -1,11 +1,13 @@
 //! `radar propose`: pending ring moves as a git branch and a PR description.
 //!
-//! Owns the git side only: it checks the repository, makes a branch from
-//! HEAD in a temporary worktree (so the user's checkout and working tree are
-//! never touched), lets the caller apply the moves to the entry files there,
-//! commits, optionally pushes and opens the PR with `gh`. Which moves are
-//! pending and how an entry file changes belong to `radar`; this module
-//! receives them as [`Move`]s and an `apply` callback.
+//! [`propose_pending`] is the stage: the entries' pending proposals become
+//! [`Move`]s (`moves`), the uncommitted entry files are sorted into what the
+//! branch may carry (`carry`), and each move is applied in the branch with
+//! `radar::review::accept`. [`propose`] is the git side: it checks the
+//! repository, makes a branch from HEAD in a temporary worktree (so the
+//! user's checkout and working tree are never touched), lets the caller
+//! apply the moves to the entry files there, commits, optionally pushes and
+//! opens the PR with `gh`. How an entry file changes belongs to `radar`.
 //!
 //! Uses the `git` command as users have it, so their config, hooks,
 //! credentials and signing apply.
@@ -16,7 +18,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use thiserror::Error;
 
+use crate::config::RadarConfig;
 use crate::model::Ring;
+use crate::radar::{self, RadarError, review};
+use crate::settings::Settings;
+
+mod carry;
+mod moves;
 
 #[derive(Debug, Error)]
 pub enum ProposeError {
@@ -54,6 +62,14 @@ pub enum ProposeError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot read {}", path.display())]
+    Entry {
+        path: PathBuf,
+        #[source]
+        source: RadarError,
+    },
+    #[error(transparent)]
+    Entries(#[from] RadarError),
     // The caller's error is part of the message, not a `#[source]`.
     #[error("applying the move of {name:?} failed: {error}")]
     Apply {
@@ -146,6 +162,65 @@ pub struct ProposeReport {
 pub fn default_branch(now: DateTime<Utc>) -> String {
     let w = now.iso_week();
     format!("radar/{}-W{:02}", w.year(), w.week())
+}
+
+/// What [`propose_pending`] did, and the moves it proposed.
+#[derive(Debug)]
+pub struct Proposal {
+    pub report: ProposeReport,
+    pub moves: Vec<Move>,
+    /// The repository's top folder.
+    pub top: PathBuf,
+}
+
+/// Why a move could not be applied in the branch's worktree.
+#[derive(Debug, Error)]
+enum ApplyError {
+    #[error("no entry named {0:?} in the branch")]
+    NoEntry(String),
+    #[error(transparent)]
+    Entries(#[from] RadarError),
+}
+
+/// The pending proposals of radar.toml's entries folder as a branch (see
+/// the module docs). `opts` gives the branch, push and PR choices; which
+/// files to carry or ignore is decided here.
+pub fn propose_pending(
+    settings: &Settings,
+    cfg: &RadarConfig,
+    mut opts: ProposeOptions,
+) -> Result<Proposal, ProposeError> {
+    let entries_dir = &cfg.entries_path;
+    // The repository is the one holding the entries (the radar.toml folder
+    // when entries/ does not exist yet).
+    let probe = if entries_dir.is_dir() {
+        entries_dir.clone()
+    } else {
+        cfg.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| settings.cwd.clone())
+    };
+    let (top, entries_rel) = locate(&probe)?;
+    (opts.carry, opts.ignore) = carry::update_output(&top, &entries_rel)?;
+    let entries = radar::load_entries(entries_dir)?;
+    let moves: Vec<Move> = review::pending(&entries)
+        .into_iter()
+        .filter_map(|e| moves::to_move(e, Path::new(&entries_rel)))
+        .collect();
+    let today = settings.now.date_naive();
+    let apply = |root: &Path, m: &Move| -> Result<(), ApplyError> {
+        let dir = root.join(&entries_rel);
+        let mut entries = radar::load_entries(&dir)?;
+        let entry = review::find(&mut entries, &m.name)
+            .ok_or_else(|| ApplyError::NoEntry(m.name.clone()))?;
+        review::accept(entry, today, None)?;
+        radar::write_entry(&dir, entry)?;
+        Ok(())
+    };
+    let report = propose(&top, entries_dir, &moves, &opts, settings.now, &apply)?;
+    Ok(Proposal { report, moves, top })
 }
 
 /// Makes the branch, commits the moves, writes the PR description and
