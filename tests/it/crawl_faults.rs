@@ -3,9 +3,7 @@
 //! `--now`; retries use `retry_base_ms = 0`, so no test sleeps for backoff.
 //! Each test asserts what the `--json` summary says and the exit code.
 
-mod crawl_support;
-
-use crawl_support::*;
+use crate::harness::crawl::*;
 use std::io::{Read, Write};
 use wiremock::matchers::{header, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,10 +1,8 @@
 //! The crawl library as the demo and the scheduler call it: `crawl` and
 //! `crawl_until` with a shutdown signal. Real index, raw server on 127.0.0.1.
 
-mod crawl_support;
-
+use crate::harness::crawl::*;
 use chrono::{DateTime, Utc};
-use crawl_support::*;
 use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -2,9 +2,7 @@
 //! the summary (human, `-q`, `--json` keys), local `path` sources and the
 //! npm registry kind. Real binary, real index, servers on 127.0.0.1.
 
-mod crawl_support;
-
-use crawl_support::*;
+use crate::harness::crawl::*;
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 use wiremock::matchers::path;

@@ -23,10 +23,9 @@ pub fn fixtures() -> Option<PathBuf> {
 }
 
 /// Returns from the test when the shared fixtures are absent.
-#[macro_export]
 macro_rules! fixtures_or_skip {
     () => {
-        match common::fixtures() {
+        match $crate::harness::audit::fixtures() {
             Some(f) => f,
             None => return,
         }

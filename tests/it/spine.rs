@@ -128,7 +128,7 @@ fn crawl_json(cfg: &Path) -> (Value, i32) {
 #[tokio::test(flavor = "multi_thread")]
 async fn crawl_indexes_once_and_updates_changed_items_in_place() {
     let server = MockServer::start().await;
-    let v1 = include_str!("fixtures/widgets-v1.xml");
+    let v1 = include_str!("../fixtures/widgets-v1.xml");
     Mock::given(method("GET"))
         .and(path("/widgets.xml"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(v1, "application/rss+xml"))
