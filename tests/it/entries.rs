@@ -3,24 +3,18 @@
 //! git repository, hand edits surviving, review, path safety, and export /
 //! import round trips (plus the real radars in ../shared when present).
 
-use assert_cmd::Command;
+use crate::harness::{self, TeamRadar, fixture, git_output, parse_json, row, strs};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 const NOW: &str = "2026-11-25T10:00:00Z";
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entries")
-}
-
+/// `radar` run in the team's folder.
 fn radar(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("radar").expect("binary builds");
-    c.current_dir(dir)
-        .env("RADAR_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_INDEX");
+    let mut c = harness::radar(NOW);
+    c.current_dir(dir);
     c
 }
 
@@ -35,16 +29,14 @@ fn run(dir: &Path, args: &[&str]) -> String {
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&run(dir, args)).expect("--json output parses")
+    parse_json(&run(dir, args))
 }
 
 /// A team radar in a temp dir: radar.toml, the test stack, and an index
 /// of the fixture feeds.
-fn team() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::copy(fixtures().join("stack.toml"), dir.path().join("stack.toml")).unwrap();
-    let feeds = fixtures().join("feeds");
+fn team() -> TeamRadar {
+    let dir = TeamRadar::new().copy("stack.toml", fixture("entries/stack.toml"));
+    let feeds = fixture("entries/feeds");
     run(dir.path(), &["ingest", feeds.to_str().unwrap()]);
     dir
 }
@@ -72,22 +64,8 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .expect("git runs")
-}
-
 fn entry_named<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == name)
-        .unwrap_or_else(|| panic!("no entry {name} in {report:#}"))
+    row(&report["entries"], "name", name)
 }
 
 #[test]
@@ -128,10 +106,10 @@ fn update_proposes_with_reasons_and_a_second_run_changes_no_byte() {
 
     // A real git repository: the second update leaves `git diff` empty.
     std::fs::write(dir.join(".gitignore"), "index/\n").unwrap();
-    assert!(git(dir, &["init", "-q"]).status.success());
-    assert!(git(dir, &["add", "."]).status.success());
+    assert!(git_output(dir, &["init", "-q"]).status.success());
+    assert!(git_output(dir, &["add", "."]).status.success());
     assert!(
-        git(dir, &["commit", "-qm", "first update"])
+        git_output(dir, &["commit", "-qm", "first update"])
             .status
             .success()
     );
@@ -146,7 +124,7 @@ fn update_proposes_with_reasons_and_a_second_run_changes_no_byte() {
         "{second:#}"
     );
     assert_eq!(snapshot(dir), before);
-    let diff = git(dir, &["status", "--porcelain"]);
+    let diff = git_output(dir, &["status", "--porcelain"]);
     assert_eq!(
         String::from_utf8_lossy(&diff.stdout),
         "",
@@ -185,12 +163,7 @@ fn review_accept_and_reject() {
     let dir = team.path();
     run(dir, &["update"]);
     let pending = json(dir, &["review", "list", "--json"]);
-    let names: Vec<&str> = pending
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = strs(&pending, "name");
     assert_eq!(names, ["python", "uv", "requests"]);
     let human = run(dir, &["review"]);
     assert!(
@@ -257,9 +230,6 @@ fn review_accept_and_reject() {
 
 #[test]
 fn hostile_tech_names_write_only_under_entries() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(root.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
     let mut stack = String::new();
     for name in [
         "../../etc/passwd",
@@ -274,7 +244,8 @@ fn hostile_tech_names_write_only_under_entries() {
             "[[tech]]\nname = \"{name}\"\nquadrant = \"tools\"\nring = \"assess\"\n\n"
         ));
     }
-    std::fs::write(root.join("stack.toml"), stack).unwrap();
+    let dir = TeamRadar::new().stack(&stack);
+    let root = dir.path();
     let report = json(root, &["update", "--json"]);
     assert_eq!(report["entries"].as_array().unwrap().len(), 7);
     let files: Vec<PathBuf> = snapshot(root).into_keys().collect();
@@ -294,12 +265,7 @@ fn hostile_tech_names_write_only_under_entries() {
     assert_eq!(files.len(), 9, "{files:?}");
     // The names come back exactly as written.
     let back = json(root, &["update", "--json"]);
-    let names: Vec<&str> = back["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
+    let names = strs(&back["entries"], "name");
     assert!(names.contains(&"../../etc/passwd"), "{names:?}");
     assert!(names.contains(&"数据库 🦀"), "{names:?}");
 }
@@ -319,12 +285,7 @@ fn trends_rank_rising_terms() {
     assert_eq!(terms[0]["in_stack"], false);
     assert!(terms.iter().all(|t| t["rising"] == true));
     let all = json(team.path(), &["trends", "--all", "--json"]);
-    let k8s = all["terms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["term"] == "Kubernetes")
-        .unwrap();
+    let k8s = row(&all["terms"], "term", "Kubernetes");
     assert_eq!(k8s["in_stack"], true);
     assert_eq!(k8s["rising"], false, "steady mentions do not rise: {k8s}");
     let human = run(team.path(), &["trends"]);
@@ -355,11 +316,8 @@ fn placed(dir: &Path) -> Vec<(String, String, String)> {
     out
 }
 
-fn empty_radar() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(dir.path().join("stack.toml"), "").unwrap();
-    dir
+fn empty_radar() -> TeamRadar {
+    TeamRadar::new().stack("")
 }
 
 #[test]
@@ -422,24 +380,14 @@ fn export_shapes_are_what_the_viewers_read() {
     );
 
     let z: Value = serde_json::from_str(&run(dir, &["export", "--format", "zalando"])).unwrap();
-    let req = z["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["label"] == "requests")
-        .unwrap();
+    let req = row(&z["entries"], "label", "requests");
     assert_eq!(req["quadrant"], 3);
     assert_eq!(req["ring"], 1);
     assert_eq!(req["moved"], -1);
     assert_eq!(z["rings"][3]["name"], "HOLD");
 
     let b: Value = serde_json::from_str(&run(dir, &["export", "--format", "backstage"])).unwrap();
-    let req = b["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["title"] == "requests")
-        .unwrap();
+    let req = row(&b["entries"], "title", "requests");
     assert_eq!(req["quadrant"], "languages-and-frameworks");
     assert_eq!(req["timeline"][0]["ringId"], "trial");
     assert_eq!(req["timeline"][0]["moved"], -1);
@@ -452,21 +400,9 @@ fn export_shapes_are_what_the_viewers_read() {
     assert_eq!(out.status.code(), Some(2), "aoe needs --out");
 }
 
-fn shared_radars() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/radars");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: ../shared absent");
-        None
-    }
-}
-
 #[test]
 fn aoe_radar_import_reproduces_ring_history() {
-    let Some(radars) = shared_radars() else {
-        return;
-    };
+    let radars = fixtures_or_skip!("radars");
     let fresh = empty_radar();
     let dir = fresh.path();
     let report = json(
@@ -522,9 +458,7 @@ fn aoe_radar_import_reproduces_ring_history() {
 
 #[test]
 fn real_byor_zalando_and_backstage_radars_import() {
-    let Some(radars) = shared_radars() else {
-        return;
-    };
+    let radars = fixtures_or_skip!("radars");
     for (file, format, imported, skipped) in [
         ("byor-sheet.csv", "byor-csv", 36, 2),
         ("byor-data.json", "byor-json", 36, 2),
@@ -560,12 +494,7 @@ fn real_byor_zalando_and_backstage_radars_import() {
             "--json",
         ],
     );
-    let dup: Vec<&str> = r["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let dup = strs(&r["skipped"], "name");
     assert_eq!(dup, ["Delta Lake", "Databricks Overwatch"]);
     // A Backstage timeline becomes history, oldest first.
     let fresh = empty_radar();
@@ -604,18 +533,15 @@ fn the_embedded_default_radar_loads_and_update_keeps_its_text() {
 
     // A copy of it, updated against an empty index, keeps every hand-written
     // line and adds the rest of the stack.
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path();
-    std::fs::write(copy.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::copy(root.join("stack.toml"), copy.join("stack.toml")).unwrap();
+    let mut team = TeamRadar::new().copy("stack.toml", root.join("stack.toml"));
     let mut originals = Vec::new();
     for e in &entries {
         let rel = e.file.clone().unwrap();
         let text = std::fs::read_to_string(root.join("entries").join(&rel)).unwrap();
-        std::fs::create_dir_all(copy.join("entries").join(rel.parent().unwrap())).unwrap();
-        std::fs::write(copy.join("entries").join(&rel), &text).unwrap();
+        team = team.entry(&rel, &text);
         originals.push((rel, text));
     }
+    let copy = team.path();
     let report = json(copy, &["update", "--json"]);
     assert_eq!(
         report["entries"].as_array().unwrap().len(),
@@ -642,7 +568,7 @@ fn the_embedded_default_radar_loads_and_update_keeps_its_text() {
 fn audit_findings_become_hold_proposals() {
     let team = team();
     let dir = team.path();
-    let advisories = fixtures().join("advisories");
+    let advisories = fixture("entries/advisories");
     run(dir, &["ingest", advisories.to_str().unwrap()]);
     let report = json(dir, &["update", "--json"]);
     let tokio = entry_named(&report, "tokio");

@@ -19,6 +19,7 @@
 //! the path). No sleeps: the test blocks on the browser's own events, with a
 //! generous watchdog that only fires if Chromium hangs.
 
+use crate::harness::utc;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -287,9 +288,7 @@ impl Drop for Browser {
 }
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-30T08:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    utc("2026-11-30T08:00:00Z")
 }
 
 fn file_url(p: &Path) -> String {

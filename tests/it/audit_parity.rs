@@ -16,8 +16,7 @@
 //! package.version}` and `warnings.<kind>[]` from its output. Yanked
 //! checks are off on both sides (they need the live registry index).
 
-mod common;
-
+use crate::harness::audit::{audit_lockfile, rustsec_index};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -246,7 +245,7 @@ fn expected(e: &Expected) -> (Vulns, Warnings) {
 
 fn check_all(index: &RadarIndex, f: &Path, database: &str) {
     for e in &ALL {
-        let report = common::audit_lockfile(index, f, e.lockfile);
+        let report = audit_lockfile(index, f, e.lockfile);
         let (v, w) = sets(&report);
         let (ev, ew) = expected(e);
         assert_eq!(
@@ -278,7 +277,7 @@ fn ingest(paths: &[std::path::PathBuf]) -> (tempfile::TempDir, RadarIndex) {
 #[test]
 fn parity_with_cargo_audit_on_the_rustsec_markdown_database() {
     let f = fixtures_or_skip!();
-    check_all(common::rustsec_index(&f), &f, "RustSec Markdown");
+    check_all(rustsec_index(&f), &f, "RustSec Markdown");
 }
 
 #[test]

@@ -3,24 +3,15 @@
 //! renders the fixed week. Snapshots pin both formats (issue 6: "snapshot
 //! tests on demo data for a fixed week").
 
-use assert_cmd::Command;
+use crate::harness::radar;
 
 const NOW: &str = "2026-11-30T08:00:00Z";
-
-fn radar() -> Command {
-    let mut c = Command::cargo_bin("radar").expect("binary builds");
-    c.env("RADAR_NOW", NOW)
-        .env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_INDEX")
-        .env("NO_COLOR", "1");
-    c
-}
 
 #[test]
 fn demo_digest_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
-    let out = radar()
+    let out = radar(NOW)
         .arg("demo")
         .arg("--keep")
         .arg(&demo)
@@ -33,7 +24,7 @@ fn demo_digest_snapshots() {
     );
     let config = demo.join("radar.toml");
 
-    let out = radar()
+    let out = radar(NOW)
         .arg("--config")
         .arg(&config)
         .args(["digest", "--week", "2026-W48"])
@@ -48,7 +39,7 @@ fn demo_digest_snapshots() {
     insta::assert_snapshot!("demo_digest_md", md);
 
     let page_path = dir.path().join("demo-digest.html");
-    let out = radar()
+    let out = radar(NOW)
         .arg("--config")
         .arg(&config)
         .args(["digest", "--week", "2026-W48", "--out"])

@@ -2,26 +2,24 @@
 //! stack.toml in a temp folder, driven through the binary with an injected
 //! clock.
 
-use assert_cmd::Command;
+use crate::harness::{self, TeamRadar, utc};
 use chrono::{DateTime, Utc};
 use std::path::Path;
+use std::process::Command;
 use techradar::index::RadarIndex;
 use techradar::model::{Advisory, Affected, Event, Item, ItemKind, Range, Severity};
 
 const NOW: &str = "2026-11-30T08:00:00Z";
 
+/// `radar` run in the team's folder.
 fn radar(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("radar").expect("binary builds");
-    c.current_dir(dir)
-        .env("RADAR_NOW", NOW)
-        .env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_INDEX")
-        .env("NO_COLOR", "1");
+    let mut c = harness::radar(NOW);
+    c.current_dir(dir);
     c
 }
 
 fn at(s: &str) -> Option<DateTime<Utc>> {
-    Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
+    Some(utc(s))
 }
 
 fn item(id: &str, kind: ItemKind, source: &str, title: &str, published: &str) -> Item {
@@ -75,11 +73,8 @@ fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str
 
 /// A team radar with a stack of three techs and an index holding a week's
 /// worth of mixed items (W48 = 23–29 Nov 2026).
-fn team() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(
-        dir.path().join("stack.toml"),
+fn team() -> TeamRadar {
+    let dir = TeamRadar::new().stack(
         r#"
 [[tech]]
 name = "tokio"
@@ -108,8 +103,7 @@ ring = "trial"
 version = "16.4"
 aliases = ["postgres"]
 "#,
-    )
-    .unwrap();
+    );
     let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
     let mut w = index.writer().unwrap();
     let mut hostile = advisory(
@@ -352,8 +346,7 @@ fn a_bad_week_is_a_clear_error() {
 
 #[test]
 fn a_missing_index_says_what_to_run() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
+    let dir = TeamRadar::new();
     let out = radar(dir.path()).arg("digest").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
@@ -362,11 +355,9 @@ fn a_missing_index_says_what_to_run() {
 
 #[test]
 fn lockfile_versions_confirm_advisories_and_judge_majors() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(
-        dir.path().join("stack.toml"),
-        r#"
+    let dir = TeamRadar::new()
+        .stack(
+            r#"
 [[tech]]
 name = "serde"
 quadrant = "languages-and-frameworks"
@@ -376,11 +367,10 @@ package = "crates.io/serde"
 [[lockfile]]
 path = "Cargo.lock"
 "#,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("Cargo.lock"),
-        r#"version = 3
+        )
+        .file(
+            "Cargo.lock",
+            r#"version = 3
 
 [[package]]
 name = "app"
@@ -392,8 +382,7 @@ name = "serde"
 version = "1.0.100"
 source = "registry+https://github.com/rust-lang/crates.io-index"
 "#,
-    )
-    .unwrap();
+        );
     let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
     let mut w = index.writer().unwrap();
     let mut release = item(
@@ -449,12 +438,9 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
 #[test]
 fn entries_and_trends_fill_movement_proposals_and_emerging() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(root.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(
-        root.join("stack.toml"),
-        r#"
+    let dir = TeamRadar::new()
+        .stack(
+            r#"
 [[tech]]
 name = "tokio"
 quadrant = "languages-and-frameworks"
@@ -470,16 +456,10 @@ name = "Bun"
 quadrant = "platforms"
 ring = "assess"
 "#,
-    )
-    .unwrap();
-    let entry = |path: &str, text: &str| {
-        let p = root.join("entries").join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
-    entry(
-        "languages-and-frameworks/tokio.md",
-        r#"+++
+        )
+        .entry(
+            "languages-and-frameworks/tokio.md",
+            r#"+++
 name = "tokio"
 quadrant = "languages-and-frameworks"
 ring = "adopt"
@@ -508,10 +488,10 @@ from = "trial"
 +++
 Our runtime.
 "#,
-    );
-    entry(
-        "platforms/kubernetes.md",
-        r#"+++
+        )
+        .entry(
+            "platforms/kubernetes.md",
+            r#"+++
 name = "Kubernetes"
 quadrant = "platforms"
 ring = "hold"
@@ -526,10 +506,10 @@ ring = "hold"
 from = "trial"
 +++
 "#,
-    );
-    entry(
-        "tools/zig-build.md",
-        r#"+++
+        )
+        .entry(
+            "tools/zig-build.md",
+            r#"+++
 name = "zig build"
 quadrant = "tools"
 ring = "assess"
@@ -539,7 +519,8 @@ date = 2026-11-25
 ring = "assess"
 +++
 "#,
-    );
+        );
+    let root = dir.path();
     let index = RadarIndex::open_or_create(&root.join("index")).unwrap();
     let mut w = index.writer().unwrap();
     for (i, day) in [

@@ -4,14 +4,13 @@
 //! response until the test lets it go, so the test knows a fetch is in
 //! flight from an event, never from a sleep.
 
+use crate::harness::{HoldServer, TeamRadar, stdout_json};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 const NOW: &str = "2026-11-23T08:10:00Z";
@@ -19,152 +18,17 @@ const NOW: &str = "2026-11-23T08:10:00Z";
 /// Safety bound for waiting on an event; a test that hits it fails.
 const BOUND: Duration = Duration::from_secs(120);
 
-fn rss(tag: &str, n: usize) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>t</title>\n",
-    );
-    for i in 0..n {
-        s.push_str(&format!(
-            "<item><title>{tag} 1.{i}.0 released</title><link>https://example.org/{tag}/{i}</link>\
-             <guid>{tag}-{i}</guid><pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item>\n"
-        ));
-    }
-    s.push_str("</channel></rss>\n");
-    s
-}
-
-/// Serves `/fast` and `/slow` (3 items each). While `hold` is set, a
-/// request for `/slow` is reported on the channel and answered only after
-/// [`Server::release`].
-struct Server {
-    addr: String,
-    hold: Arc<AtomicBool>,
-    released: Arc<(Mutex<bool>, Condvar)>,
-    held: mpsc::Receiver<()>,
-    requests: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        let hold = Arc::new(AtomicBool::new(false));
-        let released = Arc::new((Mutex::new(false), Condvar::new()));
-        let requests = Arc::new(AtomicUsize::new(0));
-        let (held_tx, held) = mpsc::channel();
-        let (h, r, n) = (hold.clone(), released.clone(), requests.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { continue };
-                let (h, r, n, held_tx) = (h.clone(), r.clone(), n.clone(), held_tx.clone());
-                std::thread::spawn(move || {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        match conn.read(&mut byte) {
-                            Ok(1) => head.push(byte[0]),
-                            _ => return,
-                        }
-                    }
-                    n.fetch_add(1, Ordering::SeqCst);
-                    let head = String::from_utf8_lossy(&head);
-                    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-                    let tag = path.trim_start_matches('/');
-                    if tag == "slow" && h.load(Ordering::SeqCst) {
-                        let _ = held_tx.send(());
-                        let (lock, cv) = &*r;
-                        let mut go = lock.lock().unwrap();
-                        while !*go {
-                            go = cv.wait(go).unwrap();
-                        }
-                    }
-                    let body = rss(tag, 3);
-                    let _ = write!(
-                        conn,
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                });
-            }
-        });
-        Server {
-            addr,
-            hold,
-            released,
-            held,
-            requests,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/{path}", self.addr)
-    }
-
-    fn release(&self) {
-        let (lock, cv) = &*self.released;
-        *lock.lock().unwrap() = true;
-        cv.notify_all();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.release();
-    }
-}
-
-struct Radar {
-    dir: tempfile::TempDir,
-}
-
-impl Radar {
-    fn new(server: &Server, schedule: &str) -> Radar {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("radar.toml"),
-            format!(
-                "[index]\npath = \"index\"\n\n[crawl]\nretries = 0\ntimeout_secs = 300\n\n[schedule]\n{schedule}\n\n\
-                 [[source]]\nname = \"fast\"\nurl = \"{}\"\n\n[[source]]\nname = \"slow\"\nurl = \"{}\"\n",
-                server.url("fast"),
-                server.url("slow")
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("stack.toml"),
-            "[[tech]]\nname = \"fast\"\nquadrant = \"tools\"\nring = \"adopt\"\n",
-        )
-        .unwrap();
-        Radar { dir }
-    }
-
-    fn command(&self, now: &str, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_radar"));
-        c.arg("--config")
-            .arg(self.dir.path().join("radar.toml"))
-            .args(["--now", now])
-            .args(args)
-            .env_remove("RADAR_CONFIG")
-            .env_remove("RADAR_INDEX")
-            .env_remove("RADAR_NOW")
-            .env_remove("RADAR_LOG");
-        c
-    }
-
-    fn index(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
-
-    /// Item ids in the index; panics if the index does not open.
-    fn ids(&self) -> Vec<String> {
-        let index = techradar::index::RadarIndex::open_or_create(&self.index()).unwrap();
-        index
-            .all_items()
-            .unwrap()
-            .into_iter()
-            .map(|i| i.id)
-            .collect()
-    }
+/// A radar crawling the server's `/fast` and `/slow` feeds, with `schedule`
+/// as its `[schedule]` table and `fast` in its stack.
+fn scheduled(server: &HoldServer, schedule: &str) -> TeamRadar {
+    TeamRadar::new()
+        .config(&format!(
+            "\n[crawl]\nretries = 0\ntimeout_secs = 300\n\n[schedule]\n{schedule}\n\n\
+             [[source]]\nname = \"fast\"\nurl = \"{}\"\n\n[[source]]\nname = \"slow\"\nurl = \"{}\"\n",
+            server.url("/fast"),
+            server.url("/slow")
+        ))
+        .stack("[[tech]]\nname = \"fast\"\nquadrant = \"tools\"\nring = \"adopt\"\n")
 }
 
 /// Lines of the child's stderr as they arrive.
@@ -198,8 +62,8 @@ fn wait_for(lines: &mpsc::Receiver<String>, needles: &[&str], seen: &mut Vec<Str
 #[cfg(unix)]
 #[test]
 fn sigterm_during_a_scheduled_crawl_exits_0_and_leaves_a_clean_index() {
-    let server = Server::start();
-    let radar = Radar::new(&server, "crawl = \"* * * * * *\"");
+    let server = HoldServer::start();
+    let radar = scheduled(&server, "crawl = \"* * * * * *\"");
     // A first, complete crawl: 6 items.
     let first = radar.command(NOW, &["crawl"]).output().unwrap();
     assert_eq!(
@@ -268,8 +132,8 @@ fn sigterm_during_a_scheduled_crawl_exits_0_and_leaves_a_clean_index() {
 
 #[test]
 fn once_runs_what_is_due_then_exits_and_remembers() {
-    let server = Server::start();
-    let radar = Radar::new(
+    let server = HoldServer::start();
+    let radar = scheduled(
         &server,
         "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"\ndigest = \"0 0 8 * * MON\"",
     );
@@ -287,16 +151,10 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
     assert!(log.contains("finished job=digest"), "{log}");
     assert!(log.find("job=crawl").unwrap() < log.find("job=update").unwrap());
     assert!(log.find("job=update").unwrap() < log.find("job=digest").unwrap());
-    assert!(
-        radar
-            .dir
-            .path()
-            .join("digests/digest-2026-W47.html")
-            .is_file()
-    );
-    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert!(radar.path().join("digests/digest-2026-W47.html").is_file());
+    assert_eq!(server.requests(), 2);
     assert_eq!(radar.ids().len(), 6);
-    assert!(radar.dir.path().join("entries/tools/fast.md").is_file());
+    assert!(radar.path().join("entries/tools/fast.md").is_file());
     let state: serde_json::Value =
         serde_json::from_slice(&std::fs::read(radar.index().join("schedule-state.json")).unwrap())
             .unwrap();
@@ -312,7 +170,7 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0));
     assert!(log.contains("no job is due"), "{log}");
-    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests(), 2);
 
     // Past 09:00 the hourly crawl is due again; the 06:00 update is not.
     let out = radar
@@ -327,15 +185,15 @@ fn once_runs_what_is_due_then_exits_and_remembers() {
             && !log.contains("job=digest"),
         "{log}"
     );
-    assert_eq!(server.requests.load(Ordering::SeqCst), 4);
+    assert_eq!(server.requests(), 4);
     assert_eq!(radar.ids().len(), 6, "re-crawling adds no duplicates");
 }
 
 #[test]
 fn once_logs_a_failing_job_runs_the_next_and_exits_1() {
-    let server = Server::start();
-    let radar = Radar::new(&server, "update = \"0 0 6 * * *\"\ncrawl = \"0 0 * * * *\"");
-    std::fs::remove_file(radar.dir.path().join("stack.toml")).unwrap();
+    let server = HoldServer::start();
+    let radar = scheduled(&server, "update = \"0 0 6 * * *\"\ncrawl = \"0 0 * * * *\"");
+    std::fs::remove_file(radar.path().join("stack.toml")).unwrap();
     let out = radar
         .command(NOW, &["schedule", "--once"])
         .output()
@@ -359,9 +217,9 @@ fn once_logs_a_failing_job_runs_the_next_and_exits_1() {
 
 #[test]
 fn a_bad_cron_expression_is_refused_with_the_day_numbering_hint() {
-    let server = Server::start();
+    let server = HoldServer::start();
     // A crontab line (5 fields) is the usual mistake.
-    let radar = Radar::new(&server, "digest = \"0 8 * * MON\"");
+    let radar = scheduled(&server, "digest = \"0 8 * * MON\"");
     let out = radar.command(NOW, &["schedule"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
@@ -371,7 +229,7 @@ fn a_bad_cron_expression_is_refused_with_the_day_numbering_hint() {
             && stderr.contains("\"0 0 8 * * MON\""),
         "{stderr}"
     );
-    let radar = Radar::new(&server, "crawl = \"0 0 8 * * FOO\"");
+    let radar = scheduled(&server, "crawl = \"0 0 8 * * FOO\"");
     let out = radar
         .command(NOW, &["schedule", "--once"])
         .output()
@@ -382,22 +240,20 @@ fn a_bad_cron_expression_is_refused_with_the_day_numbering_hint() {
         stderr.contains("MON..SUN") && stderr.contains("1 = Sunday"),
         "{stderr}"
     );
-    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+    assert_eq!(server.requests(), 0);
 }
 
 #[test]
 fn run_crawls_updates_and_writes_the_digest_in_one_cycle() {
-    let server = Server::start();
-    let radar = Radar::new(&server, "");
+    let server = HoldServer::start();
+    let radar = scheduled(&server, "");
     let out = radar.command(NOW, &["run", "--json"]).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    let report = stdout_json(&out);
     assert_eq!(report["crawl"]["totals"]["items_new"], 6, "{report}");
     assert_eq!(report["crawl"]["index_items"], 6);
     assert_eq!(report["update"]["entries"][0]["name"], "fast");
     assert_eq!(report["interrupted"], false);
-    assert!(Path::new(&radar.dir.path().join("entries/tools/fast.md")).is_file());
+    assert!(Path::new(&radar.path().join("entries/tools/fast.md")).is_file());
     // Monday 2026-11-23: the last complete week is W47.
     assert_eq!(report["digest"]["week"], "2026-W47");
     let files: Vec<&str> = report["digest"]["files"]
@@ -407,7 +263,7 @@ fn run_crawls_updates_and_writes_the_digest_in_one_cycle() {
         .map(|f| f.as_str().unwrap())
         .collect();
     assert_eq!(files.len(), 2);
-    let digests = radar.dir.path().join("digests");
+    let digests = radar.path().join("digests");
     assert_eq!(Path::new(files[0]), digests.join("digest-2026-W47.html"));
     assert_eq!(Path::new(files[1]), digests.join("digest-2026-W47.md"));
     assert!(files.iter().all(|f| Path::new(f).is_file()));
@@ -428,9 +284,9 @@ fn run_crawls_updates_and_writes_the_digest_in_one_cycle() {
 /// every start and finish.
 #[test]
 fn quiet_once_logs_only_failures() {
-    let server = Server::start();
-    let radar = Radar::new(&server, "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"");
-    std::fs::remove_file(radar.dir.path().join("stack.toml")).unwrap();
+    let server = HoldServer::start();
+    let radar = scheduled(&server, "crawl = \"0 0 * * * *\"\nupdate = \"0 0 6 * * *\"");
+    std::fs::remove_file(radar.path().join("stack.toml")).unwrap();
     let out = radar
         .command(NOW, &["-q", "schedule", "--once"])
         .output()

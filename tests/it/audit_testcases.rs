@@ -2,9 +2,9 @@
 //! each, on the fixtures named there. Skipped (with a notice) when the
 //! shared fixtures are absent.
 
-mod common;
-
-use common::{evaluate, findings, hits, lockfile, osv, pkg, rustsec};
+use crate::harness::audit::{
+    audit_lockfile, evaluate, findings, hits, lockfile, now, osv, pkg, rustsec, rustsec_index,
+};
 use std::collections::HashSet;
 use techradar::audit::{self, AuditOptions, FindingKind};
 use techradar::stack::PackageSource;
@@ -47,8 +47,8 @@ fn tc01_withdrawn_advisories_are_never_reported() {
     assert!(report.vulnerabilities.is_empty() && report.warnings.is_empty());
 
     // And through the index, with the whole database.
-    let index = common::rustsec_index(&f);
-    let report = common::audit_lockfile(index, &f, "alacritty-0.4.0-Cargo.lock");
+    let index = rustsec_index(&f);
+    let report = audit_lockfile(index, &f, "alacritty-0.4.0-Cargo.lock");
     for id in [
         "RUSTSEC-2020-0053",
         "RUSTSEC-2025-0014",
@@ -247,14 +247,14 @@ fn tc06_events_are_sorted_before_evaluation() {
 #[test]
 fn tc07_non_registry_sources_are_skipped() {
     let f = fixtures_or_skip!();
-    let index = common::rustsec_index(&f);
+    let index = rustsec_index(&f);
 
-    let r = common::audit_lockfile(index, &f, "mdbook-0.4.0-Cargo.lock");
+    let r = audit_lockfile(index, &f, "mdbook-0.4.0-Cargo.lock");
     assert!(findings(&r, "mdbook", "0.4.0").is_empty());
     let s = r.skipped.iter().find(|s| s.package == "mdbook").unwrap();
     assert_eq!(s.would_match, vec!["RUSTSEC-2021-0001"]);
 
-    let r = common::audit_lockfile(index, &f, "ripgrep-11.0.2-Cargo.lock");
+    let r = audit_lockfile(index, &f, "ripgrep-11.0.2-Cargo.lock");
     assert!(findings(&r, "grep-cli", "0.1.3").is_empty());
     let s = r.skipped.iter().find(|s| s.package == "grep-cli").unwrap();
     assert_eq!(s.would_match, vec!["RUSTSEC-2021-0071"]);
@@ -267,7 +267,7 @@ fn tc07_non_registry_sources_are_skipped() {
         .map(|p| p.name.as_str())
         .collect();
     assert!(git.iter().any(|n| n.starts_with("glutin")), "{git:?}");
-    let r = common::audit_lockfile(index, &f, "alacritty-0.4.0-Cargo.lock");
+    let r = audit_lockfile(index, &f, "alacritty-0.4.0-Cargo.lock");
     for name in &git {
         assert!(
             r.skipped
@@ -288,8 +288,8 @@ fn tc07_non_registry_sources_are_skipped() {
 #[test]
 fn tc08_vulnerabilities_warnings_skipped_aliases_and_yanked() {
     let f = fixtures_or_skip!();
-    let index = common::rustsec_index(&f);
-    let r = common::audit_lockfile(index, &f, "ripgrep-11.0.2-Cargo.lock");
+    let index = rustsec_index(&f);
+    let r = audit_lockfile(index, &f, "ripgrep-11.0.2-Cargo.lock");
     let vulns: HashSet<(&str, &str, &str)> = r
         .vulnerabilities
         .iter()
@@ -356,7 +356,7 @@ fn tc08_vulnerabilities_warnings_skipped_aliases_and_yanked() {
         pkg("crates.io", "libc", "0.1.10"),
         pkg("crates.io", "libc", "0.1.11"),
     ];
-    let r = audit::evaluate(&[], &packages, &[], common::now(), &options);
+    let r = audit::evaluate(&[], &packages, &[], now(), &options);
     let yanked: Vec<&str> = r
         .warnings
         .iter()

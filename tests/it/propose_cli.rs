@@ -3,8 +3,8 @@
 //! `--push`, the refusals, and `--open-pr` with and without a usable `gh`
 //! (a stand-in script: no network).
 
+use crate::harness::{Run, TeamRadar, git, git_commit_all, git_init, parse_json, radar_at, strs};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const NOW: &str = "2026-11-25T09:00:00Z";
 
@@ -55,87 +55,49 @@ url = "https://github.com/tokio-rs/tokio/releases/tag/tokio-1.48.0"
 The runtime.
 "#;
 
+/// A team radar in `radar/` of a temp folder, with `remote.git` beside it.
 struct Repo {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
+    team: TeamRadar,
     remote: PathBuf,
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A radar repository (radar.toml, entries/) with one commit, and a bare
 /// remote named origin.
 fn repo(entries: &[(&str, &str)]) -> Repo {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("radar");
-    let remote = tmp.path().join("remote.git");
-    std::fs::create_dir_all(&dir).unwrap();
+    let mut team = TeamRadar::in_folder("radar").file(".gitignore", "index/\n");
+    for (file, text) in entries {
+        team = team.entry(file, text);
+    }
+    let dir = team.path();
+    let remote = team.root().join("remote.git");
     git(
-        tmp.path(),
+        team.root(),
         &["init", "--quiet", "--bare", remote.to_str().unwrap()],
     );
-    git(&dir, &["init", "--quiet", "-b", "main"]);
-    git(&dir, &["config", "user.name", "Test Lead"]);
-    git(&dir, &["config", "user.email", "lead@example.org"]);
-    git(&dir, &["config", "commit.gpgsign", "false"]);
-    git(&dir, &["remote", "add", "origin", remote.to_str().unwrap()]);
-    std::fs::write(dir.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(dir.join(".gitignore"), "index/\n").unwrap();
-    for (file, text) in entries {
-        let p = dir.join("entries").join(file);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "--quiet", "-m", "radar as decided"]);
-    Repo {
-        _tmp: tmp,
-        dir,
-        remote,
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    git_init(dir);
+    git(dir, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    git_commit_all(dir, "radar as decided");
+    Repo { team, remote }
 }
 
 impl Repo {
+    /// The radar folder, a git repository on main.
+    fn dir(&self) -> &Path {
+        self.team.path()
+    }
+
     fn radar(&self, args: &[&str]) -> Run {
-        let out: Output = Command::new(env!("CARGO_BIN_EXE_radar"))
-            .arg("--config")
-            .arg(self.dir.join("radar.toml"))
-            .args(["--now", NOW])
-            .args(args)
-            .current_dir(&self.dir)
-            .env_remove("RADAR_CONFIG")
-            .env_remove("RADAR_INDEX")
-            .env_remove("RADAR_NOW")
-            .env_remove("RADAR_GH")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(
+            self.team
+                .command(NOW, args)
+                .current_dir(self.dir())
+                .output()
+                .unwrap(),
+        )
     }
 
     fn git(&self, args: &[&str]) -> String {
-        git(&self.dir, args)
+        git(self.dir(), args)
     }
 
     fn branches(&self) -> String {
@@ -158,7 +120,7 @@ fn propose_makes_a_branch_with_the_moves_and_pushes_it() {
         "{}",
         run.stdout
     );
-    let description = r.dir.join(".git/radar/radar-2026-W48.md");
+    let description = r.dir().join(".git/radar/radar-2026-W48.md");
     assert!(
         run.stdout
             .contains(&format!("PR description: {}", description.display()))
@@ -172,7 +134,7 @@ fn propose_makes_a_branch_with_the_moves_and_pushes_it() {
     assert_eq!(r.git(&["rev-parse", "--abbrev-ref", "HEAD"]).trim(), "main");
     assert_eq!(r.git(&["status", "--porcelain"]).trim(), "");
     assert_eq!(
-        std::fs::read_to_string(r.dir.join("entries/tools/vite.md")).unwrap(),
+        std::fs::read_to_string(r.dir().join("entries/tools/vite.md")).unwrap(),
         VITE
     );
 
@@ -236,7 +198,7 @@ fn json_names_the_branch_commit_description_and_moves() {
     let r = repo(&[("tools/vite.md", VITE)]);
     let run = r.radar(&["propose", "--branch", "radar/vite-hold", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = parse_json(&run.stdout);
     assert_eq!(v["branch"], "radar/vite-hold");
     assert_eq!(
         v["commit"].as_str().unwrap(),
@@ -258,7 +220,7 @@ fn json_names_the_branch_commit_description_and_moves() {
 #[test]
 fn a_hand_edit_to_an_entry_file_is_refused_and_no_branch_is_made() {
     let r = repo(&[("tools/vite.md", VITE)]);
-    let path = r.dir.join("entries/tools/vite.md");
+    let path = r.dir().join("entries/tools/vite.md");
     std::fs::write(&path, VITE.replace("Written by people", "Half-written by")).unwrap();
     let run = r.radar(&["propose"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
@@ -420,11 +382,11 @@ fn update_output_left_uncommitted_goes_into_the_branch() {
         ("languages-and-frameworks/tokio.md", &quiet_tokio),
     ]);
     // What update would write: a proposal on vite, a new score on tokio, a new entry.
-    let vite = r.dir.join("entries/tools/vite.md");
+    let vite = r.dir().join("entries/tools/vite.md");
     std::fs::write(&vite, VITE).unwrap();
-    let tokio = r.dir.join("entries/languages-and-frameworks/tokio.md");
+    let tokio = r.dir().join("entries/languages-and-frameworks/tokio.md");
     std::fs::write(&tokio, TOKIO.replace("score = 0.3", "score = 0.35")).unwrap();
-    let uv = r.dir.join("entries/tools/uv.md");
+    let uv = r.dir().join("entries/tools/uv.md");
     std::fs::write(
         &uv,
         "+++\nname = \"uv\"\nquadrant = \"tools\"\nproposed = \"assess\"\nscore = 0.2\nrule = \"rising, not on the radar → assess\"\nupdated = 2026-11-25\n\n[[signal]]\nkind = \"trend\"\nweight = 0.2\nbecause = \"mentions rising\"\n+++\n",
@@ -477,15 +439,10 @@ fn update_output_left_uncommitted_goes_into_the_branch() {
 
 #[test]
 fn outside_a_git_repository_says_where_to_run_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::create_dir_all(tmp.path().join("entries/tools")).unwrap();
-    std::fs::write(tmp.path().join("entries/tools/vite.md"), VITE).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("--config")
-        .arg(tmp.path().join("radar.toml"))
-        .args(["--now", NOW, "propose"])
-        .env("GIT_CEILING_DIRECTORIES", tmp.path().parent().unwrap())
+    let team = TeamRadar::new().entry("tools/vite.md", VITE);
+    let out = team
+        .command(NOW, &["propose"])
+        .env("GIT_CEILING_DIRECTORIES", team.path().parent().unwrap())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -504,15 +461,7 @@ fn demo_then_update_then_propose_lands_a_branch_in_the_remote() {
     let dir = tmp.path().join("radar");
     let remote = tmp.path().join("remote.git");
     let radar = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-            .args(["--now", NOW])
-            .args(args)
-            .env_remove("RADAR_CONFIG")
-            .env_remove("RADAR_INDEX")
-            .env_remove("RADAR_NOW")
-            .env_remove("RADAR_GH")
-            .output()
-            .unwrap();
+        let out = radar_at(NOW).args(args).output().unwrap();
         let (stdout, stderr) = (
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -526,24 +475,15 @@ fn demo_then_update_then_propose_lands_a_branch_in_the_remote() {
         tmp.path(),
         &["init", "--quiet", "--bare", remote.to_str().unwrap()],
     );
-    git(&dir, &["init", "--quiet", "-b", "main"]);
-    git(&dir, &["config", "user.name", "Test Lead"]);
-    git(&dir, &["config", "user.email", "lead@example.org"]);
-    git(&dir, &["config", "commit.gpgsign", "false"]);
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "--quiet", "-m", "demo radar"]);
+    git_init(&dir);
+    git_commit_all(&dir, "demo radar");
 
     let config = dir.join("radar.toml");
     let config = config.to_str().unwrap();
     radar(&["--config", config, "update"]);
     let pending = radar(&["--config", config, "review", "list", "--json"]);
-    let pending: serde_json::Value = serde_json::from_str(&pending).unwrap();
-    let names: Vec<&str> = pending
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let pending = parse_json(&pending);
+    let names = strs(&pending, "name");
     assert!(!names.is_empty(), "the demo data yields proposals");
     let status_before = git(&dir, &["status", "--porcelain"]);
 
@@ -592,27 +532,18 @@ fn demo_then_update_then_propose_lands_a_branch_in_the_remote() {
 /// reason to refuse.
 #[test]
 fn a_radar_in_a_subfolder_and_stray_files_beside_the_entries() {
-    let tmp = tempfile::tempdir().unwrap();
-    let top = tmp.path().join("platform");
-    let radar_dir = top.join("radar");
-    std::fs::create_dir_all(radar_dir.join("entries/tools")).unwrap();
-    std::fs::write(radar_dir.join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(radar_dir.join("entries/tools/vite.md"), VITE).unwrap();
+    let team = TeamRadar::in_folder("platform/radar").entry("tools/vite.md", VITE);
+    let top = team.root().join("platform");
+    let radar_dir = team.path();
     std::fs::write(top.join("README.md"), "platform team\n").unwrap();
-    git(&top, &["init", "--quiet", "-b", "main"]);
-    git(&top, &["config", "user.name", "Test Lead"]);
-    git(&top, &["config", "user.email", "lead@example.org"]);
-    git(&top, &["config", "commit.gpgsign", "false"]);
-    git(&top, &["add", "-A"]);
-    git(&top, &["commit", "--quiet", "-m", "platform"]);
+    git_init(&top);
+    git_commit_all(&top, "platform");
     std::fs::write(radar_dir.join("entries/tools/.vite.md.swp"), "swap").unwrap();
     std::fs::write(top.join("README.md"), "edited outside the radar\n").unwrap();
 
-    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .args(["--config", "radar/radar.toml", "--now", NOW, "propose"])
+    let out = radar_at(NOW)
+        .args(["--config", "radar/radar.toml", "propose"])
         .current_dir(&top)
-        .env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_NOW")
         .output()
         .unwrap();
     assert_eq!(

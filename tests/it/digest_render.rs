@@ -1,6 +1,7 @@
 //! The digest renderers on fixed input: snapshots, section rules, and a
 //! hostile fixture that must come out as inert text.
 
+use crate::harness::utc;
 use chrono::{DateTime, Utc};
 use scraper::{Html, Selector};
 use techradar::digest::sample::sample;
@@ -8,9 +9,7 @@ use techradar::digest::*;
 use techradar::model::{Quadrant, Ring};
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-30T08:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    utc("2026-11-30T08:00:00Z")
 }
 
 fn week() -> IsoWeek {

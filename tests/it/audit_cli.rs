@@ -1,7 +1,8 @@
 //! `radar ingest` + `radar audit` end to end through the binary, on the
 //! bundled demo data (`src/demo/data`), so these run anywhere.
 
-use assert_cmd::Command;
+use crate::harness::{TeamRadar, radar, row, stdout_json, strs, utc};
+use assert_cmd::prelude::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::io::Write;
@@ -13,9 +14,7 @@ fn demo() -> PathBuf {
     static RENDERED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     RENDERED
         .get_or_init(|| {
-            let now = chrono::DateTime::parse_from_rfc3339(NOW)
-                .unwrap()
-                .with_timezone(&chrono::Utc);
+            let now = utc(NOW);
             let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("audit-cli-demo-data");
             let _ = std::fs::remove_dir_all(&out);
             copy_rendered(
@@ -44,19 +43,10 @@ fn copy_rendered(from: &Path, to: &Path, now: chrono::DateTime<chrono::Utc>) {
 
 const NOW: &str = "2026-06-01T08:00:00Z";
 
-fn radar() -> Command {
-    let mut c = Command::cargo_bin("radar").unwrap();
-    c.env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_INDEX")
-        .env("RADAR_NOW", NOW)
-        .env("NO_COLOR", "1");
-    c
-}
-
 /// A temp index with the demo advisories (OSV JSON + RustSec Markdown).
 fn demo_index() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(dir.path())
         .arg("ingest")
@@ -68,7 +58,7 @@ fn demo_index() -> tempfile::TempDir {
 }
 
 fn audit_json(index: &Path, args: &[&str]) -> (Value, i32) {
-    let out = radar()
+    let out = radar(NOW)
         .arg("--index")
         .arg(index)
         .arg("audit")
@@ -76,27 +66,15 @@ fn audit_json(index: &Path, args: &[&str]) -> (Value, i32) {
         .args(args)
         .output()
         .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (json, out.status.code().unwrap())
+    (stdout_json(&out), out.status.code().unwrap())
 }
 
 fn lock(name: &str) -> String {
     demo().join("lockfiles").join(name).display().to_string()
 }
 
-fn ids(list: &Value) -> Vec<String> {
-    let mut v: Vec<String> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect();
+fn ids(list: &Value) -> Vec<&str> {
+    let mut v = strs(list, "id");
     v.sort();
     v
 }
@@ -126,12 +104,7 @@ fn demo_stack_has_vulnerabilities_warnings_and_the_design_json_shape() {
         ],
         "DEMO-2026-0004 (react 19 only) does not affect react 18.3.1"
     );
-    let tokio = &json["vulnerabilities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["package"] == "tokio")
-        .unwrap();
+    let tokio = row(&json["vulnerabilities"], "package", "tokio");
     // DESIGN.md keys.
     for key in [
         "id",
@@ -168,7 +141,7 @@ fn demo_stack_has_vulnerabilities_warnings_and_the_design_json_shape() {
 #[test]
 fn human_output_groups_by_package_and_says_what_to_upgrade_to() {
     let index = demo_index();
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(index.path())
         .args(["audit", "--lockfile", &lock("Cargo.lock")])
@@ -227,16 +200,11 @@ fn severity_threshold_decides_what_fails_but_everything_is_listed() {
 }
 
 /// A team radar folder: radar.toml + stack.toml with a lockfile and ignores.
-fn team(ignores: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(lock("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(
-        dir.path().join("stack.toml"),
-        format!("[[lockfile]]\npath = \"Cargo.lock\"\n\n{ignores}"),
-    )
-    .unwrap();
-    radar()
+fn team(ignores: &str) -> TeamRadar {
+    let dir = TeamRadar::new()
+        .copy("Cargo.lock", lock("Cargo.lock"))
+        .stack(&format!("[[lockfile]]\npath = \"Cargo.lock\"\n\n{ignores}"));
+    radar(NOW)
         .current_dir(dir.path())
         .arg("ingest")
         .arg(demo().join("advisories"))
@@ -247,9 +215,8 @@ fn team(ignores: &str) -> tempfile::TempDir {
 }
 
 fn team_audit(dir: &Path, now: &str, args: &[&str]) -> (Value, i32) {
-    let out = radar()
+    let out = radar(now)
         .current_dir(dir)
-        .env("RADAR_NOW", now)
         .args(["audit", "--json"])
         .args(args)
         .output()
@@ -259,10 +226,7 @@ fn team_audit(dir: &Path, now: &str, args: &[&str]) -> (Value, i32) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (
-        serde_json::from_slice(&out.stdout).unwrap(),
-        out.status.code().unwrap(),
-    )
+    (stdout_json(&out), out.status.code().unwrap())
 }
 
 const IGNORES: &str = r#"
@@ -305,9 +269,8 @@ fn ignores_acknowledge_by_alias_expire_and_report_unused() {
     assert!(json["acknowledged"].as_array().unwrap().is_empty());
 
     // The human report says so too.
-    radar()
+    radar("2027-01-01T08:00:00Z")
         .current_dir(dir.path())
-        .env("RADAR_NOW", "2027-01-01T08:00:00Z")
         .arg("audit")
         .assert()
         .code(1)
@@ -327,7 +290,7 @@ fn malformed_lockfile_is_exit_2_naming_file_and_line() {
         "version = 3\n\n[[package]]\nname = \"tokio\"\nversion = 1.38\n",
     )
     .unwrap();
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(index.path())
         .args(["audit", "--lockfile", bad.to_str().unwrap()])
@@ -336,7 +299,7 @@ fn malformed_lockfile_is_exit_2_naming_file_and_line() {
         .stderr(predicate::str::contains(format!("{}:5:", bad.display())));
     let reqs = dir.path().join("requirements.txt");
     std::fs::write(&reqs, "django==4.2\nrequests==two\n").unwrap();
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(index.path())
         .args(["audit", "--lockfile", reqs.to_str().unwrap()])
@@ -355,21 +318,21 @@ fn an_index_without_advisories_cannot_audit() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(&index)
         .arg("ingest")
         .arg(&feed)
         .assert()
         .success();
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(&index)
         .args(["audit", "--lockfile", &lock("Cargo.lock")])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("holds no advisories"));
-    radar()
+    radar(NOW)
         .arg("--index")
         .arg(dir.path().join("missing"))
         .args(["audit", "--lockfile", &lock("Cargo.lock")])
@@ -405,7 +368,7 @@ fn malformed_advisories_are_reported_with_their_path_and_skipped() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    let out = radar()
+    let out = radar(NOW)
         .arg("--index")
         .arg(&index)
         .args(["ingest", "--json"])
@@ -413,7 +376,7 @@ fn malformed_advisories_are_reported_with_their_path_and_skipped() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = stdout_json(&out);
     assert_eq!(json["items_new"], 1);
     let errors = json["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 3, "{errors:#?}");
@@ -454,14 +417,14 @@ fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
         w.finish().unwrap();
     }
     let index = dir.path().join("index");
-    let out = radar()
+    let out = radar(NOW)
         .arg("--index")
         .arg(&index)
         .args(["ingest", "--json"])
         .arg(&zip_path)
         .output()
         .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = stdout_json(&out);
     assert_eq!(json["items_new"], 6);
     assert_eq!(json["errors"].as_array().unwrap().len(), 1);
     assert!(
@@ -477,24 +440,21 @@ fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
         vec!["DEMO-2026-0003", "DEMO-2026-0005"]
     );
     // Ingesting again changes nothing.
-    let out = radar()
+    let out = radar(NOW)
         .arg("--index")
         .arg(&index)
         .args(["ingest", "--json"])
         .arg(&zip_path)
         .output()
         .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = stdout_json(&out);
     assert_eq!(json["items_new"], 0);
     assert_eq!(json["items_updated"], 0);
 }
 
 #[test]
 fn tech_entries_with_a_version_are_audited_without_a_lockfile() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("radar.toml"), "[index]\npath = \"index\"\n").unwrap();
-    std::fs::write(
-        dir.path().join("stack.toml"),
+    let dir = TeamRadar::new().stack(
         r#"
 [[tech]]
 name = "tokio"
@@ -516,9 +476,8 @@ quadrant = "languages-and-frameworks"
 ring = "adopt"
 package = "crates.io/serde"
 "#,
-    )
-    .unwrap();
-    radar()
+    );
+    radar(NOW)
         .current_dir(dir.path())
         .arg("ingest")
         .arg(demo().join("advisories"))

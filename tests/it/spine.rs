@@ -1,7 +1,8 @@
 //! End-to-end tests of the spine: ingest, crawl over loopback HTTP, search,
 //! config errors and the demo, all through the real `radar` binary.
 
-use assert_cmd::Command;
+use crate::harness::{fixture, radar, stdout_json};
+use assert_cmd::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
@@ -9,34 +10,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 
-fn radar() -> Command {
-    let mut c = Command::cargo_bin("radar").expect("binary builds");
-    c.env("RADAR_NOW", NOW)
-        .env_remove("RADAR_CONFIG")
-        .env_remove("RADAR_INDEX");
-    c
-}
-
-fn shared_feeds() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/feeds");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: ../shared/fixtures absent");
-        None
-    }
-}
-
-fn json(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("--json output parses")
-}
-
 #[test]
 fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
-    let Some(feeds) = shared_feeds() else { return };
+    let feeds = fixtures_or_skip!("feeds");
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let out = radar()
+    let out = radar(NOW)
         .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
         .arg(&feeds)
         .output()
@@ -46,7 +25,7 @@ fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let first = json(&out.stdout);
+    let first = stdout_json(&out);
     let errors = first["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
@@ -60,13 +39,12 @@ fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
     let new = first["items_new"].as_u64().unwrap();
     assert!(new > 400, "only {new} items from {files} feeds");
 
-    let again = json(
-        &radar()
+    let again = stdout_json(
+        &radar(NOW)
             .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
             .arg(&feeds)
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert_eq!(
         again["items_new"], 0,
@@ -74,8 +52,8 @@ fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
     );
     assert_eq!(again["items_updated"], 0);
 
-    let hits = json(
-        &radar()
+    let hits = stdout_json(
+        &radar(NOW)
             .args([
                 "--index",
                 index.to_str().unwrap(),
@@ -84,8 +62,7 @@ fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
                 "--json",
             ])
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert!(hits["total"].as_u64().unwrap() > 0);
     let first_hit = &hits["hits"][0];
@@ -118,17 +95,17 @@ fn write_config(dir: &Path, server: &MockServer) -> PathBuf {
 }
 
 fn crawl_json(cfg: &Path) -> (Value, i32) {
-    let out = radar()
+    let out = radar(NOW)
         .args(["--config", cfg.to_str().unwrap(), "crawl", "--json"])
         .output()
         .unwrap();
-    (json(&out.stdout), out.status.code().unwrap_or(-1))
+    (stdout_json(&out), out.status.code().unwrap_or(-1))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn crawl_indexes_once_and_updates_changed_items_in_place() {
     let server = MockServer::start().await;
-    let v1 = include_str!("fixtures/widgets-v1.xml");
+    let v1 = include_str!("../fixtures/widgets-v1.xml");
     Mock::given(method("GET"))
         .and(path("/widgets.xml"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(v1, "application/rss+xml"))
@@ -175,8 +152,8 @@ async fn crawl_indexes_once_and_updates_changed_items_in_place() {
     assert_eq!(third["totals"]["items_new"], 0);
     assert_eq!(third["totals"]["items_updated"], 1);
 
-    let hits = json(
-        &radar()
+    let hits = stdout_json(
+        &radar(NOW)
             .args([
                 "--config",
                 cfg.to_str().unwrap(),
@@ -185,8 +162,7 @@ async fn crawl_indexes_once_and_updates_changed_items_in_place() {
                 "--json",
             ])
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert_eq!(
         hits["total"], 1,
@@ -205,7 +181,7 @@ fn config_errors_name_file_line_and_field_and_exit_2() {
         "[crawl]\nconcurrency = 4\n\n[[source]]\nname = \"tokio releases\"\nurll = \"https://example.org/feed\"\n",
     )
     .unwrap();
-    let out = radar()
+    let out = radar(NOW)
         .args(["--config", cfg.to_str().unwrap(), "crawl"])
         .output()
         .unwrap();
@@ -218,7 +194,7 @@ fn config_errors_name_file_line_and_field_and_exit_2() {
     );
 
     std::fs::write(&cfg, "[crawl]\nper_host = \"two\"\n").unwrap();
-    let out = radar()
+    let out = radar(NOW)
         .args(["--config", cfg.to_str().unwrap(), "crawl"])
         .output()
         .unwrap();
@@ -230,7 +206,7 @@ fn config_errors_name_file_line_and_field_and_exit_2() {
     );
 
     let missing = dir.path().join("nope.toml");
-    let out = radar()
+    let out = radar(NOW)
         .args(["--config", missing.to_str().unwrap(), "crawl"])
         .output()
         .unwrap();
@@ -242,7 +218,7 @@ fn config_errors_name_file_line_and_field_and_exit_2() {
     );
 
     let empty = tempfile::tempdir().unwrap();
-    let out = radar()
+    let out = radar(NOW)
         .current_dir(empty.path())
         .args(["crawl"])
         .output()
@@ -255,7 +231,7 @@ fn config_errors_name_file_line_and_field_and_exit_2() {
 fn invalid_query_is_a_clear_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let out = radar()
+    let out = radar(NOW)
         .args([
             "--index",
             index.to_str().unwrap(),
@@ -269,7 +245,7 @@ fn invalid_query_is_a_clear_error_not_a_panic() {
     assert!(err.contains("invalid query"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 
-    let out = radar()
+    let out = radar(NOW)
         .args([
             "--index",
             index.to_str().unwrap(),
@@ -288,14 +264,14 @@ fn invalid_query_is_a_clear_error_not_a_panic() {
 fn search_filters_by_kind_source_and_since() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-v1.xml");
-    radar()
+    let fixture = fixture("widgets-v1.xml");
+    radar(NOW)
         .args(["--index", index.to_str().unwrap(), "ingest"])
         .arg(&fixture)
         .assert()
         .success();
     let search = |extra: &[&str]| {
-        let mut c = radar();
+        let mut c = radar(NOW);
         c.args([
             "--index",
             index.to_str().unwrap(),
@@ -304,7 +280,7 @@ fn search_filters_by_kind_source_and_since() {
             "--json",
         ]);
         c.args(extra);
-        json(&c.output().unwrap().stdout)
+        stdout_json(&c.output().unwrap())
     };
     assert_eq!(search(&[])["total"], 3);
     assert_eq!(search(&["--kind", "release"])["total"], 2);
@@ -322,7 +298,7 @@ fn search_filters_by_kind_source_and_since() {
 fn demo_runs_end_to_end_and_leaves_a_working_radar() {
     let dir = tempfile::tempdir().unwrap();
     let keep = dir.path().join("demo");
-    let out = radar()
+    let out = radar(NOW)
         .args(["demo", "--keep", keep.to_str().unwrap()])
         .output()
         .unwrap();
@@ -363,12 +339,11 @@ fn demo_runs_end_to_end_and_leaves_a_working_radar() {
         "audit printed: {stdout}"
     );
     let cfg = keep.join("radar.toml");
-    let hits = json(
-        &radar()
+    let hits = stdout_json(
+        &radar(NOW)
             .args(["--config", cfg.to_str().unwrap(), "search", "uv", "--json"])
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert!(hits["total"].as_u64().unwrap() >= 3, "{hits}");
 }
@@ -377,7 +352,7 @@ fn demo_runs_end_to_end_and_leaves_a_working_radar() {
 fn init_scaffolds_a_radar_that_loads_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let team = dir.path().join("team-radar");
-    radar()
+    radar(NOW)
         .args(["init", team.to_str().unwrap()])
         .assert()
         .success();
@@ -385,7 +360,7 @@ fn init_scaffolds_a_radar_that_loads_and_never_overwrites() {
     let toml = std::fs::read_to_string(team.join("radar.toml")).unwrap();
     assert!(toml.contains("path = \"index\""));
     // The scaffold is valid: search works against it (empty index).
-    radar()
+    radar(NOW)
         .args([
             "--config",
             team.join("radar.toml").to_str().unwrap(),
@@ -394,7 +369,7 @@ fn init_scaffolds_a_radar_that_loads_and_never_overwrites() {
         ])
         .assert()
         .success();
-    let out = radar()
+    let out = radar(NOW)
         .args(["init", team.to_str().unwrap()])
         .output()
         .unwrap();
@@ -412,29 +387,23 @@ fn documentation_in_a_walked_folder_is_skipped_quietly_but_named_files_are_not()
         "# Our feeds\nNothing to index here.\n",
     )
     .unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-v1.xml"),
-        input.join("widgets.xml"),
-    )
-    .unwrap();
+    std::fs::copy(fixture("widgets-v1.xml"), input.join("widgets.xml")).unwrap();
     let index = dir.path().join("index");
-    let walked = json(
-        &radar()
+    let walked = stdout_json(
+        &radar(NOW)
             .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
             .arg(&input)
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert_eq!(walked["files"], 1, "{walked}");
     assert_eq!(walked["errors"].as_array().unwrap().len(), 0, "{walked}");
-    let named = json(
-        &radar()
+    let named = stdout_json(
+        &radar(NOW)
             .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
             .arg(input.join("README.md"))
             .output()
-            .unwrap()
-            .stdout,
+            .unwrap(),
     );
     assert_eq!(
         named["errors"].as_array().unwrap().len(),

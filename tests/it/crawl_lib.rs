@@ -1,10 +1,8 @@
 //! The crawl library as the demo and the scheduler call it: `crawl` and
 //! `crawl_until` with a shutdown signal. Real index, raw server on 127.0.0.1.
 
-mod crawl_support;
-
+use crate::harness::{FAST, NOW, Server, respond, rss, source, utc};
 use chrono::{DateTime, Utc};
-use crawl_support::*;
 use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -13,9 +11,7 @@ use techradar::crawl::{Status, crawl, crawl_until};
 use techradar::index::RadarIndex;
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .with_timezone(&Utc)
+    utc(NOW)
 }
 
 fn config(dir: &Path, sources: &str) -> RadarConfig {

@@ -2,9 +2,7 @@
 //! the summary (human, `-q`, `--json` keys), local `path` sources and the
 //! npm registry kind. Real binary, real index, servers on 127.0.0.1.
 
-mod crawl_support;
-
-use crawl_support::*;
+use crate::harness::{FAST, NOW, Run, crawl_radar, index_fingerprint, rss, source};
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 use wiremock::matchers::path;
@@ -26,11 +24,11 @@ async fn feed_server() -> MockServer {
 #[tokio::test]
 async fn second_writer_fails_at_once_with_exit_2_naming_the_holder() {
     let server = feed_server().await;
-    let radar = Radar::new(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
     let index = techradar::index::RadarIndex::open_or_create(&radar.index()).unwrap();
     let writer = index.writer().unwrap();
 
-    let crawl = run_of(radar.command(NOW, &["crawl"]).output().unwrap());
+    let crawl = Run::of(radar.command(NOW, &["crawl"]).output().unwrap());
     assert_eq!(crawl.code, 2, "{}", crawl.stderr);
     assert!(
         crawl.stderr.contains("is locked by another writer")
@@ -41,9 +39,9 @@ async fn second_writer_fails_at_once_with_exit_2_naming_the_holder() {
         "{}",
         crawl.stderr
     );
-    let feed = radar.dir.path().join("a.xml");
+    let feed = radar.path().join("a.xml");
     std::fs::write(&feed, rss("local", 1)).unwrap();
-    let ingest = run_of(
+    let ingest = Run::of(
         radar
             .command(NOW, &["ingest", feed.to_str().unwrap()])
             .output()
@@ -61,7 +59,7 @@ async fn second_writer_fails_at_once_with_exit_2_naming_the_holder() {
 #[tokio::test]
 async fn wait_flag_waits_for_the_lock_then_crawls() {
     let server = feed_server().await;
-    let radar = Radar::new(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
     let index = techradar::index::RadarIndex::open_or_create(&radar.index()).unwrap();
     let writer = index.writer().unwrap();
 
@@ -110,7 +108,7 @@ async fn wait_flag_waits_for_the_lock_then_crawls() {
 #[tokio::test]
 async fn json_summary_keeps_the_design_keys() {
     let server = feed_server().await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("ok", &format!("{}/ok", server.uri()), "")
             + &source("gone", &format!("{}/gone", server.uri()), "")),
@@ -150,12 +148,12 @@ async fn json_summary_keeps_the_design_keys() {
 #[tokio::test]
 async fn human_summary_shows_what_matters_and_no_progress_when_piped() {
     let server = feed_server().await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("ok", &format!("{}/ok", server.uri()), "")
             + &source("gone", &format!("{}/gone", server.uri()), "")),
     );
-    let run = run_of(radar.command(NOW, &["crawl"]).output().unwrap());
+    let run = Run::of(radar.command(NOW, &["crawl"]).output().unwrap());
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", run.stdout);
@@ -179,7 +177,7 @@ async fn human_summary_shows_what_matters_and_no_progress_when_piped() {
     );
 
     // -q: failures and the totals only; unchanged sources stay quiet.
-    let quiet = run_of(
+    let quiet = Run::of(
         radar
             .command("2026-11-23T09:00:00Z", &["-q", "crawl"])
             .output()
@@ -196,11 +194,11 @@ async fn human_summary_shows_what_matters_and_no_progress_when_piped() {
 
 #[test]
 fn path_source_is_read_and_unchanged_file_costs_nothing() {
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         "[[source]]\nname = \"local\"\npath = \"feeds/a.xml\"\n",
     );
-    let feeds = radar.dir.path().join("feeds");
+    let feeds = radar.path().join("feeds");
     std::fs::create_dir(&feeds).unwrap();
     std::fs::write(feeds.join("a.xml"), rss("local", 2)).unwrap();
 
@@ -251,7 +249,7 @@ async fn npm_registry_json_becomes_release_items() {
         )
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &source(
             "left-pad",
@@ -279,7 +277,7 @@ async fn npm_registry_json_becomes_release_items() {
 #[tokio::test]
 async fn state_lives_beside_the_index_and_no_temp_file_is_left() {
     let server = feed_server().await;
-    let radar = Radar::new(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("ok", &format!("{}/ok", server.uri()), ""));
     radar.crawl();
     let state = radar.state();
     assert_eq!(state["sources"]["ok"]["consecutive_failures"], 0);

@@ -3,6 +3,7 @@
 //! one the CLI accepts. Users copy these files; a renamed flag must fail
 //! here, not in their CI.
 
+use crate::harness::utc;
 use clap::Parser;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -59,9 +60,7 @@ fn radar_commands(line: &str) -> Vec<Vec<String>> {
 
 /// A fixed instant to read cron schedules from (no test reads the clock).
 fn monday() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc)
+    utc("2026-11-23T00:00:00Z")
 }
 
 /// Parses a `radar …` command as the binary would.

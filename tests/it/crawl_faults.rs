@@ -3,9 +3,7 @@
 //! `--now`; retries use `retry_base_ms = 0`, so no test sleeps for backoff.
 //! Each test asserts what the `--json` summary says and the exit code.
 
-mod crawl_support;
-
-use crawl_support::*;
+use crate::harness::{FAST, Server, crawl_radar, index_fingerprint, reset, respond, rss, source};
 use std::io::{Read, Write};
 use wiremock::matchers::{header, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -36,7 +34,7 @@ async fn etag_then_304_is_not_modified_with_no_parse_and_no_index_write() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &source("alpha", &format!("{}/feed", server.uri()), ""),
     );
@@ -90,7 +88,7 @@ async fn last_modified_only_is_sent_back_as_if_modified_since() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let radar = Radar::new(FAST, &source("beta", &format!("{}/feed", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("beta", &format!("{}/feed", server.uri()), ""));
 
     let first = radar.crawl();
     assert_eq!((first.code, first.status("beta")), (0, "fetched".into()));
@@ -124,7 +122,7 @@ async fn server_error_then_success_is_retried_and_fetched() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("flaky", &format!("{}/flaky", server.uri()), "")
             + &source("down", &format!("{}/down", server.uri()), "")),
@@ -176,7 +174,7 @@ async fn too_many_requests_honours_retry_after() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("short", &format!("{}/short", server.uri()), "")
             + &source("long", &format!("{}/long", server.uri()), "")),
@@ -232,7 +230,7 @@ fn connection_reset_is_retried_then_reported() {
         }
     });
     let always = Server::start(|_, _req, stream, _| reset(stream));
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("once", &once.url("/feed"), "") + &source("always", &always.url("/feed"), "")),
     );
@@ -267,7 +265,7 @@ fn response_slower_than_the_timeout_fails_without_holding_up_others() {
     let crawl = FAST
         .replace("timeout_secs = 5", "timeout_secs = 1")
         .replace("retries = 2", "retries = 1");
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &crawl,
         &(source("slow", &server.url("/slow"), "") + &source("fast", &server.url("/fast"), "")),
     );
@@ -314,7 +312,7 @@ async fn redirect_loop_and_too_many_redirects_fail_without_retry() {
         .mount(&server)
         .await;
     let u = |p: &str| format!("{}{p}", server.uri());
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("loop", &u("/a"), "")
             + &source("five", &u("/h0"), "")
@@ -354,7 +352,7 @@ async fn redirect_to_a_non_http_scheme_is_refused() {
         )
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("file", &format!("{}/file", server.uri()), "")
             + &source("ftp", &format!("{}/ftp", server.uri()), "")),
@@ -401,7 +399,7 @@ async fn body_over_the_cap_is_refused_declared_or_streamed() {
         }
         let _ = stream.write_all(b"0\r\n\r\n");
     });
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &format!("{FAST}max_body_mib = 1\n"),
         &(source("declared", &format!("{}/big", server.uri()), "")
             + &source("streamed", &chunked.url("/feed"), "")),
@@ -448,7 +446,7 @@ async fn gzip_body_inflating_past_the_cap_is_cut_off_and_reported() {
         )
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &format!("{FAST}max_body_mib = 1\n"),
         &(source("bomb", &format!("{}/bomb", server.uri()), "")
             + &source("ok", &format!("{}/ok", server.uri()), "")),
@@ -490,7 +488,7 @@ async fn wrong_content_type_with_a_valid_feed_is_still_read() {
             .mount(&server)
             .await;
     }
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &(source("html", &format!("{}/html", server.uri()), "")
             + &source("bin", &format!("{}/bin", server.uri()), "")),
@@ -517,7 +515,7 @@ async fn invalid_utf8_is_replaced_and_reported_as_a_warning() {
         .respond_with(ResponseTemplate::new(200).set_body_bytes(body))
         .mount(&server)
         .await;
-    let radar = Radar::new(FAST, &source("utf", &format!("{}/feed", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("utf", &format!("{}/feed", server.uri()), ""));
 
     let run = radar.crawl();
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -552,7 +550,7 @@ async fn html_source_with_selectors_resolves_relative_links() {
         )
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &source(
             "gadget changelog",
@@ -638,7 +636,7 @@ fn two_sources_on_one_host_respect_per_host() {
     // A short hold: with the limit working there is never a second request
     // to wait for, so each response waits the whole bound.
     let (server, overlap) = overlap_server(200);
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &FAST.replace("per_host = 4", "per_host = 1"),
         &three_sources(&server),
     );
@@ -656,7 +654,7 @@ fn two_sources_on_one_host_respect_per_host() {
     // long here so a loaded machine still brings the second request in time;
     // it ends as soon as the overlap happens.
     let (server, overlap) = overlap_server(10_000);
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &FAST.replace("per_host = 4", "per_host = 2"),
         &three_sources(&server),
     );
@@ -672,7 +670,7 @@ async fn not_found_is_permanent_backs_off_and_is_polled_again() {
         .respond_with(ResponseTemplate::new(404))
         .mount(&server)
         .await;
-    let radar = Radar::new(FAST, &source("gone", &format!("{}/gone", server.uri()), ""));
+    let radar = crawl_radar(FAST, &source("gone", &format!("{}/gone", server.uri()), ""));
     let hits = || async { server.received_requests().await.unwrap().len() };
 
     let first = radar.crawl_at("2026-11-23T08:00:00Z");
@@ -713,7 +711,7 @@ fn connection_refused_is_transient_retried_and_reported() {
         .local_addr()
         .unwrap()
         .port();
-    let radar = Radar::new(
+    let radar = crawl_radar(
         FAST,
         &source("refused", &format!("http://127.0.0.1:{port}/feed"), ""),
     );
@@ -756,7 +754,7 @@ async fn osv_bodies_stream_to_a_temp_file_under_the_same_caps() {
         )
         .mount(&server)
         .await;
-    let radar = Radar::new(
+    let radar = crawl_radar(
         &format!("{FAST}max_body_mib = 1\n"),
         &(source(
             "osv",

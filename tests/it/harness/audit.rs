@@ -1,7 +1,8 @@
-//! Helpers shared by the audit integration tests.
-#![allow(dead_code)]
+//! The audit tests' inputs from the shared fixtures: advisories parsed
+//! from `osv/` and `rustsec/`, lockfiles, the RustSec database ingested
+//! once per test run, and what the audit finds in them.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -11,30 +12,9 @@ use techradar::model::Advisory;
 use techradar::sources::{self, ParseContext};
 use techradar::stack::{Package, PackageSource};
 
-/// `../shared/fixtures`, or `None` (with the notice) when absent.
-pub fn fixtures() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: ../shared absent");
-        None
-    }
-}
-
-/// Returns from the test when the shared fixtures are absent.
-#[macro_export]
-macro_rules! fixtures_or_skip {
-    () => {
-        match common::fixtures() {
-            Some(f) => f,
-            None => return,
-        }
-    };
-}
-
+/// The audit tests' clock.
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()
+    crate::harness::utc("2026-06-01T08:00:00Z")
 }
 
 fn ctx() -> ParseContext {
@@ -99,7 +79,8 @@ pub fn hits(advisory: &Advisory, ecosystem: &str, name: &str, version: &str) -> 
 }
 
 /// The RustSec Markdown database (crates/ and rust/) ingested once per
-/// test binary into a temp index, as `radar ingest` would.
+/// test run into a temp index, as `radar ingest` would, and shared by the
+/// audit modules.
 pub fn rustsec_index(f: &Path) -> &'static RadarIndex {
     static INDEX: OnceLock<(tempfile::TempDir, RadarIndex)> = OnceLock::new();
     &INDEX

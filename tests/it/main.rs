@@ -1,0 +1,23 @@
+//! The integration tests: one binary (one link in CI), one module per area,
+//! and the harness they share. Modules keep the names of the files they
+//! were, so `cargo test --release spine::` runs what `--test spine` did.
+
+#[macro_use]
+mod harness;
+
+mod audit_cli;
+mod audit_parity;
+mod audit_testcases;
+mod crawl_cli;
+mod crawl_faults;
+mod crawl_lib;
+mod digest_browser;
+mod digest_cli;
+mod digest_demo;
+mod digest_render;
+mod digest_svg;
+mod entries;
+mod examples;
+mod propose_cli;
+mod schedule_cli;
+mod spine;
