@@ -374,4 +374,12 @@ pub struct DigestArgs {
     /// Write here; for html the default is [digest] out_dir/digest-WEEK.html
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Write digest-WEEK.html/.md to [digest] out_dir, then deliver to every
+    /// [[deliver]] of radar.toml (mail, Slack, Teams, Mattermost, webhook).
+    /// Exits 1 if a target fails; the others are still delivered.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub send: bool,
+    /// With --send: deliver again to targets that already got this week.
+    #[arg(long, requires = "send")]
+    pub force: bool,
 }

@@ -100,6 +100,71 @@ pub struct RadarConfig {
     pub stack_path: PathBuf,
     pub entries_path: PathBuf,
     pub sources: Vec<Source>,
+    /// `[[deliver]]`: where `radar digest --send` posts the digest.
+    pub deliver: Vec<DeliverTarget>,
+    pub site: SiteSettings,
+}
+
+/// `[site]`: where the published radar lives, for absolute links in mail
+/// and chat.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    /// e.g. `https://radar.team.example/`; links are built under it.
+    pub url: Option<String>,
+}
+
+/// What one `[[deliver]]` table sends to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliverKind {
+    /// `smtp://host[:port]` (STARTTLS when offered, required with
+    /// credentials off loopback) or `smtps://host[:port]` (TLS at once).
+    Email {
+        smtp: String,
+        from: String,
+        to: Vec<String>,
+    },
+    Slack {
+        url: String,
+    },
+    Teams {
+        url: String,
+    },
+    Mattermost {
+        url: String,
+    },
+    /// The digest's JSON (`DigestInput`), POSTed as is.
+    Webhook {
+        url: String,
+    },
+}
+
+/// One `[[deliver]]` table, validated.
+#[derive(Debug, Clone)]
+pub struct DeliverTarget {
+    /// `name = …`, else `<kind>-<n>` (1-based among `[[deliver]]`). Names
+    /// the target on stderr and in the delivery state; never a URL, since a
+    /// webhook URL is a secret.
+    pub name: String,
+    pub kind: DeliverKind,
+    /// Extra attempts after a failure that may pass (connection, timeout,
+    /// 5xx, 429, SMTP 4xx).
+    pub retries: u32,
+    /// First retry delay; doubles per attempt.
+    pub retry_base_ms: u64,
+    pub timeout_secs: u64,
+}
+
+impl DeliverKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            DeliverKind::Email { .. } => "email",
+            DeliverKind::Slack { .. } => "slack",
+            DeliverKind::Teams { .. } => "teams",
+            DeliverKind::Mattermost { .. } => "mattermost",
+            DeliverKind::Webhook { .. } => "webhook",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +214,8 @@ pub struct ScheduleSettings {
     pub crawl: Option<String>,
     pub update: Option<String>,
     pub digest: Option<String>,
+    /// The digest job also delivers to every `[[deliver]]`.
+    pub send: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -246,6 +313,25 @@ struct RawRadar {
     entries: Option<PathBuf>,
     #[serde(default, rename = "source")]
     sources: Vec<RawSource>,
+    #[serde(default)]
+    deliver: Vec<RawDeliver>,
+    #[serde(default)]
+    site: SiteSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeliver {
+    kind: String,
+    name: Option<String>,
+    url: Option<String>,
+    smtp: Option<String>,
+    from: Option<String>,
+    #[serde(default)]
+    to: Vec<String>,
+    retries: Option<u32>,
+    retry_base_ms: Option<u64>,
+    timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -362,6 +448,22 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
             })?,
         );
     }
+    let deliver = raw
+        .deliver
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| expand_deliver(d, i).map_err(invalid))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut names = std::collections::HashSet::new();
+    if let Some(d) = deliver.iter().find(|d| !names.insert(d.name.clone())) {
+        return Err(invalid(format!(
+            "two [[deliver]] entries are named {:?}; give each a unique name = \"…\"",
+            d.name
+        )));
+    }
+    if let Some(u) = &raw.site.url {
+        check_http_url(u).map_err(|m| invalid(format!("[site] url: {m}")))?;
+    }
     Ok(RadarConfig {
         path: Some(path.to_path_buf()),
         index_path: base.join(raw.index.path),
@@ -373,7 +475,115 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
         stack_path: base.join(raw.stack.unwrap_or_else(|| PathBuf::from("stack.toml"))),
         entries_path: base.join(raw.entries.unwrap_or_else(|| PathBuf::from("entries"))),
         sources,
+        deliver,
+        site: raw.site,
     })
+}
+
+/// Checks one `[[deliver]]` table (the `i`th, 0-based) and fills defaults.
+/// Messages never repeat a URL: a chat webhook URL is a secret.
+fn expand_deliver(d: RawDeliver, i: usize) -> Result<DeliverTarget, String> {
+    let label = d
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}", d.kind, i + 1));
+    let at = format!("[[deliver]] #{} ({label:?})", i + 1);
+    let url = |d: &RawDeliver| -> Result<String, String> {
+        let u = d
+            .url
+            .clone()
+            .ok_or_else(|| format!("{at}: kind = {:?} needs url = \"https://…\"", d.kind))?;
+        check_http_url(&u).map_err(|m| format!("{at}: url {m}"))?;
+        Ok(u)
+    };
+    let kind = match d.kind.as_str() {
+        "email" => {
+            let smtp = d.smtp.clone().ok_or_else(|| {
+                format!(
+                    "{at}: kind = \"email\" needs smtp = \"smtp://host:587\" (or smtps://host:465)"
+                )
+            })?;
+            check_smtp_url(&smtp).map_err(|m| format!("{at}: smtp {m}"))?;
+            let from = d.from.clone().ok_or_else(|| {
+                format!("{at}: kind = \"email\" needs from = \"radar@team.example\"")
+            })?;
+            if d.to.is_empty() {
+                return Err(format!(
+                    "{at}: kind = \"email\" needs to = [\"leads@team.example\"]"
+                ));
+            }
+            if d.url.is_some() {
+                return Err(format!(
+                    "{at}: url does not apply to kind = \"email\"; use smtp"
+                ));
+            }
+            DeliverKind::Email {
+                smtp,
+                from,
+                to: d.to.clone(),
+            }
+        }
+        "slack" | "teams" | "mattermost" | "webhook" => {
+            if d.smtp.is_some() || d.from.is_some() || !d.to.is_empty() {
+                return Err(format!(
+                    "{at}: smtp, from and to only apply to kind = \"email\""
+                ));
+            }
+            let url = url(&d)?;
+            match d.kind.as_str() {
+                "slack" => DeliverKind::Slack { url },
+                "teams" => DeliverKind::Teams { url },
+                "mattermost" => DeliverKind::Mattermost { url },
+                _ => DeliverKind::Webhook { url },
+            }
+        }
+        other => {
+            return Err(format!(
+                "{at}: kind = {other:?} is not one radar delivers to: use email, slack, teams, mattermost or webhook"
+            ));
+        }
+    };
+    let timeout_secs = d.timeout_secs.unwrap_or(20);
+    if timeout_secs == 0 {
+        return Err(format!("{at}: timeout_secs must be at least 1"));
+    }
+    Ok(DeliverTarget {
+        name: label,
+        kind,
+        retries: d.retries.unwrap_or(3),
+        retry_base_ms: d.retry_base_ms.unwrap_or(2000),
+        timeout_secs,
+    })
+}
+
+/// "is not …" reasons that never echo the URL back.
+fn check_http_url(u: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(u).map_err(|e| format!("is not a URL ({e})"))?;
+    match parsed.scheme() {
+        "http" | "https" => Ok(()),
+        s => Err(format!("must be http or https, not {s}")),
+    }
+}
+
+fn check_smtp_url(u: &str) -> Result<(), String> {
+    let parsed =
+        url::Url::parse(u).map_err(|e| format!("is not a URL ({e}); write smtp://host:587"))?;
+    if !matches!(parsed.scheme(), "smtp" | "smtps") {
+        return Err(format!(
+            "must start with smtp:// (STARTTLS) or smtps:// (TLS), not {}://",
+            parsed.scheme()
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(
+            "must not hold credentials: set RADAR_SMTP_USER and RADAR_SMTP_PASSWORD (or RADAR_SMTP_PASSWORD_FILE) in the environment"
+                .into(),
+        );
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host; write smtp://host:587".into());
+    }
+    Ok(())
 }
 
 /// Checks a cron expression the way the scheduler will read it, with a hint

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod crawl;
+pub mod deliver;
 pub mod demo;
 pub mod digest;
 pub mod index;

@@ -21,6 +21,7 @@ use tokio::sync::watch;
 
 use crate::config::ConfigError;
 use crate::crawl::{CrawlError, CrawlReport};
+use crate::deliver::{DeliverError, DeliverReport, SmtpCredentials};
 use crate::digest::{IsoWeek, WriteFilesError};
 use crate::index::{IndexError, RadarIndex};
 use crate::schedule::{JobKind, JobResult, JobRunner};
@@ -50,6 +51,11 @@ pub enum PipelineError {
     Update(#[from] UpdateError),
     #[error(transparent)]
     Digest(#[from] WriteFilesError),
+    #[error(transparent)]
+    Deliver(#[from] DeliverError),
+    /// The digest was written but at least one target did not get it.
+    #[error("{0}")]
+    DeliveryFailed(String),
     #[error("a pipeline stage stopped abnormally: {0}")]
     Panicked(String),
 }
@@ -68,6 +74,9 @@ pub struct DigestFiles {
     /// ISO week the digest covers, e.g. `2026-W47`.
     pub week: String,
     pub files: Vec<PathBuf>,
+    /// Where it went, when `[schedule] send = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliverReport>,
 }
 
 /// What one [`Pipeline::run_once`] did. `--json` of `radar run`.
@@ -140,7 +149,33 @@ impl Pipeline {
         Ok(DigestFiles {
             week: week.to_string(),
             files: vec![html.clone(), html.with_extension("md")],
+            delivery: None,
         })
+    }
+
+    /// The digest stage with delivery: writes the files, then, when
+    /// `[schedule] send = true`, delivers the week to every `[[deliver]]`
+    /// (each week once per target; see `deliver`).
+    pub async fn digest_and_send(&self, now: DateTime<Utc>) -> Result<DigestFiles, PipelineError> {
+        let mut files = self.blocking(move |p| p.digest(now)).await?;
+        let settings = self.settings.at(now);
+        let cfg = settings.radar_config()?;
+        if !cfg.schedule.send || cfg.deliver.is_empty() {
+            return Ok(files);
+        }
+        let smtp = if cfg
+            .deliver
+            .iter()
+            .any(|d| matches!(d.kind, crate::config::DeliverKind::Email { .. }))
+        {
+            SmtpCredentials::from_env()?
+        } else {
+            None
+        };
+        let week = IsoWeek::last_complete(now);
+        let report = crate::deliver::send_week(&settings, &cfg, week, false, smtp).await?;
+        files.delivery = Some(report);
+        Ok(files)
     }
 
     /// crawl → update → digest, once. A stop request during the crawl ends
@@ -166,7 +201,7 @@ impl Pipeline {
             report.interrupted = true;
             return Ok(report);
         }
-        report.digest = Some(self.blocking(move |p| p.digest(now)).await?);
+        report.digest = Some(self.digest_and_send(now).await?);
         Ok(report)
     }
 
@@ -223,7 +258,18 @@ pub fn update_outcome(r: &UpdateReport) -> String {
 /// The one-line outcome of a digest, for logs and `radar run`.
 pub fn digest_outcome(d: &DigestFiles) -> String {
     let files: Vec<String> = d.files.iter().map(|f| f.display().to_string()).collect();
-    clean(&format!("{}: wrote {}", d.week, files.join(", ")))
+    let mut line = format!("{}: wrote {}", d.week, files.join(", "));
+    if let Some(r) = &d.delivery {
+        line.push_str(&format!("; {}", r.lines().join("; ")));
+    }
+    clean(&line)
+}
+
+/// Whether a digest stage left a target without its week.
+pub fn delivery_failed(d: &DigestFiles) -> bool {
+    d.delivery
+        .as_ref()
+        .is_some_and(|r| r.failed().next().is_some())
 }
 
 impl JobRunner for Pipeline {
@@ -240,10 +286,12 @@ impl JobRunner for Pipeline {
                     .blocking(move |p| p.update(now))
                     .await
                     .map(|r| update_outcome(&r)),
-                JobKind::Digest => self
-                    .blocking(move |p| p.digest(now))
-                    .await
-                    .map(|d| digest_outcome(&d)),
+                JobKind::Digest => match self.digest_and_send(now).await {
+                    Ok(d) if delivery_failed(&d) => {
+                        Err(PipelineError::DeliveryFailed(digest_outcome(&d)))
+                    }
+                    other => other.map(|d| digest_outcome(&d)),
+                },
             };
             outcome.map_err(|e| e.into())
         })

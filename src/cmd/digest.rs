@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::atomic::{self, Durability};
 use crate::cli::DigestArgs;
+use crate::deliver;
 use crate::digest::{self, Format, IsoWeek};
 use crate::settings::Settings;
 
@@ -13,6 +14,9 @@ pub fn digest(ctx: &Settings, args: &DigestArgs) -> Result<u8> {
         Some(w) => IsoWeek::parse(w)?,
         None => IsoWeek::last_complete(ctx.now),
     };
+    if args.send {
+        return send(ctx, week, args.force);
+    }
     let format = match (&args.format, &args.out) {
         (Some(f), _) => Format::parse(f)?,
         // `--out digest.html` says what it wants.
@@ -39,6 +43,41 @@ pub fn digest(ctx: &Settings, args: &DigestArgs) -> Result<u8> {
         None => print_clean(&text)?,
     }
     Ok(0)
+}
+
+/// `--send`: the files as the schedule writes them, then every target.
+/// A failed target is named on stderr and makes the exit code 1.
+fn send(ctx: &Settings, week: IsoWeek, force: bool) -> Result<u8> {
+    let cfg = ctx.radar_config()?;
+    if cfg.deliver.is_empty() {
+        let path = ctx.config_path()?;
+        anyhow::bail!(
+            "{}: no [[deliver]] targets to send to; add one, e.g.\n\n[[deliver]]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/…\"",
+            path.display()
+        );
+    }
+    let html = digest::write_files(ctx, week, &cfg.digest.out_dir)?;
+    for p in [html.clone(), html.with_extension("md")] {
+        println!("{}", crate::terminal::clean(&p.display().to_string()));
+    }
+    let needs_login = cfg
+        .deliver
+        .iter()
+        .any(|d| matches!(d.kind, crate::config::DeliverKind::Email { .. }));
+    let smtp = if needs_login {
+        deliver::SmtpCredentials::from_env()?
+    } else {
+        None
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let report = runtime.block_on(deliver::send_week(ctx, &cfg, week, force, smtp))?;
+    for (t, line) in report.targets.iter().zip(report.lines()) {
+        match t.outcome {
+            deliver::Outcome::Failed { .. } => eprintln!("radar: {line}"),
+            _ => println!("{line}"),
+        }
+    }
+    Ok(u8::from(report.failed().next().is_some()))
 }
 
 /// Prints to stdout. Renderers already strip control characters; cleaning

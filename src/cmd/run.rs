@@ -17,7 +17,11 @@ pub fn run(ctx: &Settings, args: &RunArgs) -> Result<u8> {
         let stop = super::schedule::stop_on_signals()?;
         anyhow::Ok(p.run_once(ctx.now, stop).await?)
     })?;
-    let code = if report.crawl.report.any_failed() {
+    let delivery_failed = report
+        .digest
+        .as_ref()
+        .is_some_and(pipeline::delivery_failed);
+    let code = if report.crawl.report.any_failed() || delivery_failed {
         1
     } else {
         0
