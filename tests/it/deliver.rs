@@ -308,7 +308,8 @@ async fn a_dead_target_fails_the_run_and_the_live_ones_are_still_delivered() {
     Mock::given(method("POST"))
         .and(path("/dead"))
         .respond_with(ResponseTemplate::new(503).set_body_string("down for maintenance"))
-        .expect(3)
+        // 1 + 2 retries in each of the two runs below.
+        .expect(6)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
