@@ -94,7 +94,13 @@ pub fn html_for_mail(input: &DigestInput, page: &str) -> String {
         r#"<img src="cid:{RADAR_CID}" width="600" height="600" alt="Technology radar, {} entries" style="display:block;width:100%;max-width:600px;height:auto">"#,
         input.radar.len()
     );
-    strip_svgs(&page.replacen(&radar, &img, 1))
+    // The page's CSP forbids every load; the mail's one image is its own
+    // `cid:` part, and nothing else is allowed still.
+    strip_svgs(&page.replacen(&radar, &img, 1)).replacen(
+        "default-src 'none';",
+        "default-src 'none'; img-src cid:;",
+        1,
+    )
 }
 
 fn strip_svgs(html: &str) -> String {
@@ -205,6 +211,7 @@ mod tests {
         let mail = html_for_mail(&input, &page);
         assert!(!mail.contains("<svg"), "inline SVG left in the mail");
         assert_eq!(mail.matches("cid:radar.png").count(), 1);
+        assert!(mail.contains("default-src 'none'; img-src cid:;"), "{mail}");
         assert!(subject(&input).starts_with("Platform team radar 2026-W47: "));
     }
 

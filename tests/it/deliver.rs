@@ -196,7 +196,17 @@ fn the_mail_has_text_html_and_the_radar_png_by_cid() {
     let bytes = png.contents();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     show("radar.png", bytes);
-    show("mail.html", html.replace("cid:radar.png", "radar.png"));
+    // For a browser to draw what a mail client draws: the part as data.
+    use base64::Engine as _;
+    let data = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    );
+    show(
+        "mail.html",
+        html.replace("src=\"cid:radar.png\"", &format!("src=\"{data}\""))
+            .replace("img-src cid:", "img-src cid: data:"),
+    );
 }
 
 #[test]
