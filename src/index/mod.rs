@@ -22,7 +22,7 @@ use crate::model::Item;
 
 #[derive(Debug, Error)]
 pub enum IndexError {
-    #[error("index {path}: cannot create folder: {source}")]
+    #[error("index {path}: cannot create folder")]
     Create {
         path: PathBuf,
         #[source]
@@ -33,7 +33,7 @@ pub enum IndexError {
     )]
     OldSchema { path: PathBuf },
     #[error(
-        "index {path}: {source}. If the folder is not a techradar index, point --index elsewhere"
+        "index {path}: cannot open (if the folder is not a techradar index, point --index elsewhere)"
     )]
     Open {
         path: PathBuf,
@@ -44,7 +44,22 @@ pub enum IndexError {
         "index {path} is locked by another writer{holder}. Wait for it to finish, or run with --wait"
     )]
     Locked { path: PathBuf, holder: String },
-    #[error("index {path}: {op}: {source}")]
+    /// A folder that was an index (meta.json is there) but no longer
+    /// reads: a truncated or half-written file.
+    #[error(
+        "index {path} is damaged ({detail}). Run `radar doctor` for details, or delete the folder and run `radar crawl` to rebuild it; entries, radar.toml and stack.toml live outside it and are kept"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    /// The disk filled during a commit: nothing of the batch was kept.
+    #[error(
+        "index {path}: {op} failed, the disk is full ({detail}); the unfinished batch was discarded, nothing committed is lost. Free space and run the command again"
+    )]
+    DiskFull {
+        path: PathBuf,
+        op: &'static str,
+        detail: String,
+    },
+    #[error("index {path}: {op}")]
     Tantivy {
         path: PathBuf,
         op: &'static str,
@@ -96,6 +111,12 @@ impl RadarIndex {
             // fields or options differ from this version's (schema.rs).
             tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
                 path: path.to_path_buf(),
+            },
+            // meta.json is there, so this was an index: it is damaged, not
+            // a stranger's folder.
+            e if existing => IndexError::Damaged {
+                path: path.to_path_buf(),
+                detail: crate::terminal::error_chain(&e),
             },
             e => open_err(e),
         })?;
@@ -229,6 +250,23 @@ impl RadarIndex {
         search::get(self, id)
     }
 
+    /// A failed write: "disk full" gets its own one-line advice, anything
+    /// else is reported with its cause.
+    fn write_error(&self, op: &'static str, source: tantivy::TantivyError) -> IndexError {
+        match disk_full(&source) {
+            Some(detail) => IndexError::DiskFull {
+                path: self.path.clone(),
+                op,
+                detail,
+            },
+            None => IndexError::Tantivy {
+                path: self.path.clone(),
+                op,
+                source,
+            },
+        }
+    }
+
     fn tantivy_err(
         &self,
         op: &'static str,
@@ -239,4 +277,32 @@ impl RadarIndex {
             source,
         }
     }
+}
+
+/// The OS text of an ENOSPC (or quota) anywhere in a tantivy error.
+/// tantivy wraps I/O errors in several layers (`IoError`, `OpenWriteError`,
+/// its own strings), so the chain is searched, then the text.
+fn disk_full(e: &tantivy::TantivyError) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return Some(io.to_string());
+        }
+        cause = c.source();
+    }
+    if let tantivy::TantivyError::IoError(io) = e
+        && io.kind() == std::io::ErrorKind::StorageFull
+    {
+        return Some(io.to_string());
+    }
+    let text = crate::terminal::error_chain(e);
+    ["No space left on device", "Disk quota exceeded"]
+        .iter()
+        .find(|m| text.contains(*m))
+        .map(|m| (*m).to_string())
 }
