@@ -116,7 +116,7 @@ impl RadarIndex {
             // a stranger's folder.
             e if existing => IndexError::Damaged {
                 path: path.to_path_buf(),
-                detail: crate::terminal::error_chain(&e),
+                detail: damage_detail(&e),
             },
             e => open_err(e),
         })?;
@@ -305,4 +305,14 @@ fn disk_full(e: &tantivy::TantivyError) -> Option<String> {
         .iter()
         .find(|m| text.contains(*m))
         .map(|m| (*m).to_string())
+}
+
+/// tantivy's corruption message, without the file's content it quotes (a
+/// whole meta.json on one line helps nobody).
+fn damage_detail(e: &tantivy::TantivyError) -> String {
+    let text = crate::terminal::error_chain(e);
+    let cut = text.find(". Content:").unwrap_or(text.len());
+    let mut detail: String = text[..cut].chars().take(300).collect();
+    detail = detail.trim_end_matches(['\'', '.', ' ']).to_string();
+    detail
 }
