@@ -12,6 +12,7 @@ pub mod config;
 pub mod crawl;
 pub mod demo;
 pub mod digest;
+pub mod doctor;
 pub mod index;
 pub mod ingest;
 pub mod model;

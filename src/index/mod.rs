@@ -11,7 +11,7 @@ mod write;
 
 pub use schema::Fields;
 pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
-pub use write::{IndexWriter, Prepared, Preparer, Upsert};
+pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;
@@ -204,6 +204,19 @@ impl RadarIndex {
         self.writer_waiting(wait, on_wait, thread_sleep)
             .now_or_never()
             .unwrap_or_else(|| self.writer())
+    }
+
+    /// Segment files of the last commit whose checksum does not match
+    /// their bytes (a disk fault, a file edited by hand).
+    pub fn damaged_files(&self) -> Result<Vec<PathBuf>, IndexError> {
+        let mut files: Vec<PathBuf> = self
+            .index
+            .validate_checksum()
+            .map_err(self.tantivy_err("validate checksums"))?
+            .into_iter()
+            .collect();
+        files.sort();
+        Ok(files)
     }
 
     /// Sees the latest commit (also from other processes).

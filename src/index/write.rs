@@ -9,7 +9,7 @@ use super::{Fields, IndexError, RadarIndex};
 use crate::model::Item;
 
 /// Written next to tantivy's own lock so a second writer can say who holds it.
-const HOLDER_FILE: &str = "radar-writer.pid";
+pub const HOLDER_FILE: &str = "radar-writer.pid";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -370,3 +370,84 @@ fn a_full_disk_exits_2_cleans_up_and_the_next_run_needs_no_cleanup() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `radar doctor` finds a damaged state file, a broken entry and a stale
+/// lock note (exit 1); `--fix` moves the state aside and removes the note,
+/// leaving the entry for a person (still exit 1); a healthy radar exits 0.
+#[test]
+fn doctor_reports_and_fixes_only_what_is_safe() {
+    let team = TeamRadar::new().entry(
+        "tools/kafka.md",
+        "+++\nname = \"Kafka\"\nquadrant = \"tools\"\nring = \"adopt\"\n+++\nWhy.\n",
+    );
+    let ingest = team
+        .command(
+            NOW,
+            &["ingest", fixture("widgets-v1.xml").to_str().unwrap()],
+        )
+        .output()
+        .unwrap();
+    assert!(ingest.status.success());
+    let doctor = |args: &[&str]| {
+        let mut all = vec!["doctor"];
+        all.extend_from_slice(args);
+        let out = team.command(NOW, &all).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = doctor(&[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("segment checksums match"), "{out}");
+
+    let state = team.index().join("crawl-state.json");
+    std::fs::write(&state, "{\"sources\": {").unwrap();
+    // A pid no process has (above the kernel's pid_max).
+    std::fs::write(
+        team.index().join("radar-writer.pid"),
+        "pid 99999999 `radar crawl`",
+    )
+    .unwrap();
+    std::fs::write(
+        team.path().join("entries/tools/broken.md"),
+        "+++\nname = \n+++\n",
+    )
+    .unwrap();
+    let (code, out) = doctor(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("FAIL crawl state") && out.contains("--fix"),
+        "{out}"
+    );
+    assert!(out.contains("FAIL lock"), "{out}");
+    assert!(
+        out.contains("FAIL entry") && out.contains("broken.md"),
+        "{out}"
+    );
+    assert!(state.exists(), "no repair without --fix");
+
+    let (code, out) = doctor(&["--fix"]);
+    assert_eq!(code, Some(1), "the broken entry is for a person: {out}");
+    assert!(
+        out.contains("fixed") && out.contains("crawl-state.json.damaged"),
+        "{out}"
+    );
+    assert!(!state.exists() && !team.index().join("radar-writer.pid").exists());
+    assert!(team.path().join("entries/tools/broken.md").exists());
+
+    std::fs::remove_file(team.path().join("entries/tools/broken.md")).unwrap();
+    assert_eq!(doctor(&[]).0, Some(0));
+    // A corrupted segment fails its checksum.
+    let seg = std::fs::read_dir(team.index())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .unwrap();
+    let mut bytes = std::fs::read(&seg).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(&seg, bytes).unwrap();
+    let (code, out) = doctor(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("fail their checksum"), "{out}");
+}
