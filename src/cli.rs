@@ -98,6 +98,11 @@ pub enum Command {
         after_help = "Examples:\n  radar digest                          last complete week, Markdown to stdout\n  radar digest --week 2026-W48 --format html --out digest.html\n  radar digest --format html            writes [digest] out_dir/digest-WEEK.html"
     )]
     Digest(DigestArgs),
+    /// Check radar.toml, stack.toml, the index, state files, entries and locks.
+    #[command(
+        after_help = "Exit 0 when everything checks out, 1 when something is wrong.\n\nExamples:\n  radar doctor          report only\n  radar doctor --fix    also move damaged state files aside and remove a stale lock note"
+    )]
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -382,4 +387,15 @@ pub struct DigestArgs {
     /// With --send: deliver again to targets that already got this week.
     #[arg(long, requires = "send")]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Make the safe repairs: move a damaged crawl or schedule state file
+    /// aside (runs start fresh), remove a lock note whose process is gone.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

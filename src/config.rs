@@ -188,6 +188,9 @@ pub struct CrawlSettings {
     /// Backoff for a failing source across runs: base, doubling per
     /// consecutive failure, capped at one day.
     pub failure_backoff_secs: u64,
+    /// Hosts, addresses and CIDR blocks the crawler may reach although
+    /// they are private (loopback, RFC 1918/4193, link-local).
+    pub allow_private: Vec<String>,
 }
 
 impl Default for CrawlSettings {
@@ -203,6 +206,7 @@ impl Default for CrawlSettings {
             retry_base_ms: 500,
             max_retry_wait_secs: 60,
             failure_backoff_secs: 900,
+            allow_private: Vec::new(),
         }
     }
 }

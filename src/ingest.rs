@@ -3,7 +3,9 @@
 //! Walks the given paths (folders recursively, in name order), recognises
 //! each file's format from its content, parses it with `sources` and upserts
 //! the items. A file that cannot be read or parsed is reported with its path
-//! and skipped; the others still land.
+//! (the command exits 1 for it); the others still land. A file met while
+//! walking a folder that turns out not to be a feed or advisory at all is
+//! passed over quietly: folders hold READMEs and licences.
 
 use serde::Serialize;
 use std::io::Read;
@@ -21,6 +23,8 @@ const BATCH: usize = 5_000;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IngestReport {
     pub files: usize,
+    /// Files found while walking a folder that were not input at all.
+    pub not_input: usize,
     pub items_new: usize,
     pub items_updated: usize,
     pub items_unchanged: usize,
@@ -45,8 +49,16 @@ pub enum FileParseError {
     Source(#[from] SourceError),
 }
 
+/// A file ingest will read, and whether the user named it (a named file
+/// that is not input is an error; a walked one is passed over).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub named: bool,
+}
+
 /// Files under `paths` that ingest would read, in a stable order.
-pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<FileError>) -> Vec<PathBuf> {
+pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<FileError>) -> Vec<Candidate> {
     let mut out = Vec::new();
     for p in paths {
         walk(p, &mut out, errors, true);
@@ -54,7 +66,7 @@ pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<FileError>) -> Vec<Path
     out
 }
 
-fn walk(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<FileError>, explicit: bool) {
+fn walk(p: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<FileError>, explicit: bool) {
     let meta = match std::fs::metadata(p) {
         Ok(m) => m,
         Err(e) => {
@@ -87,7 +99,10 @@ fn walk(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<FileError>, explicit:
             }
         }
     } else if explicit || (sources::detect::candidate(p) && !is_prose(p)) {
-        out.push(p.to_path_buf());
+        out.push(Candidate {
+            path: p.to_path_buf(),
+            named: explicit,
+        });
     }
 }
 
@@ -98,15 +113,20 @@ pub fn ingest(paths: &[PathBuf], writer: &mut IndexWriter<'_>) -> Result<IngestR
     let mut report = IngestReport::default();
     let files = collect_files(paths, &mut report.errors);
     let mut since_commit = 0;
-    for file in files {
-        report.files += 1;
+    for Candidate { path: file, named } in files {
         if is_zip(&file) {
+            report.files += 1;
             ingest_zip(&file, writer, &mut report, &mut since_commit)?;
             continue;
         }
         let items = match parse_file(&file) {
             Ok(items) => items,
+            Err(FileParseError::UnknownFormat) if !named => {
+                report.not_input += 1;
+                continue;
+            }
             Err(error) => {
+                report.files += 1;
                 report.errors.push(FileError {
                     path: file.display().to_string(),
                     error: error.to_string(),
@@ -114,6 +134,7 @@ pub fn ingest(paths: &[PathBuf], writer: &mut IndexWriter<'_>) -> Result<IngestR
                 continue;
             }
         };
+        report.files += 1;
         for item in &items {
             store(writer, item, &mut report, &mut since_commit)?;
         }

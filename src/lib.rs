@@ -13,6 +13,7 @@ pub mod crawl;
 pub mod deliver;
 pub mod demo;
 pub mod digest;
+pub mod doctor;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -20,7 +20,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {}", techradar::terminal::clean(&format!("{e:#}")));
+            // anyhow's `{:#}` would print a cause twice where a message
+            // already quotes its `source()`.
+            let line = techradar::terminal::join_causes(e.chain().map(|c| c.to_string()));
+            eprintln!("error: {}", techradar::terminal::clean(&line));
             ExitCode::from(2)
         }
     }
@@ -44,6 +47,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Run(a) => cmd::run(&ctx, a),
         Command::Schedule(a) => cmd::schedule(&ctx, a),
         Command::Digest(a) => cmd::digest(&ctx, a),
+        Command::Doctor(a) => cmd::doctor(&ctx, a),
     }
 }
 

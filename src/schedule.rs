@@ -314,12 +314,18 @@ pub fn due_jobs(jobs: &[Job], state: &OnceState, now: DateTime<Utc>) -> Vec<JobK
     due
 }
 
+/// Reads `--once` state. A damaged file (cut short by a full disk, edited
+/// by hand) is warned about and replaced by an empty state: the cost is
+/// that every job counts as due once, never a stopped schedule.
 pub fn load_once_state(path: &Path) -> Result<OnceState, ScheduleError> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| ScheduleError::State {
-            path: path.to_path_buf(),
-            message: format!("{e}; delete the file to start afresh"),
-        }),
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            warn!(
+                "schedule state {} is not valid ({e}); starting fresh, every job is due once",
+                path.display()
+            );
+            OnceState::default()
+        })),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(OnceState::default()),
         Err(e) => Err(ScheduleError::State {
             path: path.to_path_buf(),

@@ -15,14 +15,32 @@ pub fn clean(s: &str) -> String {
 }
 
 /// An error and its causes on one line, outermost first, joined by ": "
-/// (what `anyhow` prints for `{:#}`), for logs written below `main`.
+/// (what `anyhow` prints for `{:#}`), for logs written below `main`. A
+/// cause whose text the line already holds is left out: several errors
+/// (ours and tantivy's) quote their cause and also report it as `source()`.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut line = e.to_string();
+    let mut messages = vec![e.to_string()];
     let mut cause = e.source();
     while let Some(c) = cause {
-        line.push_str(": ");
-        line.push_str(&c.to_string());
+        messages.push(c.to_string());
         cause = c.source();
+    }
+    join_causes(messages)
+}
+
+/// Joins an error's messages (outermost first) with ": ", skipping empty
+/// ones and any the line so far already contains.
+pub fn join_causes(messages: impl IntoIterator<Item = String>) -> String {
+    let mut line = String::new();
+    for m in messages {
+        let m = m.trim();
+        if m.is_empty() || line.contains(m) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(m);
     }
     line
 }
@@ -52,6 +70,26 @@ pub fn dim(s: &str, color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("index /x: commit: {source}")]
+    struct Quoting {
+        #[source]
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_quoted_is_printed_once() {
+        let e = Quoting {
+            source: std::io::Error::other("No space left on device"),
+        };
+        assert_eq!(
+            super::error_chain(&e),
+            "index /x: commit: No space left on device"
+        );
+        let joined = super::join_causes(["a: b".to_string(), "b".into(), "c".into()]);
+        assert_eq!(joined, "a: b: c");
+    }
+
     #[test]
     fn escapes_are_removed() {
         assert_eq!(

@@ -16,11 +16,11 @@ pub fn ingest(ctx: &Settings, args: &IngestArgs) -> Result<u8> {
         print_json(&report)?;
     } else {
         for e in &report.errors {
-            eprintln!("skipped {}: {}", clean(&e.path), clean(&e.error));
+            eprintln!("failed {}: {}", clean(&e.path), clean(&e.error));
         }
         if !ctx.quiet {
             println!(
-                "{} files: {} new, {} updated, {} unchanged, {} skipped ({:.2}s); index {} holds {} items",
+                "{} files: {} new, {} updated, {} unchanged, {} failed ({:.2}s); index {} holds {} items",
                 report.files,
                 report.items_new,
                 report.items_updated,
@@ -32,5 +32,7 @@ pub fn ingest(ctx: &Settings, args: &IngestArgs) -> Result<u8> {
             );
         }
     }
-    Ok(0)
+    // A broken export named in a CI step must fail that step; what did
+    // parse is in the index either way.
+    Ok(if report.errors.is_empty() { 0 } else { 1 })
 }

@@ -27,9 +27,9 @@ pub(super) fn decode_body(
             encoding: enc.clone(),
             detail,
         };
-        let temp_err = |source| FetchError::TempFile {
+        let temp_err = |cause| FetchError::TempFile {
             url: url.to_string(),
-            source,
+            cause,
         };
         let decoded = match body {
             Body::Memory(bytes) => {

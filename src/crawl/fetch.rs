@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
 use super::decode;
+use super::guard::{AddressGuard, GuardedResolver, Refused};
 use super::outcome::{Body, FetchError, MAX_REDIRECTS};
 use super::state::Validators;
 use crate::config::CrawlSettings;
@@ -33,16 +34,19 @@ pub struct FetchPolicy {
     /// Body cap in bytes, on the wire and after decoding.
     pub max_body: u64,
     pub user_agent: String,
+    /// Which private addresses may be reached (`[crawl] allow_private`).
+    pub guard: std::sync::Arc<AddressGuard>,
 }
 
 impl FetchPolicy {
-    pub fn from_settings(s: &CrawlSettings) -> FetchPolicy {
-        FetchPolicy {
+    pub fn from_settings(s: &CrawlSettings) -> Result<FetchPolicy, super::guard::BadAllowEntry> {
+        Ok(FetchPolicy {
             connect_timeout: Duration::from_secs(s.connect_timeout_secs),
             timeout: Duration::from_secs(s.timeout_secs),
             max_body: s.max_body_mib.saturating_mul(MIB),
             user_agent: s.user_agent.clone(),
-        }
+            guard: std::sync::Arc::new(AddressGuard::new(&s.allow_private)?),
+        })
     }
 
     pub(super) fn cap_mib(&self) -> u64 {
@@ -66,10 +70,14 @@ pub enum Outcome {
 }
 
 /// The shared client: no automatic redirects (we follow them ourselves, to
-/// check each hop) and no automatic decompression (we decode under the cap).
+/// check each hop), no automatic decompression (we decode under the cap),
+/// and names resolved through the private-address guard.
 pub fn client(policy: &FetchPolicy) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(&policy.user_agent)
+        .dns_resolver(GuardedResolver(policy.guard.clone()))
+        // A proxy would resolve names for us, past the guard.
+        .no_proxy()
         .connect_timeout(policy.connect_timeout)
         .redirect(reqwest::redirect::Policy::none())
         .no_gzip()
@@ -110,9 +118,15 @@ async fn fetch_url_untimed(
     now: DateTime<Utc>,
 ) -> Result<Outcome, FetchError> {
     let mut url = parse_http_url(start)?;
+    let configured = url.clone();
     let mut chain = vec![url.to_string()];
     let headers = request_headers(accept, validators);
     let resp = loop {
+        // Before connecting, on the first hop and every redirect.
+        policy
+            .guard
+            .check_hop(&url, &configured, chain.len() > 1)
+            .map_err(|r| private(start, r))?;
         let resp = client
             .get(url.clone())
             .headers(headers.clone())
@@ -203,6 +217,13 @@ async fn fetch_url_untimed(
         final_url: Some(final_url),
         validators: got,
     }))
+}
+
+fn private(url: &str, refused: Refused) -> FetchError {
+    FetchError::Private {
+        url: url.to_string(),
+        refused,
+    }
 }
 
 fn parse_http_url(url: &str) -> Result<url::Url, FetchError> {
@@ -301,9 +322,9 @@ async fn read_body(
     {
         return Err(too_large(format!(" (Content-Length {len} bytes)")));
     }
-    let temp_err = |source| FetchError::TempFile {
+    let temp_err = |cause| FetchError::TempFile {
         url: url.to_string(),
-        source,
+        cause,
     };
     let mut file = None;
     // Sized from Content-Length (already checked against the cap) so a
@@ -346,9 +367,9 @@ pub fn read_path(
     validators: &Validators,
     max_body: u64,
 ) -> Result<Outcome, FetchError> {
-    let err = |source| FetchError::ReadFile {
+    let err = |cause| FetchError::ReadFile {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let meta = std::fs::metadata(path).map_err(err)?;
     let mtime = meta
@@ -386,6 +407,11 @@ fn transport_error(url: &str, e: &reqwest::Error) -> FetchError {
     let mut detail = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
+        // The resolver refused every answer: not a network fault, so not
+        // worth a retry.
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            return private(url, r.clone());
+        }
         let text = s.to_string();
         if !text.is_empty() {
             detail = text;

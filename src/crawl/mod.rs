@@ -21,6 +21,7 @@
 
 mod decode;
 mod fetch;
+pub mod guard;
 mod limiter;
 mod outcome;
 mod parse;
@@ -73,6 +74,8 @@ pub enum CrawlError {
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
     #[error(transparent)]
+    AllowPrivate(guard::BadAllowEntry),
+    #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
     State(#[from] StateError),
@@ -121,7 +124,7 @@ pub async fn crawl_until(
     progress: bool,
     shutdown: impl Future<Output = ()>,
 ) -> Result<CrawlReport, CrawlError> {
-    let policy = FetchPolicy::from_settings(settings);
+    let policy = FetchPolicy::from_settings(settings).map_err(CrawlError::AllowPrivate)?;
     let client = fetch::client(&policy).map_err(|e| CrawlError::Client(e.to_string()))?;
     let mut state = StateFile::load(state_dir);
     let shared = Arc::new(Shared {

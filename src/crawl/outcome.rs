@@ -33,6 +33,11 @@ pub enum FetchError {
     RedirectLoop { url: String, chain: String },
     #[error("{url}: redirect to {target:?} refused: only http and https redirects are followed")]
     RedirectScheme { url: String, target: String },
+    #[error("{url}: {refused}")]
+    Private {
+        url: String,
+        refused: super::guard::Refused,
+    },
     #[error("{url}: HTTP {status} redirect without a usable Location header")]
     BadRedirect { url: String, status: u16 },
     #[error("{url}: body is over the {cap_mib} MiB cap (max_body_mib){declared}; not parsed")]
@@ -58,18 +63,15 @@ pub enum FetchError {
     },
     #[error("{url}: unsupported Content-Encoding {encoding:?}")]
     Encoding { url: String, encoding: String },
-    #[error("cannot read {path}: {source}")]
+    // The cause is part of the text (the crawl summary prints only the
+    // text), so it is not also a `source()`.
+    #[error("cannot read {path}: {cause}")]
     ReadFile {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{url}: cannot write a temporary file for the body: {source}")]
-    TempFile {
-        url: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{url}: cannot write a temporary file for the body: {cause}")]
+    TempFile { url: String, cause: std::io::Error },
 }
 
 impl FetchError {

@@ -28,12 +28,11 @@ const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Error)]
 pub enum StateError {
     #[error(
-        "crawl state {path}: cannot write: {source}. Check the folder is writable; the index itself is committed"
+        "crawl state {path}: cannot write: {cause}. Check the folder is writable; the index itself is committed"
     )]
     Write {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -205,9 +204,9 @@ impl StateFile {
     ) -> Result<(), StateError> {
         self.state.version = FORMAT_VERSION;
         self.state.sources.extend(updates);
-        let err = |source| StateError::Write {
+        let err = |cause| StateError::Write {
             path: self.path.clone(),
-            source,
+            cause,
         };
         let json = serde_json::to_vec_pretty(&self.state).map_err(|e| err(e.into()))?;
         atomic::write(&self.path, &json, Durability::Sync).map_err(|e| err(e.source))

@@ -143,10 +143,12 @@ pub fn write_radar(
 }
 
 fn write(path: &Path, text: &str) -> Result<(), DemoError> {
-    std::fs::write(path, text).map_err(|source| DemoError::Io {
-        path: path.to_path_buf(),
-        op: "write",
-        source,
+    crate::atomic::write(path, text.as_bytes(), crate::atomic::Durability::NoSync).map_err(|e| {
+        DemoError::Io {
+            path: path.to_path_buf(),
+            op: "write",
+            source: e.source,
+        }
     })
 }
 

@@ -11,7 +11,7 @@ mod write;
 
 pub use schema::Fields;
 pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
-pub use write::{IndexWriter, Prepared, Preparer, Upsert};
+pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;
@@ -22,7 +22,7 @@ use crate::model::Item;
 
 #[derive(Debug, Error)]
 pub enum IndexError {
-    #[error("index {path}: cannot create folder: {source}")]
+    #[error("index {path}: cannot create folder")]
     Create {
         path: PathBuf,
         #[source]
@@ -33,7 +33,7 @@ pub enum IndexError {
     )]
     OldSchema { path: PathBuf },
     #[error(
-        "index {path}: {source}. If the folder is not a techradar index, point --index elsewhere"
+        "index {path}: cannot open (if the folder is not a techradar index, point --index elsewhere)"
     )]
     Open {
         path: PathBuf,
@@ -44,7 +44,22 @@ pub enum IndexError {
         "index {path} is locked by another writer{holder}. Wait for it to finish, or run with --wait"
     )]
     Locked { path: PathBuf, holder: String },
-    #[error("index {path}: {op}: {source}")]
+    /// A folder that was an index (meta.json is there) but no longer
+    /// reads: a truncated or half-written file.
+    #[error(
+        "index {path} is damaged ({detail}). Run `radar doctor` for details, or delete the folder and run `radar crawl` to rebuild it; entries, radar.toml and stack.toml live outside it and are kept"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    /// The disk filled during a commit: nothing of the batch was kept.
+    #[error(
+        "index {path}: {op} failed, the disk is full ({detail}); the unfinished batch was discarded, nothing committed is lost. Free space and run the command again"
+    )]
+    DiskFull {
+        path: PathBuf,
+        op: &'static str,
+        detail: String,
+    },
+    #[error("index {path}: {op}")]
     Tantivy {
         path: PathBuf,
         op: &'static str,
@@ -96,6 +111,12 @@ impl RadarIndex {
             // fields or options differ from this version's (schema.rs).
             tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
                 path: path.to_path_buf(),
+            },
+            // meta.json is there, so this was an index: it is damaged, not
+            // a stranger's folder.
+            e if existing => IndexError::Damaged {
+                path: path.to_path_buf(),
+                detail: damage_detail(&e),
             },
             e => open_err(e),
         })?;
@@ -185,6 +206,19 @@ impl RadarIndex {
             .unwrap_or_else(|| self.writer())
     }
 
+    /// Segment files of the last commit whose checksum does not match
+    /// their bytes (a disk fault, a file edited by hand).
+    pub fn damaged_files(&self) -> Result<Vec<PathBuf>, IndexError> {
+        let mut files: Vec<PathBuf> = self
+            .index
+            .validate_checksum()
+            .map_err(self.tantivy_err("validate checksums"))?
+            .into_iter()
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
     /// Sees the latest commit (also from other processes).
     pub fn reload(&self) -> Result<(), IndexError> {
         self.reader.reload().map_err(|source| IndexError::Tantivy {
@@ -229,6 +263,23 @@ impl RadarIndex {
         search::get(self, id)
     }
 
+    /// A failed write: "disk full" gets its own one-line advice, anything
+    /// else is reported with its cause.
+    fn write_error(&self, op: &'static str, source: tantivy::TantivyError) -> IndexError {
+        match disk_full(&source) {
+            Some(detail) => IndexError::DiskFull {
+                path: self.path.clone(),
+                op,
+                detail,
+            },
+            None => IndexError::Tantivy {
+                path: self.path.clone(),
+                op,
+                source,
+            },
+        }
+    }
+
     fn tantivy_err(
         &self,
         op: &'static str,
@@ -239,4 +290,42 @@ impl RadarIndex {
             source,
         }
     }
+}
+
+/// The OS text of an ENOSPC (or quota) anywhere in a tantivy error.
+/// tantivy wraps I/O errors in several layers (`IoError`, `OpenWriteError`,
+/// its own strings), so the chain is searched, then the text.
+fn disk_full(e: &tantivy::TantivyError) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return Some(io.to_string());
+        }
+        cause = c.source();
+    }
+    if let tantivy::TantivyError::IoError(io) = e
+        && io.kind() == std::io::ErrorKind::StorageFull
+    {
+        return Some(io.to_string());
+    }
+    let text = crate::terminal::error_chain(e);
+    ["No space left on device", "Disk quota exceeded"]
+        .iter()
+        .find(|m| text.contains(*m))
+        .map(|m| (*m).to_string())
+}
+
+/// tantivy's corruption message, without the file's content it quotes (a
+/// whole meta.json on one line helps nobody).
+fn damage_detail(e: &tantivy::TantivyError) -> String {
+    let text = crate::terminal::error_chain(e);
+    let cut = text.find(". Content:").unwrap_or(text.len());
+    let mut detail: String = text[..cut].chars().take(300).collect();
+    detail = detail.trim_end_matches(['\'', '.', ' ']).to_string();
+    detail
 }

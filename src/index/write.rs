@@ -9,7 +9,7 @@ use super::{Fields, IndexError, RadarIndex};
 use crate::model::Item;
 
 /// Written next to tantivy's own lock so a second writer can say who holds it.
-const HOLDER_FILE: &str = "radar-writer.pid";
+pub const HOLDER_FILE: &str = "radar-writer.pid";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,15 @@ impl<'a> IndexWriter<'a> {
         );
         // Best effort: the lock itself is tantivy's; this only names the holder.
         let _ = std::fs::write(index.path.join(HOLDER_FILE), holder);
+        // Segments a killed run or a full disk left behind, which no commit
+        // references: removed here so the next run needs no hand cleanup.
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(
+                "index {}: removing unused segment files: {}",
+                index.path.display(),
+                crate::terminal::error_chain(&e)
+            );
+        }
         index.reload()?;
         Ok(IndexWriter {
             index,
@@ -137,9 +146,18 @@ impl<'a> IndexWriter<'a> {
             return Ok(());
         }
         let index = self.index;
-        self.tantivy()
-            .commit()
-            .map_err(index.tantivy_err("commit"))?;
+        if let Err(e) = self.tantivy().commit() {
+            // Drop the batch and the segment files it wrote, so a full disk
+            // is not kept full by our own leftovers; the last commit stands.
+            if let Err(r) = self.tantivy().rollback() {
+                tracing::warn!("index {}: rollback: {r}", index.path.display());
+            }
+            let _ = self.tantivy().garbage_collect_files().wait();
+            self.pending.clear();
+            self.pending_modified.clear();
+            self.dirty = false;
+            return Err(index.write_error("commit", e));
+        }
         self.index.reload()?;
         self.searcher = self.index.reader.searcher();
         self.pending.clear();

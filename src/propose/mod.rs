@@ -320,9 +320,14 @@ where
             source,
         })?;
     }
-    std::fs::write(&description, &body).map_err(|source| ProposeError::Write {
+    crate::atomic::write(
+        &description,
+        body.as_bytes(),
+        crate::atomic::Durability::NoSync,
+    )
+    .map_err(|e| ProposeError::Write {
         path: description.clone(),
-        source,
+        source: e.source,
     })?;
 
     let mut report = ProposeReport {

@@ -375,7 +375,11 @@ fn malformed_advisories_are_reported_with_their_path_and_skipped() {
         .arg(&adv)
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "malformed advisories fail the run"
+    );
     let json = stdout_json(&out);
     assert_eq!(json["items_new"], 1);
     let errors = json["errors"].as_array().unwrap();

@@ -19,6 +19,8 @@ mod digest_render;
 mod digest_svg;
 mod entries;
 mod examples;
+mod properties;
 mod propose_cli;
+mod reliability;
 mod schedule_cli;
 mod spine;

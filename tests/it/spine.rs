@@ -20,8 +20,10 @@ fn every_fixture_feed_is_ingested_and_the_invalid_one_reported() {
         .arg(&feeds)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
+    // One feed in the folder is broken: the run fails, the rest lands.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -389,25 +391,58 @@ fn documentation_in_a_walked_folder_is_skipped_quietly_but_named_files_are_not()
     .unwrap();
     std::fs::copy(fixture("widgets-v1.xml"), input.join("widgets.xml")).unwrap();
     let index = dir.path().join("index");
-    let walked = stdout_json(
-        &radar(NOW)
-            .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
-            .arg(&input)
-            .output()
-            .unwrap(),
-    );
+    std::fs::write(input.join("LICENSE.txt"), "MIT\n").unwrap();
+    let out = radar(NOW)
+        .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let walked = stdout_json(&out);
     assert_eq!(walked["files"], 1, "{walked}");
     assert_eq!(walked["errors"].as_array().unwrap().len(), 0, "{walked}");
-    let named = stdout_json(
-        &radar(NOW)
-            .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
-            .arg(input.join("README.md"))
-            .output()
-            .unwrap(),
+    let out = radar(NOW)
+        .args(["--index", index.to_str().unwrap(), "ingest", "--json"])
+        .arg(input.join("README.md"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a named file that is not input fails"
     );
+    let named = stdout_json(&out);
     assert_eq!(
         named["errors"].as_array().unwrap().len(),
         1,
         "a file named on the command line is reported"
+    );
+}
+
+/// `radar ingest garbage.xml` in a CI step must fail the step, and say
+/// which file and why; a good file beside it still lands.
+#[test]
+fn a_named_file_that_fails_to_parse_exits_1_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.xml");
+    std::fs::write(&garbage, "<rss><channel><item><title>half").unwrap();
+    let index = dir.path().join("index");
+    let out = radar(NOW)
+        .args(["--index", index.to_str().unwrap(), "ingest"])
+        .arg(&garbage)
+        .arg(fixture("widgets-v1.xml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("failed ") && stderr.contains("garbage.xml"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("1 failed"), "{stdout}");
+    assert!(
+        !stdout.contains(" 0 new"),
+        "the good file still lands: {stdout}"
     );
 }
