@@ -85,6 +85,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             version,
             source: PackageSource::Registry,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: None,
         })

@@ -132,6 +132,9 @@ fn parse_into(
             version,
             source: PackageSource::Registry,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: marker,
         });
