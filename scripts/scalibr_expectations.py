@@ -54,6 +54,10 @@ def cases(text):
             m = re.search(r'Str:\s*' + STR, body)
             case["error"] = m.group(1) if m else "error"
             continue
+        if m := re.match(r'pkg\(t, ' + STR + r', ' + STR, body):
+            case["packages"].append({"name": m.group(1), "version": m.group(2), "commit": "", "groups": []})
+            pkg = None
+            continue
         if m := re.match(r'Name:\s+' + STR + ',', body):
             pkg = {"name": m.group(1), "version": None, "commit": "", "groups": None}
             case["packages"].append(pkg)

@@ -42,9 +42,9 @@ pub(super) fn match_packages(
             (PackageSource::Workspace, _) => {
                 Some("workspace member, not the registry's package".to_string())
             }
-            (PackageSource::Url, _) => Some(
-                "downloaded from a URL, not the registry's package".to_string(),
-            ),
+            (PackageSource::Url, _) => {
+                Some("downloaded from a URL, not the registry's package".to_string())
+            }
             (PackageSource::Path, _) => Some(
                 "path dependency (workspace member or local folder), not the registry's package"
                     .to_string(),

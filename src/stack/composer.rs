@@ -53,6 +53,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             pkg.detail = p
                 .source
                 .and_then(|s| s.reference)
+                .or_else(|| p.dist.and_then(|d| d.reference))
                 .map(|c| format!("commit {c}"));
             pkg.depends = p
                 .require

@@ -60,7 +60,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                     other => {
                         return Err(err(
                             line_no,
-                            format!("specs in an unknown section {other:?} (expected GEM, PATH or GIT)"),
+                            format!(
+                                "specs in an unknown section {other:?} (expected GEM, PATH or GIT)"
+                            ),
                         ));
                     }
                 };

@@ -47,7 +47,8 @@ pub enum StackError {
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error(
-        "{path}: not a lockfile radar reads. Supported: {}; keep that in the file name", SUPPORTED
+        "{path}: not a lockfile radar reads. Supported: {}; keep that in the file name",
+        SUPPORTED
     )]
     UnknownFormat { path: PathBuf },
 }

@@ -21,3 +21,4 @@ mod examples;
 mod propose_cli;
 mod schedule_cli;
 mod spine;
+mod stack_readers;

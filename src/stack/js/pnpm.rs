@@ -31,7 +31,12 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     let root = match root {
         Value::Mapping(m) => m,
         Value::Null => return Ok(lock),
-        _ => return Err(invalid(path, "expected a YAML mapping with lockfileVersion")),
+        _ => {
+            return Err(invalid(
+                path,
+                "expected a YAML mapping with lockfileVersion",
+            ));
+        }
     };
     let version = match root.get("lockfileVersion") {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
@@ -111,7 +116,9 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
         };
         let entry = entry.as_mapping();
         let field = |f: &str| entry.and_then(|e| e.get(f)).and_then(Value::as_str);
-        let resolution = entry.and_then(|e| e.get("resolution")).and_then(Value::as_mapping);
+        let resolution = entry
+            .and_then(|e| e.get("resolution"))
+            .and_then(Value::as_mapping);
         let res = |f: &str| resolution.and_then(|r| r.get(f)).and_then(Value::as_str);
         let local = key.starts_with("file:")
             || key.starts_with("link:")
@@ -123,6 +130,22 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             (Some(n), Some(v)) => (n.to_string(), v.to_string()),
             (n, v) => match split_key(key, v5) {
                 Some((kn, kv)) => (n.unwrap_or(kn).to_string(), v.unwrap_or(kv).to_string()),
+                // 9.x git and tarball keys: name@<url>, version in the entry.
+                None if v.is_some() && key.get(1..).is_some_and(|k| k.contains('@')) => {
+                    let at = key[1..].find('@').map_or(0, |i| i + 1);
+                    (key[..at].to_string(), v.unwrap_or_default().to_string())
+                }
+                None if key.contains('/') => {
+                    // A git or tarball path without a version (pnpm wrote
+                    // these before it recorded one): nothing to audit.
+                    lock.skipped.push(Skipped {
+                        package: format!("npm/{key}"),
+                        version: None,
+                        reason: "dependency path without a version".into(),
+                        lockfile: path.to_path_buf(),
+                    });
+                    continue;
+                }
                 None if local => {
                     lock.skipped.push(Skipped {
                         package: format!("npm/{key}"),
@@ -173,7 +196,13 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             deps.extend(e.iter().cloned());
         }
         p.depends = deps;
-        p.detail = res("commit").map(|c| format!("commit {c}"));
+        p.detail = res("commit")
+            .or_else(|| {
+                res("tarball")
+                    .filter(|_| codeload(res("tarball")))
+                    .and_then(|t| t.rsplit('/').next())
+            })
+            .map(|c| format!("commit {c}"));
         match seen.get(&(name.clone(), version.clone())) {
             Some(&i) => {
                 let old = &mut lock.packages[i];
@@ -225,7 +254,11 @@ fn strip_parens(s: &str) -> &str {
 /// `1.0.0_react@18.2.0` (5.x) or `1.0.0(react@18.2.0)` → `1.0.0`.
 fn strip_peers(v: &str, v5: bool) -> &str {
     let v = strip_parens(v);
-    if v5 { v.split('_').next().unwrap_or(v) } else { v }
+    if v5 {
+        v.split('_').next().unwrap_or(v)
+    } else {
+        v
+    }
 }
 
 /// A dependency path's name and version, peer suffix dropped.
@@ -241,10 +274,17 @@ fn split_key(key: &str, v5: bool) -> Option<(&str, &str)> {
     }
     // 5.x: [host/]name/version[_peers], name maybe @scope/name.
     let mut parts: Vec<&str> = key.split('/').collect();
-    if parts.first().is_some_and(|h| h.contains('.') && !h.starts_with('@')) {
+    if parts
+        .first()
+        .is_some_and(|h| h.contains('.') && !h.starts_with('@'))
+    {
         parts.remove(0);
     }
-    let name_len = if parts.first()?.starts_with('@') { 2 } else { 1 };
+    let name_len = if parts.first()?.starts_with('@') {
+        2
+    } else {
+        1
+    };
     if parts.len() != name_len + 1 {
         return None;
     }
@@ -307,9 +347,12 @@ mod tests {
 
     #[test]
     fn malformed_names_the_line() {
-        let e = parse(Path::new("pnpm-lock.yaml"), "lockfileVersion: 5.4\npackages:\n  - [\n")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            Path::new("pnpm-lock.yaml"),
+            "lockfileVersion: 5.4\npackages:\n  - [\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("pnpm-lock.yaml:"), "{e}");
     }
 }

@@ -85,9 +85,12 @@ fn classic(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                 ));
             };
             let first = head.split(", ").next().unwrap_or(head);
-            let (name, range) = split_spec(first).ok_or_else(|| {
-                parse_err(line_no, format!("{first:?} is not name@range"))
-            })?;
+            let first = first.trim().trim_matches('"');
+            // Very old lockfiles write a bare name for `*`.
+            let (name, range) = split_spec(first).unwrap_or((first, ""));
+            if name.is_empty() {
+                return Err(parse_err(line_no, format!("{head:?} is not name@range")));
+            }
             entries.push(Entry {
                 line: line_no,
                 name: name.to_string(),
@@ -105,6 +108,7 @@ fn classic(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         if indent <= 2 {
             in_deps = line == "dependencies:" || line == "optionalDependencies:";
             let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+            let key = key.trim_matches('"');
             let value = value.trim().trim_matches('"');
             match key {
                 "version" => entry.version = Some(value.to_string()),
@@ -147,12 +151,10 @@ fn classic(path: &Path, text: &str) -> Result<Lockfile, StackError> {
 }
 
 fn commit_of(resolved: &str) -> Option<&str> {
-    let tail = resolved
-        .rsplit_once("#commit=")
-        .map(|(_, c)| c)
-        .or_else(|| resolved.rsplit_once('#').map(|(_, c)| c))
-        .or_else(|| resolved.rsplit_once("/tar.gz/").map(|(_, c)| c))?;
-    (tail.len() >= 7 && tail.chars().all(|c| c.is_ascii_hexdigit())).then_some(tail)
+    ["#commit=", "#commit:", "?ref=", "/tar.gz/", "#"]
+        .iter()
+        .find_map(|sep| resolved.rsplit_once(sep).map(|(_, c)| c))
+        .filter(|c| c.len() >= 7 && c.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn push_unique(packages: &mut Vec<Package>, p: Package) {
@@ -187,13 +189,19 @@ fn berry(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             _ => return Err(invalid(path, format!("entry {key:?} has no version"))),
         };
         let resolution = field("resolution").unwrap_or(key);
-        let (name, rest) = split_spec(resolution)
-            .ok_or_else(|| invalid(path, format!("entry {key:?}: resolution {resolution:?} is not name@reference")))?;
+        let (name, rest) = split_spec(resolution).ok_or_else(|| {
+            invalid(
+                path,
+                format!("entry {key:?}: resolution {resolution:?} is not name@reference"),
+            )
+        })?;
         // patch:real@npm%3A1.2.3#… is the real package, from the registry.
         let rest = match rest.strip_prefix("patch:") {
             Some(p) => {
                 let inner = p.split('#').next().unwrap_or(p).replace("%3A", ":");
-                split_spec(&inner).map(|(_, r)| r.to_string()).unwrap_or(inner)
+                split_spec(&inner)
+                    .map(|(_, r)| r.to_string())
+                    .unwrap_or(inner)
             }
             None => rest.to_string(),
         };
@@ -249,6 +257,9 @@ mod tests {
     fn classic_entry_without_version_is_an_error_with_its_line() {
         let text = "# yarn lockfile v1\n\n\"a@^1\":\n  version \"1.0.0\"\n\nb@^2:\n  resolved \"https://registry.yarnpkg.com/b/-/b-2.0.0.tgz\"\n";
         let e = parse(Path::new("yarn.lock"), text).unwrap_err().to_string();
-        assert!(e.starts_with("yarn.lock:6: entry b@^2 has no version"), "{e}");
+        assert!(
+            e.starts_with("yarn.lock:6: entry b@^2 has no version"),
+            "{e}"
+        );
     }
 }

@@ -41,11 +41,14 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
         } else {
             PackageSource::Registry
         };
-        let mut pkg = package("PyPI", canonical_name("PyPI", &p.name), p.version, source, path);
-        pkg.dev = p
-            .groups
-            .as_ref()
-            .map(|g| !g.iter().any(|g| g == "default"));
+        let mut pkg = package(
+            "PyPI",
+            canonical_name("PyPI", &p.name),
+            p.version,
+            source,
+            path,
+        );
+        pkg.dev = p.groups.as_ref().map(|g| !g.iter().any(|g| g == "default"));
         pkg.detail = p.revision.map(|r| format!("commit {r}"));
         pkg.depends = p
             .dependencies

@@ -29,8 +29,11 @@ struct RawEntry {
 }
 
 pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
-    let raw: Raw = json(path, text, "Pipfile.lock")?;
     let mut lock = empty(path);
+    if text.trim().is_empty() {
+        return Ok(lock);
+    }
+    let raw: Raw = json(path, text, "Pipfile.lock")?;
     for (section, dev) in [(&raw.default, false), (&raw.develop, true)] {
         for (name, e) in section {
             let name = canonical_name("PyPI", name);

@@ -1,7 +1,7 @@
 //! poetry.lock (lock-version 1.x and 2.x).
 //!
-//! `category = "dev"` (1.x) marks dev packages; 2.x dropped the field and
-//! records groups in pyproject.toml, so dev is null there. A `git` source is
+//! `category = "dev"` (1.x) or `groups` without `main` (2.1+) mark dev
+//! packages; lockfiles with neither leave dev null. A `git` source is
 //! git, `directory`/`file` are local, `url` is a URL; `legacy` is a private
 //! index of the same packages, kept as registry with its URL.
 
@@ -23,6 +23,8 @@ struct RawPackage {
     name: String,
     version: String,
     category: Option<String>,
+    /// lock-version 2.1+ (Poetry 2): the dependency groups.
+    groups: Option<Vec<String>>,
     source: Option<RawSource>,
     #[serde(default)]
     dependencies: toml::Table,
@@ -59,14 +61,16 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
         );
         // A legacy source is usually a mirror of PyPI: audit it as PyPI,
         // but say where it came from.
-        pkg.detail = registry
-            .map(|u| format!("index {u}"))
-            .or_else(|| {
-                p.source
-                    .and_then(|s| s.resolved_reference)
-                    .map(|c| format!("commit {c}"))
-            });
-        pkg.dev = p.category.map(|c| c == "dev");
+        pkg.detail = registry.map(|u| format!("index {u}")).or_else(|| {
+            p.source
+                .and_then(|s| s.resolved_reference)
+                .map(|c| format!("commit {c}"))
+        });
+        pkg.dev = match (p.category, p.groups) {
+            (Some(c), _) => Some(c == "dev"),
+            (None, Some(g)) => Some(!g.iter().any(|g| g == "main")),
+            (None, None) => None,
+        };
         pkg.depends = p
             .dependencies
             .keys()

@@ -48,7 +48,11 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     let mut runtime = HashSet::new();
     let mut dev = HashSet::new();
     for p in raw.package.iter().filter(|p| local(p)) {
-        runtime.extend(p.dependencies.iter().map(|d| canonical_name("PyPI", &d.name)));
+        runtime.extend(
+            p.dependencies
+                .iter()
+                .map(|d| canonical_name("PyPI", &d.name)),
+        );
         for deps in p.optional_dependencies.values() {
             runtime.extend(deps.iter().map(|d| canonical_name("PyPI", &d.name)));
         }
