@@ -18,6 +18,7 @@ mod review;
 mod run;
 mod schedule;
 mod search;
+mod stack;
 mod trends;
 mod update;
 
@@ -34,6 +35,7 @@ pub use review::review;
 pub use run::run;
 pub use schedule::schedule;
 pub use search::search;
+pub use stack::stack;
 pub use trends::trends;
 pub use update::update;
 

@@ -61,6 +61,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         .collect();
     Ok(Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages,
         skipped: Vec::new(),
     })

@@ -131,6 +131,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     }
     Ok(Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages,
         skipped: Vec::new(),
     })

@@ -15,10 +15,12 @@ mod gomod;
 mod js;
 mod npm;
 mod pip;
+mod purl;
 mod python;
 mod read;
 mod registry;
 
+pub use purl::{purl, purl_type};
 pub use registry::yanked_from_crates_index;
 
 use serde::Serialize;
@@ -30,9 +32,7 @@ use crate::model::{canonical_name, package_key};
 
 #[derive(Debug, Error)]
 pub enum StackError {
-    #[error(
-        "{path}: cannot read: {source}. Check the [[lockfile]] path in stack.toml or --lockfile"
-    )]
+    #[error("{path}: cannot read (check the [[lockfile]] path in stack.toml or --lockfile)")]
     Read {
         path: PathBuf,
         #[source]
@@ -139,6 +139,8 @@ pub struct Skipped {
 #[derive(Debug, Clone)]
 pub struct Lockfile {
     pub path: PathBuf,
+    /// Its format, as [`Format::kind`] names it.
+    pub kind: &'static str,
     pub packages: Vec<Package>,
     pub skipped: Vec<Skipped>,
 }
@@ -261,6 +263,7 @@ pub fn parse_lockfile_as(format: Format, path: &Path, text: &str) -> Result<Lock
         Format::Composer => composer::parse(path, text)?,
         Format::GoMod => gomod::parse(path, text)?,
     };
+    lock.kind = format.kind();
     lock.packages.sort_by(|a, b| {
         (&a.ecosystem, &a.name, &a.version, &a.detail).cmp(&(
             &b.ecosystem,
@@ -277,6 +280,8 @@ pub fn parse_lockfile_as(format: Format, path: &Path, text: &str) -> Result<Lock
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub lockfiles: Vec<PathBuf>,
+    /// Per lockfile, in the order read: its kind and package count.
+    pub kinds: Vec<(&'static str, usize)>,
     pub packages: Vec<Package>,
     pub skipped: Vec<Skipped>,
 }
@@ -291,6 +296,7 @@ pub fn inventory(
     let mut inv = Inventory::default();
     for path in lockfiles {
         let lock = read_lockfile(path)?;
+        inv.kinds.push((lock.kind, lock.packages.len()));
         inv.lockfiles.push(lock.path);
         inv.packages.extend(lock.packages);
         inv.skipped.extend(lock.skipped);

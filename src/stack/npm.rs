@@ -28,6 +28,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     };
     let mut lock = Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages: Vec::new(),
         skipped: Vec::new(),
     };

@@ -30,6 +30,7 @@ pub(super) fn package(
 pub(super) fn empty(path: &Path) -> Lockfile {
     Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages: Vec::new(),
         skipped: Vec::new(),
     }
