@@ -177,10 +177,10 @@ fn cyclonedx(inv: &Inventory, now: chrono::DateTime<chrono::Utc>) -> Value {
                 None if cands.len() == 1 => cands.first(),
                 None => None,
             };
-            if let Some(&j) = hit {
-                if !on.contains(&refs[j].as_str()) {
-                    on.push(&refs[j]);
-                }
+            if let Some(&j) = hit
+                && !on.contains(&refs[j].as_str())
+            {
+                on.push(&refs[j]);
             }
         }
         dependencies.push(json!({"ref": refs[i], "dependsOn": on}));

@@ -21,4 +21,5 @@ mod examples;
 mod propose_cli;
 mod schedule_cli;
 mod spine;
+mod stack_cli;
 mod stack_readers;
