@@ -81,6 +81,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Bootstrap entries from an existing radar (BYOR CSV/JSON, Zalando, Backstage, AOE folder).
     Import(ImportArgs),
+    /// The packages the stack uses, from its lockfiles and versioned [[tech]]s.
+    #[command(after_help = STACK_HELP)]
+    Stack(StackArgs),
     /// Advisories that affect the versions in use; exit 1 when one does.
     #[command(after_help = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -271,6 +274,33 @@ Examples:
   radar audit
   radar --index ./index audit --lockfile Cargo.lock --lockfile web/package-lock.json
   radar audit --json --severity-threshold high --deny unsound";
+
+const STACK_HELP: &str = "\
+Reads stack.toml's [[lockfile]]s and versioned [[tech]]s, or the --lockfile files given.
+
+Examples:
+  radar stack                                   table: each lockfile, then every package
+  radar stack --lockfile pnpm-lock.yaml --json  {\"lockfiles\":[…],\"packages\":[…]}
+  radar stack --format cyclonedx > sbom.json    CycloneDX 1.6 SBOM with purls and edges";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StackFormat {
+    Table,
+    Json,
+    Cyclonedx,
+}
+
+#[derive(Debug, Args)]
+pub struct StackArgs {
+    /// Lockfile to read instead of stack.toml's; repeatable.
+    #[arg(long = "lockfile", value_name = "PATH")]
+    pub lockfiles: Vec<PathBuf>,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_enum, default_value_t = StackFormat::Table)]
+    pub format: StackFormat,
+}
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {

@@ -34,6 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Init(a) => cmd::init(&ctx, a),
         Command::Audit(a) => cmd::audit(&ctx, a),
+        Command::Stack(a) => cmd::stack(&ctx, a),
         Command::Crawl(a) => cmd::crawl(&ctx, a),
         Command::Ingest(a) => cmd::ingest(&ctx, a),
         Command::Search(a) => cmd::search(&ctx, a),

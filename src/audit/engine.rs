@@ -39,6 +39,12 @@ pub(super) fn match_packages(
     let mut in_use: BTreeMap<(String, String), Vec<&Package>> = BTreeMap::new();
     for p in packages {
         let reason = match (p.source, &p.registry) {
+            (PackageSource::Workspace, _) => {
+                Some("workspace member, not the registry's package".to_string())
+            }
+            (PackageSource::Url, _) => {
+                Some("downloaded from a URL, not the registry's package".to_string())
+            }
             (PackageSource::Path, _) => Some(
                 "path dependency (workspace member or local folder), not the registry's package"
                     .to_string(),

@@ -19,6 +19,7 @@ mod review;
 mod run;
 mod schedule;
 mod search;
+mod stack;
 mod trends;
 mod update;
 
@@ -36,6 +37,7 @@ pub use review::review;
 pub use run::run;
 pub use schedule::schedule;
 pub use search::search;
+pub use stack::stack;
 pub use trends::trends;
 pub use update::update;
 

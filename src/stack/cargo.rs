@@ -51,6 +51,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                 version: p.version.to_string(),
                 source,
                 registry,
+                direct: None,
+                dev: None,
+                depends: Vec::new(),
                 lockfile: path.to_path_buf(),
                 detail: None,
             }
@@ -58,6 +61,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         .collect();
     Ok(Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages,
         skipped: Vec::new(),
     })

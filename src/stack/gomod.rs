@@ -85,6 +85,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             version,
             source: PackageSource::Registry,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: None,
         })
@@ -128,6 +131,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     }
     Ok(Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages,
         skipped: Vec::new(),
     })

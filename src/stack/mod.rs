@@ -9,11 +9,18 @@
 //! [`Skipped`] note, not an error.
 
 mod cargo;
+mod composer;
+mod gemfile;
 mod gomod;
+mod js;
 mod npm;
 mod pip;
+mod purl;
+mod python;
+mod read;
 mod registry;
 
+pub use purl::{purl, purl_type};
 pub use registry::yanked_from_crates_index;
 
 use serde::Serialize;
@@ -25,9 +32,7 @@ use crate::model::{canonical_name, package_key};
 
 #[derive(Debug, Error)]
 pub enum StackError {
-    #[error(
-        "{path}: cannot read: {source}. Check the [[lockfile]] path in stack.toml or --lockfile"
-    )]
+    #[error("{path}: cannot read (check the [[lockfile]] path in stack.toml or --lockfile)")]
     Read {
         path: PathBuf,
         #[source]
@@ -42,7 +47,8 @@ pub enum StackError {
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error(
-        "{path}: not a lockfile radar reads. Supported: Cargo.lock, package-lock.json (or npm-shrinkwrap.json), requirements*.txt, go.mod; keep that in the file name"
+        "{path}: not a lockfile radar reads. Supported: {}; keep that in the file name",
+        SUPPORTED
     )]
     UnknownFormat { path: PathBuf },
 }
@@ -53,8 +59,34 @@ pub enum StackError {
 #[serde(rename_all = "lowercase")]
 pub enum PackageSource {
     Registry,
-    Path,
     Git,
+    /// A tarball or archive fetched from a URL, not from the registry.
+    Url,
+    /// A local folder (`path = …`, `file:`, `link:`).
+    Path,
+    /// A member of the project's own workspace.
+    Workspace,
+}
+
+impl PackageSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageSource::Registry => "registry",
+            PackageSource::Git => "git",
+            PackageSource::Url => "url",
+            PackageSource::Path => "path",
+            PackageSource::Workspace => "workspace",
+        }
+    }
+}
+
+/// One dependency edge as the lockfile records it: the name and, where the
+/// lockfile says it, the exact version (else the one version of that name
+/// in the same lockfile is meant).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dependency {
+    pub name: String,
+    pub version: Option<String>,
 }
 
 /// One package at one exact version.
@@ -70,6 +102,13 @@ pub struct Package {
     /// registry): its advisories are not the public database's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
+    /// Declared by the project itself (`None`: the format cannot tell).
+    pub direct: Option<bool>,
+    /// Only needed to develop or test (`None`: the format cannot tell).
+    pub dev: Option<bool>,
+    /// The packages this one depends on, where the lockfile records edges.
+    #[serde(skip)]
+    pub depends: Vec<Dependency>,
     /// The lockfile (or stack.toml) it came from.
     pub lockfile: PathBuf,
     /// Where in the lockfile: an npm install path, a requirements marker.
@@ -100,17 +139,50 @@ pub struct Skipped {
 #[derive(Debug, Clone)]
 pub struct Lockfile {
     pub path: PathBuf,
+    /// Its format, as [`Format::kind`] names it.
+    pub kind: &'static str,
     pub packages: Vec<Package>,
     pub skipped: Vec<Skipped>,
 }
+
+/// The file names radar recognises, for error messages and help.
+pub const SUPPORTED: &str = "Cargo.lock, package-lock.json (or npm-shrinkwrap.json), pnpm-lock.yaml, yarn.lock, requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, Gemfile.lock (or gems.locked), composer.lock, go.mod";
 
 /// Lockfile formats, recognised by file name (then by content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Cargo,
     Npm,
+    Pnpm,
+    Yarn,
     Requirements,
+    Poetry,
+    Uv,
+    Pipfile,
+    Pdm,
+    Gemfile,
+    Composer,
     GoMod,
+}
+
+impl Format {
+    /// The kind as `radar stack` prints it: the file name it is known by.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Format::Cargo => "Cargo.lock",
+            Format::Npm => "package-lock.json",
+            Format::Pnpm => "pnpm-lock.yaml",
+            Format::Yarn => "yarn.lock",
+            Format::Requirements => "requirements.txt",
+            Format::Poetry => "poetry.lock",
+            Format::Uv => "uv.lock",
+            Format::Pipfile => "Pipfile.lock",
+            Format::Pdm => "pdm.lock",
+            Format::Gemfile => "Gemfile.lock",
+            Format::Composer => "composer.lock",
+            Format::GoMod => "go.mod",
+        }
+    }
 }
 
 pub fn format_of(path: &Path, text: &str) -> Option<Format> {
@@ -118,6 +190,21 @@ pub fn format_of(path: &Path, text: &str) -> Option<Format> {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let by_name = [
+        ("pnpm-lock.yaml", Format::Pnpm),
+        ("pnpm-lock.yml", Format::Pnpm),
+        ("yarn.lock", Format::Yarn),
+        ("poetry.lock", Format::Poetry),
+        ("uv.lock", Format::Uv),
+        ("pipfile.lock", Format::Pipfile),
+        ("pdm.lock", Format::Pdm),
+        ("gemfile.lock", Format::Gemfile),
+        ("gems.locked", Format::Gemfile),
+        ("composer.lock", Format::Composer),
+    ];
+    if let Some((_, f)) = by_name.iter().find(|(n, _)| name.ends_with(n)) {
+        return Some(*f);
+    }
     if name.ends_with("cargo.lock") {
         return Some(Format::Cargo);
     }
@@ -157,12 +244,26 @@ pub fn parse_lockfile(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let format = format_of(path, text).ok_or_else(|| StackError::UnknownFormat {
         path: path.to_path_buf(),
     })?;
+    parse_lockfile_as(format, path, text)
+}
+
+/// Parses `text` as `format`, whatever the file is called.
+pub fn parse_lockfile_as(format: Format, path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let mut lock = match format {
         Format::Cargo => cargo::parse(path, text)?,
         Format::Npm => npm::parse(path, text)?,
+        Format::Pnpm => js::pnpm::parse(path, text)?,
+        Format::Yarn => js::yarn::parse(path, text)?,
         Format::Requirements => pip::parse(path, text)?,
+        Format::Poetry => python::poetry::parse(path, text)?,
+        Format::Uv => python::uv::parse(path, text)?,
+        Format::Pipfile => python::pipfile::parse(path, text)?,
+        Format::Pdm => python::pdm::parse(path, text)?,
+        Format::Gemfile => gemfile::parse(path, text)?,
+        Format::Composer => composer::parse(path, text)?,
         Format::GoMod => gomod::parse(path, text)?,
     };
+    lock.kind = format.kind();
     lock.packages.sort_by(|a, b| {
         (&a.ecosystem, &a.name, &a.version, &a.detail).cmp(&(
             &b.ecosystem,
@@ -179,6 +280,8 @@ pub fn parse_lockfile(path: &Path, text: &str) -> Result<Lockfile, StackError> {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub lockfiles: Vec<PathBuf>,
+    /// Per lockfile, in the order read: its kind and package count.
+    pub kinds: Vec<(&'static str, usize)>,
     pub packages: Vec<Package>,
     pub skipped: Vec<Skipped>,
 }
@@ -193,6 +296,7 @@ pub fn inventory(
     let mut inv = Inventory::default();
     for path in lockfiles {
         let lock = read_lockfile(path)?;
+        inv.kinds.push((lock.kind, lock.packages.len()));
         inv.lockfiles.push(lock.path);
         inv.packages.extend(lock.packages);
         inv.skipped.extend(lock.skipped);
@@ -212,6 +316,9 @@ pub fn inventory(
             version: String::new(),
             source: PackageSource::Registry,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: stack_file.clone(),
             detail: Some(format!("[[tech]] {}", t.name)),
         };

@@ -28,6 +28,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     };
     let mut lock = Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages: Vec::new(),
         skipped: Vec::new(),
     };
@@ -84,6 +85,9 @@ fn v2_entry(path: &Path, install_path: &str, entry: &Map<String, Value>, lock: &
             version: version.to_string(),
             source,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: Some(install_path.to_string()),
         }),
@@ -143,6 +147,9 @@ fn v1_tree(
                 version,
                 source,
                 registry: None,
+                direct: None,
+                dev: None,
+                depends: Vec::new(),
                 lockfile: path.to_path_buf(),
                 detail: Some(install_path.clone()),
             });

@@ -21,6 +21,7 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let mut lock = Lockfile {
         path: path.to_path_buf(),
+        kind: "",
         packages: Vec::new(),
         skipped: Vec::new(),
     };
@@ -132,6 +133,9 @@ fn parse_into(
             version,
             source: PackageSource::Registry,
             registry: None,
+            direct: None,
+            dev: None,
+            depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: marker,
         });

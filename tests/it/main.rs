@@ -24,3 +24,5 @@ mod propose_cli;
 mod reliability;
 mod schedule_cli;
 mod spine;
+mod stack_cli;
+mod stack_readers;

@@ -45,6 +45,9 @@ pub fn pkg(ecosystem: &str, name: &str, version: &str) -> Package {
         version: version.into(),
         source: PackageSource::Registry,
         registry: None,
+        direct: None,
+        dev: None,
+        depends: Vec::new(),
         lockfile: PathBuf::from("test.lock"),
         detail: None,
     }

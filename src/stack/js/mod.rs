@@ -1,0 +1,4 @@
+//! JavaScript lockfiles other than npm's own: pnpm and yarn.
+
+pub(super) mod pnpm;
+pub(super) mod yarn;

@@ -1,0 +1,358 @@
+//! pnpm-lock.yaml, lockfileVersion 5.x, 6.x and 9.x.
+//!
+//! Package keys are dependency paths: `/name/1.0.0_peer@2.0.0` (5.x),
+//! `/name@1.0.0(peer@2.0.0)` (6.x) and `name@1.0.0(peer@2.0.0)` (9.x).
+//! The peer suffix is dropped: one name and version is one package, however
+//! many peer combinations pnpm installed it under. Only the version part is
+//! cut at `_`, so names with `_` (and scoped names with `/`) stay whole.
+//! Entries that say their own `name`/`version` (git, tarball and `file:`
+//! packages) are read from those fields. Importers say what is direct and
+//! what is dev; 5.x and 6.x also mark each package `dev: true|false`.
+
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::super::read::{empty, invalid, package, yaml};
+use super::super::{Dependency, Lockfile, PackageSource, Skipped, StackError};
+
+const GROUPS: [(&str, bool); 3] = [
+    ("dependencies", false),
+    ("optionalDependencies", false),
+    ("devDependencies", true),
+];
+
+pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
+    let mut lock = empty(path);
+    if text.trim().is_empty() {
+        return Ok(lock);
+    }
+    let root: Value = yaml(path, text, "pnpm-lock.yaml")?;
+    let root = match root {
+        Value::Mapping(m) => m,
+        Value::Null => return Ok(lock),
+        _ => {
+            return Err(invalid(
+                path,
+                "expected a YAML mapping with lockfileVersion",
+            ));
+        }
+    };
+    let version = match root.get("lockfileVersion") {
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
+        Some(Value::String(s)) => s.parse::<f64>().unwrap_or(0.0),
+        _ => 0.0,
+    };
+    let v5 = version < 6.0;
+
+    // name → (version as importers write it, dev?) for the direct deps.
+    let mut direct: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+    let mut importers: Vec<(String, &Mapping)> = Vec::new();
+    if let Some(Value::Mapping(imp)) = root.get("importers") {
+        for (k, v) in imp {
+            if let (Some(k), Value::Mapping(m)) = (k.as_str(), v) {
+                importers.push((k.to_string(), m));
+            }
+        }
+    } else {
+        importers.push((".".to_string(), &root));
+    }
+    for (importer, m) in &importers {
+        if importer != "." {
+            let name = importer.rsplit('/').next().unwrap_or(importer);
+            lock.skipped.push(Skipped {
+                package: format!("npm/{name}"),
+                version: None,
+                reason: format!("workspace importer {importer}"),
+                lockfile: path.to_path_buf(),
+            });
+        }
+        for (group, dev) in GROUPS {
+            let Some(Value::Mapping(deps)) = m.get(group) else {
+                continue;
+            };
+            for (name, spec) in deps {
+                let Some(name) = name.as_str() else { continue };
+                // 6.x+ importers: {specifier, version}; 5.x: the version.
+                let v = match spec {
+                    Value::Mapping(s) => s.get("version").and_then(Value::as_str),
+                    other => other.as_str(),
+                };
+                let Some(v) = v else { continue };
+                let v = strip_peers(v, v5);
+                direct
+                    .entry(name.to_string())
+                    .or_default()
+                    .push((v.to_string(), dev));
+            }
+        }
+    }
+
+    let packages = match root.get("packages") {
+        Some(Value::Mapping(p)) => p,
+        Some(Value::Null) | None => return Ok(lock),
+        Some(_) => return Err(invalid(path, "\"packages\" is not a mapping")),
+    };
+    let snapshots = match root.get("snapshots") {
+        Some(Value::Mapping(s)) => Some(s),
+        _ => None,
+    };
+    // 9.x keeps edges in snapshots (with peer suffixes), keyed like packages.
+    let mut edges: HashMap<String, Vec<Dependency>> = HashMap::new();
+    if let Some(snaps) = snapshots {
+        for (k, v) in snaps {
+            let Some(k) = k.as_str() else { continue };
+            let key = strip_parens(k).to_string();
+            edges
+                .entry(key)
+                .or_default()
+                .extend(deps_of(v.as_mapping(), v5));
+        }
+    }
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (key, entry) in packages {
+        let Some(key) = key.as_str() else {
+            return Err(invalid(path, "a key under \"packages\" is not a string"));
+        };
+        let entry = entry.as_mapping();
+        let field = |f: &str| entry.and_then(|e| e.get(f)).and_then(Value::as_str);
+        let resolution = entry
+            .and_then(|e| e.get("resolution"))
+            .and_then(Value::as_mapping);
+        let res = |f: &str| resolution.and_then(|r| r.get(f)).and_then(Value::as_str);
+        let local = key.starts_with("file:")
+            || key.starts_with("link:")
+            || res("type") == Some("directory")
+            || res("tarball").is_some_and(|t| t.starts_with("file:"));
+        let git = res("commit").is_some() || res("type") == Some("git");
+        let tarball = res("tarball").is_some_and(|t| !t.starts_with("file:"));
+        let (name, version) = match (field("name"), field("version")) {
+            (Some(n), Some(v)) => (n.to_string(), v.to_string()),
+            (n, v) => match split_key(key, v5) {
+                Some((kn, kv)) => (n.unwrap_or(kn).to_string(), v.unwrap_or(kv).to_string()),
+                // 9.x git and tarball keys: name@<url>, version in the entry.
+                None if v.is_some() && key.get(1..).is_some_and(|k| k.contains('@')) => {
+                    let at = key[1..].find('@').map_or(0, |i| i + 1);
+                    (key[..at].to_string(), v.unwrap_or_default().to_string())
+                }
+                None if key.contains('/') => {
+                    // A git or tarball path without a version (pnpm wrote
+                    // these before it recorded one): nothing to audit.
+                    lock.skipped.push(Skipped {
+                        package: format!("npm/{key}"),
+                        version: None,
+                        reason: "dependency path without a version".into(),
+                        lockfile: path.to_path_buf(),
+                    });
+                    continue;
+                }
+                None if local => {
+                    lock.skipped.push(Skipped {
+                        package: format!("npm/{key}"),
+                        version: v.map(str::to_string),
+                        reason: "local package without a name".into(),
+                        lockfile: path.to_path_buf(),
+                    });
+                    continue;
+                }
+                None => {
+                    return Err(invalid(
+                        path,
+                        format!(
+                            "invalid dependency path {key:?} under \"packages\": expected name@version (or /name/version in 5.x)"
+                        ),
+                    ));
+                }
+            },
+        };
+        let source = if local {
+            PackageSource::Path
+        } else if git || codeload(res("tarball")) {
+            PackageSource::Git
+        } else if tarball && !is_registry_tarball(res("tarball")) {
+            PackageSource::Url
+        } else {
+            PackageSource::Registry
+        };
+        let mut p = package("npm", name.clone(), version.clone(), source, path);
+        let listed = direct.get(&name);
+        let direct_dev: Vec<bool> = listed
+            .map(|l| {
+                l.iter()
+                    .filter(|(v, _)| *v == version || v.ends_with(key))
+                    .map(|(_, d)| *d)
+                    .collect()
+            })
+            .unwrap_or_default();
+        p.direct = Some(!direct_dev.is_empty());
+        p.dev = match entry.and_then(|e| e.get("dev")).and_then(Value::as_bool) {
+            Some(d) => Some(d),
+            None if !direct_dev.is_empty() => Some(direct_dev.iter().all(|d| *d)),
+            // 9.x does not mark transitive packages.
+            None => None,
+        };
+        let mut deps = deps_of(entry, v5);
+        if let Some(e) = edges.get(strip_parens(key)) {
+            deps.extend(e.iter().cloned());
+        }
+        p.depends = deps;
+        p.detail = res("commit")
+            .or_else(|| {
+                res("tarball")
+                    .filter(|_| codeload(res("tarball")))
+                    .and_then(|t| t.rsplit('/').next())
+            })
+            .map(|c| format!("commit {c}"));
+        match seen.get(&(name.clone(), version.clone())) {
+            Some(&i) => {
+                let old = &mut lock.packages[i];
+                old.depends.extend(p.depends);
+                old.direct = Some(old.direct == Some(true) || p.direct == Some(true));
+            }
+            None => {
+                seen.insert((name, version), lock.packages.len());
+                lock.packages.push(p);
+            }
+        }
+    }
+    Ok(lock)
+}
+
+fn deps_of(entry: Option<&Mapping>, v5: bool) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let Some(entry) = entry else { return out };
+    for group in ["dependencies", "optionalDependencies"] {
+        if let Some(Value::Mapping(deps)) = entry.get(group) {
+            for (n, v) in deps {
+                if let (Some(n), Some(v)) = (n.as_str(), v.as_str()) {
+                    let v = strip_peers(v, v5);
+                    out.push(Dependency {
+                        name: n.to_string(),
+                        version: v
+                            .starts_with(|c: char| c.is_ascii_digit())
+                            .then(|| v.to_string()),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn codeload(tarball: Option<&str>) -> bool {
+    tarball.is_some_and(|t| t.contains("codeload.github.com") || t.contains("/tar.gz/"))
+}
+
+fn is_registry_tarball(tarball: Option<&str>) -> bool {
+    tarball.is_some_and(|t| t.contains("/-/"))
+}
+
+fn strip_parens(s: &str) -> &str {
+    s.split('(').next().unwrap_or(s)
+}
+
+/// `1.0.0_react@18.2.0` (5.x) or `1.0.0(react@18.2.0)` → `1.0.0`.
+fn strip_peers(v: &str, v5: bool) -> &str {
+    let v = strip_parens(v);
+    if v5 {
+        v.split('_').next().unwrap_or(v)
+    } else {
+        v
+    }
+}
+
+/// A dependency path's name and version, peer suffix dropped.
+fn split_key(key: &str, v5: bool) -> Option<(&str, &str)> {
+    let key = strip_parens(key);
+    let key = key.strip_prefix('/').unwrap_or(key);
+    let version_like = |v: &str| v.starts_with(|c: char| c.is_ascii_digit());
+    if !v5 {
+        // 6.x/9.x: name@version (a scoped name starts with @).
+        let at = key.get(1..)?.find('@')? + 1;
+        let (n, v) = (&key[..at], &key[at + 1..]);
+        return version_like(v).then_some((n, v));
+    }
+    // 5.x: [host/]name/version[_peers], name maybe @scope/name.
+    let mut parts: Vec<&str> = key.split('/').collect();
+    if parts
+        .first()
+        .is_some_and(|h| h.contains('.') && !h.starts_with('@'))
+    {
+        parts.remove(0);
+    }
+    let name_len = if parts.first()?.starts_with('@') {
+        2
+    } else {
+        1
+    };
+    if parts.len() != name_len + 1 {
+        return None;
+    }
+    let name_end = parts[..name_len].iter().map(|p| p.len()).sum::<usize>() + name_len - 1;
+    let start = key.len() - parts.iter().map(|p| p.len() + 1).sum::<usize>() + 1;
+    let name = &key[start..start + name_end];
+    let version = strip_peers(parts[name_len], true);
+    version_like(version).then_some((name, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_of_every_version() {
+        assert_eq!(split_key("/acorn/8.7.0", true), Some(("acorn", "8.7.0")));
+        assert_eq!(
+            split_key("/@types/babel__core/7.1.14_x@1.0.0", true),
+            Some(("@types/babel__core", "7.1.14"))
+        );
+        assert_eq!(
+            split_key("/foo/1.4.0_@types+babel__core@7.1.14", true),
+            Some(("foo", "1.4.0"))
+        );
+        assert_eq!(
+            split_key("registry.npmjs.org/@foo/bar/1.1.0", true),
+            Some(("@foo/bar", "1.1.0"))
+        );
+        assert_eq!(
+            split_key("/@eslint/eslintrc@2.1.4(supports-color@8.1.1)", false),
+            Some(("@eslint/eslintrc", "2.1.4"))
+        );
+        assert_eq!(split_key("my_pkg@1.0.0", false), Some(("my_pkg", "1.0.0")));
+        assert_eq!(split_key("/foo/bar", true), None);
+        assert_eq!(split_key("invalidpath", true), None);
+        assert_eq!(split_key("invalidpath", false), None);
+    }
+
+    #[test]
+    fn v9_importers_mark_direct_and_dev() {
+        let text = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a_b:\n        specifier: ^1\n        version: 1.0.0(c@2.0.0)\n    devDependencies:\n      d:\n        specifier: ^1\n        version: 1.0.0\n  packages/web:\n    dependencies:\n      mine:\n        specifier: workspace:*\n        version: link:../mine\npackages:\n  a_b@1.0.0:\n    resolution: {integrity: x}\n  c@2.0.0:\n    resolution: {integrity: x}\n  d@1.0.0:\n    resolution: {integrity: x}\nsnapshots:\n  a_b@1.0.0(c@2.0.0):\n    dependencies:\n      c: 2.0.0\n  c@2.0.0: {}\n  d@1.0.0: {}\n";
+        let l = parse(Path::new("pnpm-lock.yaml"), text).unwrap();
+        let got: Vec<_> = l
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.direct, p.dev))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a_b", "1.0.0", Some(true), Some(false)),
+                ("c", "2.0.0", Some(false), None),
+                ("d", "1.0.0", Some(true), Some(true)),
+            ]
+        );
+        assert_eq!(l.packages[0].depends[0].name, "c");
+        assert_eq!(l.skipped.len(), 1, "{:?}", l.skipped);
+    }
+
+    #[test]
+    fn malformed_names_the_line() {
+        let e = parse(
+            Path::new("pnpm-lock.yaml"),
+            "lockfileVersion: 5.4\npackages:\n  - [\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("pnpm-lock.yaml:"), "{e}");
+    }
+}
