@@ -25,7 +25,7 @@ pub use signal::{Signal, SignalKind};
 
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
-use crate::trend::TrendReport;
+use crate::trend::{Direction, TrendReport};
 
 /// One advisory affecting a version the stack uses, as the audit engine
 /// reports it.
@@ -73,6 +73,9 @@ pub const STALE_DAYS: i64 = 548;
 pub const W_STALE: f64 = -0.3;
 /// Mentions rising (see `trend`).
 pub const W_TREND: f64 = 0.2;
+/// Mentions falling on a technology already on the radar: a nudge, not a
+/// ring move on its own (it stays above [`OUT_SCORE`]).
+pub const W_TREND_FALLING: f64 = -0.1;
 /// Per lockfile using the package, up to [`USAGE_CAP`] lockfiles.
 pub const W_USAGE_PER_LOCKFILE: f64 = 0.05;
 pub const USAGE_CAP: usize = 4;
@@ -153,8 +156,12 @@ pub fn score_tracked(
                 .clone()
                 .or_else(|| my_hits.first().map(|h| h.version.clone()));
             release_signals(&tech.name, releases.of(n), in_use.as_deref(), now, &mut ev);
-            if let Some(t) = trends.term(&tech.name).filter(|t| t.rising) {
-                ev.push(trend_signal(t));
+            if let Some(t) = trends.term(&tech.name) {
+                match t.direction {
+                    Direction::Rising => ev.push(trend_signal(t)),
+                    Direction::Falling if current.is_some() => ev.push(falling_signal(t)),
+                    _ => {}
+                }
             }
             if let Some(p) = &tech.package {
                 let count = lockfiles
@@ -199,17 +206,53 @@ fn trend_signal(t: &crate::trend::TermTrend) -> Signal {
         kind: SignalKind::Trend,
         weight: W_TREND,
         because: format!(
-            "mentions rising: {} items in the last {} weeks, {:.1}x the weekly rate of the {} weeks before",
+            "mentions rising: {} in the last {} weeks against {}/week in the {} weeks before, from {} sources ({})",
             t.recent,
             t.recent_weeks,
-            t.growth,
-            weeks.saturating_sub(t.recent_weeks)
+            rate(t.baseline_rate),
+            weeks.saturating_sub(t.recent_weeks),
+            t.recent_sources,
+            p_text(t.p_value)
         ),
         // No single link: a trend rests on many items, listed as evidence.
         // Keeping `url` empty also keeps the signal's key stable, so a
         // rejected trend proposal is not re-raised by every new mention.
         url: None,
         evidence: t.evidence.clone(),
+    }
+}
+
+fn falling_signal(t: &crate::trend::TermTrend) -> Signal {
+    Signal {
+        kind: SignalKind::Trend,
+        weight: W_TREND_FALLING,
+        because: format!(
+            "mentions falling: {} in the last {} weeks against {}/week before ({})",
+            t.recent,
+            t.recent_weeks,
+            rate(t.baseline_rate),
+            p_text(t.p_value)
+        ),
+        url: None,
+        evidence: t.evidence.clone(),
+    }
+}
+
+/// `9`, `1.5`: a weekly rate as a lead would say it.
+fn rate(r: f64) -> String {
+    let r = (r * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.0001 {
+        "p < 0.0001".to_string()
+    } else {
+        format!("p = {p:.4}")
     }
 }
 

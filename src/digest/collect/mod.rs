@@ -251,9 +251,8 @@ fn emerging(
     week: IsoWeek,
 ) -> Vec<EmergingTerm> {
     let terms = crate::update::tracked_terms(stack, tracked);
-    // The last instant of the week: it is the window's last (complete) week.
-    let end = week.end() - chrono::Duration::seconds(1);
-    let report = trend::trends(items, &terms, end, &TrendOptions::default());
+    // The digest's week is the window's last week, as `radar trends --week`.
+    let report = trend::trends_ending(items, &terms, week.first_day(), &TrendOptions::default());
     report
         .terms
         .into_iter()
