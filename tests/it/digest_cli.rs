@@ -537,7 +537,8 @@ ring = "assess"
         let it = item(
             &format!("b{i}"),
             ItemKind::Article,
-            "blog",
+            // Two sources: one feed repeating a name is not a trend.
+            ["blog", "news"][i % 2],
             &format!("Moving a service to Bun, part {i}"),
             &format!("{day}T10:00:00Z"),
         );
