@@ -24,6 +24,7 @@ pub mod sanitize;
 pub mod svg;
 
 pub use model::{
+    EolAction, NewsItem,
     ActionItem, Blip, DigestInput, EmergingTerm, IsoWeek, Movement, ProposedMove, ReleaseGroup,
     ReleaseItem, Severity, SeverityLevel,
 };

@@ -19,6 +19,8 @@ fn tech(ring: Ring, version: Option<&str>) -> TechConfig {
         package: Some("crates.io/widget".into()),
         version: version.map(str::to_string),
         aliases: vec![],
+        repo: None,
+        eol: None,
     }
 }
 
@@ -102,6 +104,8 @@ fn falling_mentions_weigh_against_a_tech_on_the_radar_only() {
             package: None,
             version: None,
             aliases: vec![],
+            repo: None,
+            eol: None,
         }],
         ..Default::default()
     };

@@ -196,6 +196,10 @@ pub fn trends_ending(
     let window: Vec<(usize, &Item)> = items
         .iter()
         .filter_map(|item| {
+            // A table of end-of-life dates is not a mention.
+            if crate::sources::eol::is_eol_item(item) {
+                return None;
+            }
             let published = item.published?;
             let ago = (last_monday - monday(published.date_naive())).num_weeks();
             (0..weeks as i64)
