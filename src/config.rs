@@ -475,9 +475,7 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError>
         }
         (
             SourceKind::Eol,
-            Location::Url(format!(
-                "https://endoflife.date/api/v1/products/{product}/"
-            )),
+            Location::Url(format!("https://endoflife.date/api/v1/products/{product}/")),
             None,
         )
     } else if let Some(u) = rs.url {

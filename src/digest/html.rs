@@ -156,7 +156,11 @@ fn action_needed(s: &mut String, r: &Ranked) {
     }
     s.push_str("<section id=\"action\">\n<h2>Action needed</h2>\n<ol class=\"cards\">\n");
     for e in &r.input.end_of_life {
-        let label = if e.past { "End of life" } else { "End of life soon" };
+        let label = if e.past {
+            "End of life"
+        } else {
+            "End of life soon"
+        };
         let _ = write!(
             s,
             "<li class=\"card\"><strong>{label}</strong> · {}",
@@ -223,7 +227,11 @@ fn news(s: &mut String, r: &Ranked) {
     }
     s.push_str("<section id=\"news\">\n<h2>News naming our stack</h2>\n<ul>\n");
     for n in &r.input.news {
-        let warn = if n.suspicious_above.is_some() { "⚠ " } else { "" };
+        let warn = if n.suspicious_above.is_some() {
+            "⚠ "
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             "<li><em>{}</em>: {}: {warn}{}</li>",

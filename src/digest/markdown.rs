@@ -108,7 +108,11 @@ fn action_needed(s: &mut String, r: &Ranked) {
     }
     s.push_str("## Action needed\n\n");
     for e in &r.input.end_of_life {
-        let label = if e.past { "End of life" } else { "End of life soon" };
+        let label = if e.past {
+            "End of life"
+        } else {
+            "End of life soon"
+        };
         let mut line = format!("- **{label}** · {}", sanitize::markdown(&rank::eol_line(e)));
         if let Some(l) = e.url.as_deref().and_then(|u| link("endoflife.date", u)) {
             let _ = write!(line, " · {l}");
@@ -170,7 +174,11 @@ fn news(s: &mut String, input: &super::model::DigestInput) {
                 Some(l) => l,
                 None => sanitize::markdown(&n.title),
             };
-            let warn = if n.suspicious_above.is_some() { "⚠ " } else { "" };
+            let warn = if n.suspicious_above.is_some() {
+                "⚠ "
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
                 "  - {title}: {warn}{}",

@@ -25,8 +25,8 @@ use releases::{ReleaseIndex, release_signals};
 pub use signal::{Signal, SignalKind};
 
 use crate::config::{StackConfig, TechConfig};
-use crate::sources::eol::{EolFacts, EolProduct};
 use crate::model::{Informational, Item, Quadrant, Ring};
+use crate::sources::eol::{EolFacts, EolProduct};
 use crate::trend::{Direction, TrendReport};
 
 /// One advisory affecting a version the stack uses, as the audit engine
@@ -311,10 +311,7 @@ fn eol_signal(product: &EolProduct, version: &str, now: DateTime<Utc>, ev: &mut 
     };
     let url = Some(format!("https://endoflife.date/{}", product.name));
     if s.past {
-        let when = s
-            .eol
-            .map(|d| format!(" on {d}"))
-            .unwrap_or_default();
+        let when = s.eol.map(|d| format!(" on {d}")).unwrap_or_default();
         ev.forced_hold
             .get_or_insert_with(|| format!("{name} reached end of life{when}"));
         ev.push(Signal {

@@ -169,7 +169,8 @@ fn attribute(
         && let Some(&n) = by_repo.get(&repo.to_lowercase())
         && let Some(v) = first_version(&item.title).or_else(|| {
             url.rsplit('/').next().and_then(|tag| {
-                Version::parse(tag).or_else(|| tag.rsplit(['-', '@']).next().and_then(Version::parse))
+                Version::parse(tag)
+                    .or_else(|| tag.rsplit(['-', '@']).next().and_then(Version::parse))
             })
         })
     {
@@ -358,7 +359,10 @@ mod tests {
             github_release_repo("https://github.com/tokio-rs/tokio/releases/tag/x"),
             Some("tokio-rs/tokio")
         );
-        assert_eq!(github_release_repo("https://github.com/tokio-rs/tokio"), None);
+        assert_eq!(
+            github_release_repo("https://github.com/tokio-rs/tokio"),
+            None
+        );
     }
 
     #[test]

@@ -109,7 +109,15 @@ fn falling_mentions_weigh_against_a_tech_on_the_radar_only() {
         }],
         ..Default::default()
     };
-    let r = score_stack(&stack, &[], &[], &BTreeMap::new(), &falling("Jenkins"), now()).remove(0);
+    let r = score_stack(
+        &stack,
+        &[],
+        &[],
+        &BTreeMap::new(),
+        &falling("Jenkins"),
+        now(),
+    )
+    .remove(0);
     assert_eq!(r.signals.len(), 1, "{r:#?}");
     let s = &r.signals[0];
     assert_eq!((s.kind, s.weight), (SignalKind::Trend, W_TREND_FALLING));

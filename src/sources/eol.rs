@@ -130,7 +130,13 @@ pub fn parse_product(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, Sour
         .map_err(|e| SourceError::Eol(format!("cannot re-encode {}: {e}", d.name)))?;
     let url = format!("https://endoflife.date/{}", d.name);
     Ok(vec![Item {
-        id: item_id(&ctx.source, Some(&format!("eol:{}", d.name)), None, "", None),
+        id: item_id(
+            &ctx.source,
+            Some(&format!("eol:{}", d.name)),
+            None,
+            "",
+            None,
+        ),
         kind: ItemKind::Article,
         source: ctx.source.clone(),
         title: format!("End of life: {}", d.label),
@@ -158,7 +164,10 @@ pub fn purl_package_key(purl: &str) -> Option<String> {
     let rest = rest.split(['?', '#']).next()?;
     let (kind, path) = rest.split_once('/')?;
     let path = path.rsplit_once('@').map_or(path, |(p, _)| p);
-    let path = path.replace("%40", "@").replace("%2F", "/").replace("%2f", "/");
+    let path = path
+        .replace("%40", "@")
+        .replace("%2F", "/")
+        .replace("%2f", "/");
     let eco = match kind.to_ascii_lowercase().as_str() {
         "pypi" => "PyPI",
         "npm" => "npm",
@@ -191,7 +200,11 @@ impl EolFacts {
         let mut facts = EolFacts::default();
         for item in items.into_iter().filter(|i| is_eol_item(i)) {
             let Ok(p) = serde_json::from_str::<EolProduct>(&item.body) else {
-                tracing::warn!("{}: end-of-life item {} is unreadable", item.source, item.id);
+                tracing::warn!(
+                    "{}: end-of-life item {} is unreadable",
+                    item.source,
+                    item.id
+                );
                 continue;
             };
             let n = facts.products.len();
@@ -249,15 +262,11 @@ impl EolProduct {
     pub fn standing(&self, version: &str, today: NaiveDate) -> Option<Standing<'_>> {
         let cycle = self.cycle_for(version)?;
         let ended = |c: &Cycle| c.is_eol || c.eol.is_some_and(|d| d <= today);
-        let oldest_supported = self
-            .cycles
-            .iter()
-            .filter(|c| !ended(c))
-            .min_by(|a, b| {
-                a.release_date
-                    .cmp(&b.release_date)
-                    .then(numeric_parts(&a.name).cmp(&numeric_parts(&b.name)))
-            });
+        let oldest_supported = self.cycles.iter().filter(|c| !ended(c)).min_by(|a, b| {
+            a.release_date
+                .cmp(&b.release_date)
+                .then(numeric_parts(&a.name).cmp(&numeric_parts(&b.name)))
+        });
         Some(Standing {
             product: self,
             cycle,
@@ -347,14 +356,20 @@ mod tests {
     fn purls_map_to_package_keys() {
         let k = |p: &str| purl_package_key(p);
         assert_eq!(k("pkg:pypi/django").as_deref(), Some("PyPI/django"));
-        assert_eq!(k("pkg:npm/%40angular/core").as_deref(), Some("npm/@angular/core"));
+        assert_eq!(
+            k("pkg:npm/%40angular/core").as_deref(),
+            Some("npm/@angular/core")
+        );
         assert_eq!(k("pkg:cargo/tokio@1.0").as_deref(), Some("crates.io/tokio"));
         assert_eq!(
             k("pkg:maven/org.springframework/spring-core").as_deref(),
             Some("Maven/org.springframework:spring-core")
         );
         assert_eq!(k("pkg:gem/rails").as_deref(), Some("RubyGems/rails"));
-        assert_eq!(k("pkg:nuget/Newtonsoft.Json").as_deref(), Some("NuGet/Newtonsoft.Json"));
+        assert_eq!(
+            k("pkg:nuget/Newtonsoft.Json").as_deref(),
+            Some("NuGet/Newtonsoft.Json")
+        );
         assert_eq!(k("pkg:deb/debian/python3.9"), None);
         assert_eq!(k("pkg:github/django/django"), None);
         assert_eq!(k("not a purl"), None);

@@ -351,14 +351,24 @@ pub fn direction(
     let expected = n as f64 * p;
     if recent as f64 >= expected {
         let pv = round_p(stats::upper_tail(n, recent, p));
-        let rising = pv <= opts.alpha
-            && recent >= opts.min_support
-            && recent_sources >= opts.min_sources;
-        (if rising { Direction::Rising } else { Direction::Steady }, pv)
+        let rising =
+            pv <= opts.alpha && recent >= opts.min_support && recent_sources >= opts.min_sources;
+        (
+            if rising {
+                Direction::Rising
+            } else {
+                Direction::Steady
+            },
+            pv,
+        )
     } else {
         let pv = round_p(stats::lower_tail(n, recent, p));
         (
-            if pv <= opts.alpha { Direction::Falling } else { Direction::Steady },
+            if pv <= opts.alpha {
+                Direction::Falling
+            } else {
+                Direction::Steady
+            },
             pv,
         )
     }

@@ -147,13 +147,21 @@ fn direction_rule_table() {
     ];
     for (name, counts, sources, want) in table {
         let items = series("tokio", counts, sources);
-        let r = trends(&items, &[tracked("tokio", &[])], now(), &TrendOptions::default());
+        let r = trends(
+            &items,
+            &[tracked("tokio", &[])],
+            now(),
+            &TrendOptions::default(),
+        );
         let t = r.term("tokio").unwrap();
         assert_eq!(t.counts, counts, "{name}");
         assert_eq!(t.direction, *want, "{name}: p = {}", t.p_value);
         assert_eq!(t.rising, *want == Rising, "{name}");
         let lean = if *want == Steady { 0.0 } else { 0.01 };
-        assert!(t.p_value <= 1.0 && (lean == 0.0 || t.p_value <= lean), "{name}");
+        assert!(
+            t.p_value <= 1.0 && (lean == 0.0 || t.p_value <= lean),
+            "{name}"
+        );
     }
 }
 
@@ -161,7 +169,11 @@ fn direction_rule_table() {
 fn every_weekday_of_the_current_week_gives_the_same_answer() {
     let mut items = series("tokio", &[0, 0, 0, 0, 0, 0, 2, 3, 5, 8, 12, 18], TWO);
     items.extend(series("Kubernetes", &[3; 12], TWO));
-    items.extend(series("Jenkins", &[9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 1, 1], TWO));
+    items.extend(series(
+        "Jenkins",
+        &[9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 1, 1],
+        TWO,
+    ));
     // This week's items, a different shape every day: they must not count.
     let this_monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     for d in 0..7 {
@@ -202,7 +214,11 @@ fn every_weekday_of_the_current_week_gives_the_same_answer() {
 #[test]
 fn candidates_need_a_rising_direction_and_trackeds_are_always_listed() {
     let mut items = series("astral-sh/uv", &[0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4], TWO);
-    items.extend(series("Bun", &[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2], &["blog"]));
+    items.extend(series(
+        "Bun",
+        &[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2],
+        &["blog"],
+    ));
     items.extend(series("Kubernetes", &[1; 12], TWO));
     let r = trends(
         &items,
@@ -216,7 +232,10 @@ fn candidates_need_a_rising_direction_and_trackeds_are_always_listed() {
     assert_eq!(uv.evidence.len(), 3);
     let k = r.term("kubernetes").unwrap();
     assert!(!k.rising && k.tracked && k.direction == Direction::Steady);
-    assert!(r.term("bun").is_none(), "one source: not rising, not listed");
+    assert!(
+        r.term("bun").is_none(),
+        "one source: not rising, not listed"
+    );
     let cands: Vec<&str> = r.candidates().map(|t| t.term.as_str()).collect();
     assert_eq!(cands, ["uv"]);
     assert_eq!(r.terms[0].term, "uv", "rising first");

@@ -35,7 +35,18 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 /// A team radar in a temp dir: radar.toml, the test stack, and an index
 /// of the fixture feeds.
 fn team() -> TeamRadar {
-    let dir = TeamRadar::new().copy("stack.toml", fixture("entries/stack.toml"));
+    // Release feeds are sources bound to their package (a release of a
+    // stack tech comes only from such a source); the blogs are ingested.
+    let sources = std::fs::read_to_string(fixture("entries/releases/sources.toml"))
+        .unwrap()
+        .replace(
+            "path = \"",
+            &format!("path = \"{}/", fixture("entries").display()),
+        );
+    let dir = TeamRadar::new()
+        .copy("stack.toml", fixture("entries/stack.toml"))
+        .config(&sources);
+    run(dir.path(), &["crawl"]);
     let feeds = fixture("entries/feeds");
     run(dir.path(), &["ingest", feeds.to_str().unwrap()]);
     dir
@@ -290,13 +301,23 @@ fn trends_rank_rising_terms() {
     // Tracked terms are always listed, each with a direction.
     let k8s = row(&t["terms"], "term", "Kubernetes");
     assert_eq!(k8s["in_stack"], true);
-    assert_eq!(k8s["direction"], "steady", "steady mentions do not rise: {k8s}");
+    assert_eq!(
+        k8s["direction"], "steady",
+        "steady mentions do not rise: {k8s}"
+    );
     assert_eq!(k8s["rising"], false);
-    assert!(terms.iter().all(|t| t["tracked"] == true || t["rising"] == true));
+    assert!(
+        terms
+            .iter()
+            .all(|t| t["tracked"] == true || t["rising"] == true)
+    );
     let human = run(team.path(), &["trends"]);
     assert!(human.contains("uv"), "{human}");
     assert!(human.contains("2026-W48 is in progress"), "{human}");
-    assert!(!human.contains("Kubernetes"), "steady terms need --all: {human}");
+    assert!(
+        !human.contains("Kubernetes"),
+        "steady terms need --all: {human}"
+    );
     assert!(
         human.contains("new: `radar update` proposes assess"),
         "{human}"

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use crate::config::{self, ConfigError, StackConfig, TechConfig};
 use crate::digest::{
-    Blip, DigestInput, EmergingTerm, EolAction, IsoWeek, Movement, NewsItem, ProposedMove, ReleaseGroup,
-    ReleaseItem,
+    Blip, DigestInput, EmergingTerm, EolAction, IsoWeek, Movement, NewsItem, ProposedMove,
+    ReleaseGroup, ReleaseItem,
 };
 use crate::index::{IndexError, RadarIndex};
 use crate::model::{Advisory, Item, ItemKind, Ring};
@@ -279,9 +279,9 @@ fn end_of_life(
             let product = facts.product_for(t.eol.as_deref(), t.package.as_deref())?;
             let version = current(t)?;
             let s = product.standing(&version, today)?;
-            let soon = s.eol.is_some_and(|d| {
-                (d - today).num_days() <= crate::score::EOL_SOON_DAYS
-            });
+            let soon = s
+                .eol
+                .is_some_and(|d| (d - today).num_days() <= crate::score::EOL_SOON_DAYS);
             (s.past || soon).then(|| EolAction {
                 tech: t.name.clone(),
                 cycle: s.cycle.name.clone(),
@@ -297,7 +297,12 @@ fn end_of_life(
             })
         })
         .collect();
-    out.sort_by(|a, b| b.past.cmp(&a.past).then(a.eol.cmp(&b.eol)).then(a.tech.cmp(&b.tech)));
+    out.sort_by(|a, b| {
+        b.past
+            .cmp(&a.past)
+            .then(a.eol.cmp(&b.eol))
+            .then(a.tech.cmp(&b.tech))
+    });
     Ok(out)
 }
 
