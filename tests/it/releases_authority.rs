@@ -136,11 +136,12 @@ fn a_feed_claiming_a_release_is_news_and_never_a_signal() {
         .collect();
     assert_eq!(reasons, ["tokio 1.47.1 released 2026-11-17"], "{tokio:#}");
     let axum = row(&report["entries"], "name", "axum");
-    assert!(
-        axum["reasons"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("axum 0.8.0 is a new major (you run 0.7.5)"),
+    assert_eq!(
+        axum["reasons"],
+        serde_json::json!([
+            "axum 0.8.0 released 2026-11-20",
+            "axum 0.8.0 is a new major (you run 0.7.5): trial the upgrade"
+        ]),
         "{axum:#}"
     );
     let entry = std::fs::read_to_string(
