@@ -73,7 +73,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Score the index against the stack; write or refresh entry proposals.
     Update(UpdateArgs),
-    /// Technologies whose mentions are rising, per ISO week.
+    /// Technologies whose mentions are rising or falling, per complete ISO week.
+    #[command(after_help = TRENDS_HELP)]
     Trends(TrendsArgs),
     /// Decide on the tool's proposals: list (default), accept NAME, reject NAME.
     Review(ReviewArgs),
@@ -180,15 +181,28 @@ pub struct UpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct TrendsArgs {
-    /// Weeks in the window (the last quarter of it is compared with the rest).
+    /// Complete weeks in the window (the last quarter of it is compared with the rest).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(2..=520))]
     pub weeks: u16,
-    /// Also list tracked technologies that are not rising.
+    /// Last week of the window, e.g. 2026-W48 [default: the last complete week].
+    #[arg(long)]
+    pub week: Option<String>,
+    /// Also list tracked technologies that are steady (the JSON always lists them).
     #[arg(long)]
     pub all: bool,
     #[arg(long)]
     pub json: bool,
 }
+
+const TRENDS_HELP: &str = "\
+Examples:
+  radar trends                       rising and falling terms, 12 weeks to the last complete week
+  radar trends --all --week 2026-W40 every tracked term, window ending with 2026-W40
+  radar trends --json                all tracked terms with direction, sources, p_value
+
+Direction comes from an exact binomial test of the last quarter of the window against the
+weeks before it (one-sided, significance 0.01). Rising also needs 4 mentions from 2 sources.
+The current week never counts: it is not over.";
 
 #[derive(Debug, Args)]
 #[command(

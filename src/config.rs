@@ -65,11 +65,15 @@ pub enum CronError {
 /// the file and the source.
 #[derive(Debug, Error)]
 pub enum SourceEntryError {
-    #[error("give exactly one of url, path, github, crate, pypi, npm (found {found})")]
+    #[error("give exactly one of url, path, github, crate, pypi, npm, eol (found {found})")]
     Location {
         /// The location keys given, or "none".
         found: String,
     },
+    #[error(
+        "eol = {product:?} must be an endoflife.date product name such as \"python\" or \"nodejs\" (see https://endoflife.date/api/v1/products/)"
+    )]
+    EolProduct { product: String },
     #[error("github = {repo:?} must be \"owner/repo\"")]
     GithubRepo { repo: String },
     #[error("url = {url:?} is not a URL: {error}")]
@@ -247,6 +251,9 @@ pub enum SourceKind {
     Rustsec,
     /// npm registry JSON ("packument"); versions become release items.
     Npm,
+    /// endoflife.date API v1 product (`/api/v1/products/<name>/`): release
+    /// cycles with their end-of-life dates.
+    Eol,
 }
 
 impl SourceKind {
@@ -257,6 +264,7 @@ impl SourceKind {
             SourceKind::Osv => "osv",
             SourceKind::Rustsec => "rustsec",
             SourceKind::Npm => "npm",
+            SourceKind::Eol => "eol",
         }
     }
 }
@@ -290,6 +298,17 @@ pub struct Source {
 }
 
 impl Source {
+    /// `owner/name` of a GitHub releases feed (the `github = …` shorthand).
+    pub fn github_repo(&self) -> Option<String> {
+        let Location::Url(u) = &self.location else {
+            return None;
+        };
+        let repo = u
+            .strip_prefix("https://github.com/")?
+            .strip_suffix("/releases.atom")?;
+        (repo.split('/').count() == 2).then(|| repo.to_string())
+    }
+
     pub fn location_display(&self) -> String {
         match &self.location {
             Location::Url(u) => u.clone(),
@@ -364,6 +383,7 @@ struct RawSource {
     krate: Option<String>,
     pypi: Option<String>,
     npm: Option<String>,
+    eol: Option<String>,
     package: Option<String>,
     item: Option<String>,
     title: Option<String>,
@@ -612,6 +632,7 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError>
         rs.krate.as_ref().map(|_| "crate"),
         rs.pypi.as_ref().map(|_| "pypi"),
         rs.npm.as_ref().map(|_| "npm"),
+        rs.eol.as_ref().map(|_| "eol"),
     ]
     .into_iter()
     .flatten()
@@ -656,6 +677,20 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError>
             SourceKind::Npm,
             Location::Url(format!("https://registry.npmjs.org/{n}")),
             Some(format!("npm/{n}")),
+        )
+    } else if let Some(product) = rs.eol {
+        let product = product.trim().to_lowercase();
+        if product.is_empty()
+            || !product
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(SourceEntryError::EolProduct { product });
+        }
+        (
+            SourceKind::Eol,
+            Location::Url(format!("https://endoflife.date/api/v1/products/{product}/")),
+            None,
         )
     } else if let Some(u) = rs.url {
         let parsed = url::Url::parse(&u).map_err(|error| SourceEntryError::Url {
@@ -804,6 +839,14 @@ pub struct TechConfig {
     pub version: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The GitHub repository (`owner/name`) whose releases are this tech's:
+    /// release links into it count as authoritative releases.
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// The endoflife.date product (`python`, `nodejs`) when its purls do not
+    /// name `package`.
+    #[serde(default)]
+    pub eol: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -1,18 +1,25 @@
-//! `radar trends`: mentions per ISO week, rising terms first.
+//! `radar trends`: mentions per complete ISO week, rising and falling terms
+//! first.
 
 use anyhow::Result;
+use chrono::Duration;
 
 use super::print_json;
 use super::review::emit;
 use crate::cli::TrendsArgs;
 use crate::config;
+use crate::digest::IsoWeek;
 use crate::index::RadarIndex;
 use crate::settings::Settings;
 use crate::terminal::{bold, clean, color_stdout, dim};
-use crate::trend::{self, TermTrend, TrendOptions};
+use crate::trend::{self, Direction, TermTrend, TrendOptions};
 use crate::update;
 
 pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
+    let week = match &args.week {
+        Some(w) => IsoWeek::parse(w)?,
+        None => IsoWeek::last_complete(ctx.now),
+    };
     let cfg = ctx.radar_config()?;
     let stack = config::load_stack(&cfg.stack_path)?;
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
@@ -20,28 +27,44 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
     let items = index.all_items()?;
     let terms = update::tracked_terms(&stack, &update::tracked(&stack, &entries));
     let opts = TrendOptions::for_weeks(usize::from(args.weeks));
-    let mut report = trend::trends(&items, &terms, ctx.now, &opts);
-    if !args.all {
-        report.terms.retain(|t| t.rising);
-    }
+    let mut report = trend::trends_ending(&items, &terms, week.first_day(), &opts);
     if args.json {
         print_json(&report)?;
         return Ok(0);
+    }
+    if !args.all {
+        report.terms.retain(|t| t.direction != Direction::Steady);
     }
     let color = color_stdout();
     let first = report.week_labels.first().cloned().unwrap_or_default();
     let last = report.week_labels.last().cloned().unwrap_or_default();
     let mut out = format!(
-        "Mentions per week {first} … {last} ({} weeks; the last {} compared with the weeks before; {} items)\n",
+        "Mentions per week {first} … {last} ({} complete weeks; the last {} tested against the {} before)\n",
         report.weeks,
         opts.recent,
-        items.len()
+        report.weeks - opts.recent
     );
+    // The week in progress is shown, never counted: it is not over.
+    let after = week.end();
+    if ctx.now >= after {
+        let current = IsoWeek::containing(ctx.now.date_naive());
+        let so_far = items
+            .iter()
+            .filter(|i| i.published.is_some_and(|p| p >= after && p <= ctx.now))
+            .count();
+        if current.first_day() - week.first_day() == Duration::weeks(1) {
+            out.push_str(&dim(
+                &format!("{current} is in progress ({so_far} items so far) and not counted\n"),
+                color,
+            ));
+        }
+    }
     if report.terms.is_empty() {
         out.push_str(&format!(
-            "Nothing is rising (needs {} mentions in the recent weeks and {:.1}x growth). Try --all or --weeks {}.\n",
+            "Nothing is rising or falling (rising needs {} mentions from {} sources in the recent weeks and p ≤ {}). Try --all or --weeks {}.\n",
             opts.min_support,
-            opts.min_growth,
+            opts.min_sources,
+            opts.alpha,
             report.weeks * 2
         ));
         emit(&out)?;
@@ -63,17 +86,28 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
             (false, false) => "new: `radar update` proposes assess",
         };
         out.push_str(&format!(
-            "  {}{}  {}  {:>3} recent  {:>5.1}x  {}\n",
-            bold(&name, color && t.rising),
+            "  {}{}  {}  {:<7}  {:>3} recent vs {:>4.1}/week  {} src  p={:<8}  {}\n",
+            bold(&name, color && t.direction != Direction::Steady),
             " ".repeat(pad),
             sparkline(t),
+            t.direction.as_str(),
             t.recent,
-            t.growth,
+            t.baseline_rate,
+            t.sources,
+            format_p(t.p_value),
             dim(what, color)
         ));
     }
     emit(&out)?;
     Ok(0)
+}
+
+fn format_p(p: f64) -> String {
+    if p < 0.0001 {
+        "<0.0001".to_string()
+    } else {
+        format!("{p:.4}")
+    }
 }
 
 /// Weekly counts as block characters, scaled to the term's busiest week.

@@ -498,7 +498,7 @@ fn accept(kind: SourceKind) -> &'static str {
         }
         SourceKind::Html => "text/html, application/xhtml+xml;q=0.9, */*;q=0.8",
         // The full packument: the abbreviated one has no publish times.
-        SourceKind::Npm => "application/json",
+        SourceKind::Npm | SourceKind::Eol => "application/json",
         SourceKind::Osv => "application/json, application/zip;q=0.9, */*;q=0.8",
         SourceKind::Rustsec => "*/*",
     }

@@ -56,6 +56,7 @@ pub fn render(input: &DigestInput) -> String {
     s.push_str("</header>\n<main>\n");
     action_needed(&mut s, &r);
     releases(&mut s, &r);
+    news(&mut s, &r);
     emerging(&mut s, &r);
     proposals(&mut s, &r);
     radar(&mut s, &r);
@@ -150,10 +151,26 @@ fn severity_class(level: SeverityLevel) -> &'static str {
 }
 
 fn action_needed(s: &mut String, r: &Ranked) {
-    if r.action.is_empty() {
+    if r.action.is_empty() && r.input.end_of_life.is_empty() {
         return;
     }
     s.push_str("<section id=\"action\">\n<h2>Action needed</h2>\n<ol class=\"cards\">\n");
+    for e in &r.input.end_of_life {
+        let label = if e.past {
+            "End of life"
+        } else {
+            "End of life soon"
+        };
+        let _ = write!(
+            s,
+            "<li class=\"card\"><strong>{label}</strong> · {}",
+            sanitize::html(&super::rank::eol_line(e))
+        );
+        if let Some(u) = &e.url {
+            let _ = write!(s, " · {}", anchor("endoflife.date", Some(u)));
+        }
+        s.push_str("</li>\n");
+    }
     for a in &r.action {
         action_card(s, a);
     }
@@ -202,6 +219,28 @@ fn action_card(s: &mut String, a: &ActionItem) {
         let _ = write!(s, r#"<p class="ids">{}</p>"#, tail.join(" · "));
     }
     s.push_str("</li>\n");
+}
+
+fn news(s: &mut String, r: &Ranked) {
+    if r.input.news.is_empty() {
+        return;
+    }
+    s.push_str("<section id=\"news\">\n<h2>News naming our stack</h2>\n<ul>\n");
+    for n in &r.input.news {
+        let warn = if n.suspicious_above.is_some() {
+            "⚠ "
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "<li><em>{}</em>: {}: {warn}{}</li>",
+            sanitize::html(&n.source),
+            anchor(&n.title, n.url.as_deref()),
+            sanitize::html(&super::rank::news_line(n))
+        );
+    }
+    s.push_str("</ul>\n</section>\n");
 }
 
 fn releases(s: &mut String, r: &Ranked) {

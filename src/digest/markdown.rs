@@ -27,6 +27,7 @@ pub fn render(input: &DigestInput) -> String {
     let _ = writeln!(s, "{}\n", summary(&r));
     action_needed(&mut s, &r);
     releases(&mut s, &r);
+    news(&mut s, input);
     emerging(&mut s, &r);
     proposals(&mut s, &r);
     radar(&mut s, &r);
@@ -42,6 +43,13 @@ pub fn render(input: &DigestInput) -> String {
 fn summary(r: &Ranked) -> String {
     let mut parts = Vec::new();
     let n = r.action.len();
+    let eol = r.input.end_of_life.len();
+    if eol > 0 {
+        parts.push(format!(
+            "**{eol} end-of-life {}**",
+            plural(eol, "warning", "warnings")
+        ));
+    }
     if n > 0 {
         parts.push(format!(
             "**{n} {} need{} action**",
@@ -95,10 +103,22 @@ fn links(urls: &[String]) -> Vec<String> {
 }
 
 fn action_needed(s: &mut String, r: &Ranked) {
-    if r.action.is_empty() {
+    if r.action.is_empty() && r.input.end_of_life.is_empty() {
         return;
     }
     s.push_str("## Action needed\n\n");
+    for e in &r.input.end_of_life {
+        let label = if e.past {
+            "End of life"
+        } else {
+            "End of life soon"
+        };
+        let mut line = format!("- **{label}** · {}", sanitize::markdown(&rank::eol_line(e)));
+        if let Some(l) = e.url.as_deref().and_then(|u| link("endoflife.date", u)) {
+            let _ = write!(line, " · {l}");
+        }
+        let _ = writeln!(s, "{line}");
+    }
     for a in &r.action {
         let mut head = format!(
             "- **{}** · **{}**",
@@ -130,6 +150,40 @@ fn action_needed(s: &mut String, r: &Ranked) {
         tail.extend(links(&a.links));
         if !tail.is_empty() {
             let _ = writeln!(s, "  {}", tail.join(" · "));
+        }
+    }
+    s.push('\n');
+}
+
+/// Titles naming a stack tech next to a version from sources not bound to
+/// it: shown under their source, never as releases.
+fn news(s: &mut String, input: &super::model::DigestInput) {
+    if input.news.is_empty() {
+        return;
+    }
+    s.push_str("## News naming our stack\n\n");
+    let mut by_source: std::collections::BTreeMap<&str, Vec<&super::model::NewsItem>> =
+        std::collections::BTreeMap::new();
+    for n in &input.news {
+        by_source.entry(n.source.as_str()).or_default().push(n);
+    }
+    for (source, items) in by_source {
+        let _ = writeln!(s, "- *{}*", sanitize::markdown(source));
+        for n in items.iter().take(LIMITS.releases_per_tech) {
+            let title = match n.url.as_deref().and_then(|u| link(&n.title, u)) {
+                Some(l) => l,
+                None => sanitize::markdown(&n.title),
+            };
+            let warn = if n.suspicious_above.is_some() {
+                "⚠ "
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  - {title}: {warn}{}",
+                sanitize::markdown(&rank::news_line(n))
+            );
         }
     }
     s.push('\n');

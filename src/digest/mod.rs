@@ -24,8 +24,8 @@ pub mod sanitize;
 pub mod svg;
 
 pub use model::{
-    ActionItem, Blip, DigestInput, EmergingTerm, IsoWeek, Movement, ProposedMove, ReleaseGroup,
-    ReleaseItem, Severity, SeverityLevel,
+    ActionItem, Blip, DigestInput, EmergingTerm, EolAction, IsoWeek, Movement, NewsItem,
+    ProposedMove, ReleaseGroup, ReleaseItem, Severity, SeverityLevel,
 };
 
 pub use collect::{CollectError, collect};

@@ -23,8 +23,13 @@ pub struct DigestInput {
     pub generated: DateTime<Utc>,
     /// 1. Advisories of the week that affect (or may affect) what we run.
     pub action_needed: Vec<ActionItem>,
+    /// 1b. Stack technologies past or near their end of life.
+    pub end_of_life: Vec<EolAction>,
     /// 2. Releases of our stack, one group per technology.
     pub releases: Vec<ReleaseGroup>,
+    /// 2b. Items from sources not bound to a stack tech whose titles name
+    /// one next to a version: news, never releases.
+    pub news: Vec<NewsItem>,
     /// 3. Rising terms from `trends`.
     pub emerging: Vec<EmergingTerm>,
     /// 4. Ring moves the tool proposed and a lead has not decided yet.
@@ -128,6 +133,39 @@ pub struct ReleaseGroup {
     /// The version we run, when known (shown next to the name).
     pub current: Option<String>,
     pub items: Vec<ReleaseItem>,
+}
+
+/// A stack technology whose release cycle ends (or ended) soon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EolAction {
+    pub tech: String,
+    /// The version in use and the release cycle it belongs to.
+    pub version: String,
+    pub cycle: String,
+    pub eol: chrono::NaiveDate,
+    /// True once `eol` is past.
+    pub past: bool,
+    pub lts: bool,
+    /// The oldest cycle still supported, e.g. "3.9".
+    pub upgrade_to: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A title naming a stack technology next to a version, from a source not
+/// bound to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewsItem {
+    /// The source's name in radar.toml.
+    pub source: String,
+    pub tech: String,
+    pub title: String,
+    /// The version the title claims.
+    pub claimed: String,
+    /// Set when `claimed` is far above the newest release seen from an
+    /// authoritative source (or the version in use): the newest known.
+    pub suspicious_above: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

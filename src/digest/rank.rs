@@ -216,6 +216,37 @@ pub fn safe_links(urls: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The one line an end-of-life action reads as, in plain text (renderers
+/// escape it): "Python 3.8 (we run 3.8.18) reached end of life on
+/// 2024-10-07: upgrade to 3.9 or later".
+pub fn eol_line(e: &super::model::EolAction) -> String {
+    let lts = if e.lts { " (LTS)" } else { "" };
+    let what = if e.past {
+        format!("reached end of life on {}", e.eol)
+    } else {
+        format!("reaches end of life on {}", e.eol)
+    };
+    let upgrade = match &e.upgrade_to {
+        Some(c) => format!(": upgrade to {c} or later"),
+        None => String::new(),
+    };
+    format!(
+        "{} {}{lts} (we run {}) {what}{upgrade}",
+        e.tech, e.cycle, e.version
+    )
+}
+
+/// The one line a news item about a stack tech reads as, in plain text.
+pub fn news_line(n: &super::model::NewsItem) -> String {
+    match &n.suspicious_above {
+        Some(k) => format!(
+            "claims {} {}, far above the newest release seen ({k}): not trusted",
+            n.tech, n.claimed
+        ),
+        None => format!("names {} {} (not a release source)", n.tech, n.claimed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,8 @@ pub fn sample(week: IsoWeek, generated: DateTime<Utc>) -> DigestInput {
                 published: Some(day(4, 16)),
             },
         ],
+        end_of_life: vec![],
+        news: vec![],
         releases: vec![
             ReleaseGroup {
                 tech: s("tokio"),

@@ -20,12 +20,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use releases::github_release_repo;
 use releases::{ReleaseIndex, release_signals};
 pub use signal::{Signal, SignalKind};
 
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
-use crate::trend::TrendReport;
+use crate::sources::eol::{EolFacts, EolProduct};
+use crate::trend::{Direction, TrendReport};
 
 /// One advisory affecting a version the stack uses, as the audit engine
 /// reports it.
@@ -73,8 +75,17 @@ pub const STALE_DAYS: i64 = 548;
 pub const W_STALE: f64 = -0.3;
 /// Mentions rising (see `trend`).
 pub const W_TREND: f64 = 0.2;
+/// Mentions falling on a technology already on the radar: a nudge, not a
+/// ring move on its own (it stays above [`OUT_SCORE`]).
+pub const W_TREND_FALLING: f64 = -0.1;
 /// Per lockfile using the package, up to [`USAGE_CAP`] lockfiles.
 pub const W_USAGE_PER_LOCKFILE: f64 = 0.05;
+/// The release cycle in use reached its end of life (forces hold).
+pub const W_EOL_PAST: f64 = -0.5;
+/// The release cycle in use reaches its end of life within
+/// [`EOL_SOON_DAYS`].
+pub const W_EOL_SOON: f64 = -0.2;
+pub const EOL_SOON_DAYS: i64 = 180;
 pub const USAGE_CAP: usize = 4;
 pub const W_UNMAINTAINED: f64 = -0.5;
 pub const W_UNSOUND: f64 = -0.2;
@@ -99,6 +110,29 @@ pub const IN_SCORE: f64 = 0.4;
 pub struct Tracked {
     pub tech: TechConfig,
     pub current: Option<Ring>,
+}
+
+/// Binds `github = "owner/name"` sources of radar.toml to the techs they
+/// are about, for techs without a `repo`: the repository's name must equal
+/// the tech's name or its package's name. A source the lead configured is
+/// as authoritative as `repo = …`.
+pub fn bind_source_repos(techs: &mut [TechConfig], repos: &[String]) {
+    for t in techs.iter_mut().filter(|t| t.repo.is_none()) {
+        let pkg = t
+            .package
+            .as_deref()
+            .and_then(|p| p.rsplit_once('/'))
+            .map(|(_, n)| n.to_lowercase());
+        t.repo = repos
+            .iter()
+            .find(|r| {
+                r.rsplit_once('/').is_some_and(|(_, name)| {
+                    let name = name.to_lowercase();
+                    name == t.name.to_lowercase() || Some(&name) == pkg.as_ref()
+                })
+            })
+            .cloned();
+    }
 }
 
 /// Scores every tech of `stack` against its stack.toml ring.
@@ -134,6 +168,7 @@ pub fn score_tracked(
 ) -> Vec<Recommendation> {
     let techs: Vec<&TechConfig> = tracked.iter().map(|t| &t.tech).collect();
     let releases = ReleaseIndex::build(&techs, items);
+    let eol = EolFacts::from_items(items);
     tracked
         .iter()
         .enumerate()
@@ -153,8 +188,17 @@ pub fn score_tracked(
                 .clone()
                 .or_else(|| my_hits.first().map(|h| h.version.clone()));
             release_signals(&tech.name, releases.of(n), in_use.as_deref(), now, &mut ev);
-            if let Some(t) = trends.term(&tech.name).filter(|t| t.rising) {
-                ev.push(trend_signal(t));
+            if let Some(product) = eol.product_for(tech.eol.as_deref(), tech.package.as_deref())
+                && let Some(v) = in_use.as_deref()
+            {
+                eol_signal(product, v, now, &mut ev);
+            }
+            if let Some(t) = trends.term(&tech.name) {
+                match t.direction {
+                    Direction::Rising => ev.push(trend_signal(t)),
+                    Direction::Falling if current.is_some() => ev.push(falling_signal(t)),
+                    _ => {}
+                }
             }
             if let Some(p) = &tech.package {
                 let count = lockfiles
@@ -199,17 +243,97 @@ fn trend_signal(t: &crate::trend::TermTrend) -> Signal {
         kind: SignalKind::Trend,
         weight: W_TREND,
         because: format!(
-            "mentions rising: {} items in the last {} weeks, {:.1}x the weekly rate of the {} weeks before",
+            "mentions rising: {} in the last {} weeks against {}/week in the {} weeks before, from {} sources ({})",
             t.recent,
             t.recent_weeks,
-            t.growth,
-            weeks.saturating_sub(t.recent_weeks)
+            rate(t.baseline_rate),
+            weeks.saturating_sub(t.recent_weeks),
+            t.recent_sources,
+            p_text(t.p_value)
         ),
         // No single link: a trend rests on many items, listed as evidence.
         // Keeping `url` empty also keeps the signal's key stable, so a
         // rejected trend proposal is not re-raised by every new mention.
         url: None,
         evidence: t.evidence.clone(),
+    }
+}
+
+fn falling_signal(t: &crate::trend::TermTrend) -> Signal {
+    Signal {
+        kind: SignalKind::Trend,
+        weight: W_TREND_FALLING,
+        because: format!(
+            "mentions falling: {} in the last {} weeks against {}/week before ({})",
+            t.recent,
+            t.recent_weeks,
+            rate(t.baseline_rate),
+            p_text(t.p_value)
+        ),
+        url: None,
+        evidence: t.evidence.clone(),
+    }
+}
+
+/// `9`, `1.5`: a weekly rate as a lead would say it.
+fn rate(r: f64) -> String {
+    let r = (r * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.0001 {
+        "p < 0.0001".to_string()
+    } else {
+        format!("p = {p:.4}")
+    }
+}
+
+/// Past end of life: −0.5 and hold; within [`EOL_SOON_DAYS`]: −0.2.
+fn eol_signal(product: &EolProduct, version: &str, now: DateTime<Utc>, ev: &mut Evidence) {
+    let today = now.date_naive();
+    let Some(s) = product.standing(version, today) else {
+        return;
+    };
+    let name = format!(
+        "{} {}{}",
+        product.label,
+        s.cycle.name,
+        if s.cycle.lts { " (LTS)" } else { "" }
+    );
+    let supported = match s.oldest_supported {
+        Some(c) if c.name != s.cycle.name => format!("; {} and later are supported", c.name),
+        _ => String::new(),
+    };
+    let url = Some(format!("https://endoflife.date/{}", product.name));
+    if s.past {
+        let when = s.eol.map(|d| format!(" on {d}")).unwrap_or_default();
+        ev.forced_hold
+            .get_or_insert_with(|| format!("{name} reached end of life{when}"));
+        ev.push(Signal {
+            kind: SignalKind::Eol,
+            weight: W_EOL_PAST,
+            because: format!("{name} reached end of life{when}{supported}"),
+            url,
+            evidence: Vec::new(),
+        });
+    } else if let Some(d) = s.eol
+        && (d - today).num_days() <= EOL_SOON_DAYS
+    {
+        ev.push(Signal {
+            kind: SignalKind::Eol,
+            weight: W_EOL_SOON,
+            because: format!(
+                "{name} reaches end of life on {d} (in {} days){supported}",
+                (d - today).num_days()
+            ),
+            url,
+            evidence: Vec::new(),
+        });
     }
 }
 

@@ -1,7 +1,11 @@
 //! Releases: which release items announce which technology, and the
-//! version each announces. Feeds rarely say which package a release is
-//! about, so attribution reads package tags first, then titles, then
-//! GitHub release links.
+//! version each announces. Only a source bound to the technology can
+//! announce its release: an item carrying the tech's package (a
+//! `package = …` source, a `crate`/`pypi`/`npm` shorthand, a registry
+//! source derived from the stack) or a GitHub release link into the tech's
+//! own `repo`. A title naming the tech next to a version, anywhere else, is
+//! news (the digest shows it as such), never a release: any blog could
+//! write "tokio 9.9.9".
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -104,22 +108,20 @@ pub(super) struct ReleaseIndex<'a> {
 impl<'a> ReleaseIndex<'a> {
     pub(super) fn build(techs: &[&TechConfig], items: &'a [Item]) -> ReleaseIndex<'a> {
         let mut by_package: HashMap<String, usize> = HashMap::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut by_repo: HashMap<String, usize> = HashMap::new();
         for (n, t) in techs.iter().enumerate() {
             if let Some(p) = &t.package {
                 by_package.entry(p.to_lowercase()).or_insert(n);
             }
-            for name in std::iter::once(&t.name).chain(&t.aliases) {
-                by_name.entry(name.to_lowercase()).or_insert(n);
-            }
-            // The package's own name (`crates.io/tokio` → `tokio`).
-            if let Some((_, pkg)) = t.package.as_deref().and_then(|p| p.rsplit_once('/')) {
-                by_name.entry(pkg.to_lowercase()).or_insert(n);
+            if let Some(r) = &t.repo {
+                by_repo
+                    .entry(r.trim().trim_matches('/').to_lowercase())
+                    .or_insert(n);
             }
         }
         let mut per_tech: Vec<Vec<Release<'a>>> = vec![Vec::new(); techs.len()];
         for item in items.iter().filter(|i| i.kind == ItemKind::Release) {
-            for (n, version) in attribute(item, &by_package, &by_name) {
+            for (n, version) in attribute(item, &by_package, &by_repo) {
                 per_tech[n].push(Release {
                     version,
                     published: item.published,
@@ -135,15 +137,14 @@ impl<'a> ReleaseIndex<'a> {
     }
 }
 
-/// The techs a release item is about, with its version. A package-tagged
-/// item (from a `crate = …` / `package = …` source) belongs to that
-/// package; otherwise the title must name the tech next to a version
-/// (`axum v0.8.0`, `tokio-1.40.0`, `react@19.0.0`), or the link must be a
-/// GitHub release of a repository named like the tech.
+/// The techs a release item is authoritatively about, with its version: a
+/// package-tagged item (from a source bound to the package) belongs to that
+/// package; an untagged one only when its link is a GitHub release of the
+/// tech's own `repo`.
 fn attribute(
     item: &Item,
     by_package: &HashMap<String, usize>,
-    by_name: &HashMap<String, usize>,
+    by_repo: &HashMap<String, usize>,
 ) -> Vec<(usize, Version)> {
     let mut out: Vec<(usize, Version)> = Vec::new();
     let tagged: Vec<usize> = item
@@ -163,30 +164,14 @@ fn attribute(
         // About some package outside the stack.
         return out;
     }
-    let tokens: Vec<&str> = item.title.split_whitespace().collect();
-    for (i, tok) in tokens.iter().enumerate() {
-        let lower = tok.to_lowercase();
-        let lower = lower.trim_matches(|c: char| matches!(c, ':' | ',' | '(' | ')' | '"'));
-        if let Some(&n) = by_name.get(lower)
-            && let Some(v) = tokens.get(i + 1).and_then(|t| Version::parse(t))
-        {
-            out.push((n, v));
-            break;
-        }
-        if let Some((n, v)) = joined_name_version(lower, by_name) {
-            out.push((n, v));
-            break;
-        }
-    }
-    if out.is_empty()
-        && let Some(url) = &item.url
+    if let Some(url) = &item.url
         && let Some(repo) = github_release_repo(url)
-        && let Some(&n) = by_name.get(&repo.to_lowercase())
+        && let Some(&n) = by_repo.get(&repo.to_lowercase())
         && let Some(v) = first_version(&item.title).or_else(|| {
-            url.rsplit('/')
-                .next()
-                .and_then(|tag| joined_name_version(&tag.to_lowercase(), by_name).map(|x| x.1))
-                .or_else(|| url.rsplit('/').next().and_then(Version::parse))
+            url.rsplit('/').next().and_then(|tag| {
+                Version::parse(tag)
+                    .or_else(|| tag.rsplit(['-', '@']).next().and_then(Version::parse))
+            })
         })
     {
         out.push((n, v));
@@ -194,31 +179,17 @@ fn attribute(
     out
 }
 
-/// `tokio-1.40.0`, `axum-v0.8.0`, `react@19.0.0`.
-fn joined_name_version(lower: &str, by_name: &HashMap<String, usize>) -> Option<(usize, Version)> {
-    for sep in ['-', '@', '_'] {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(sep) {
-            let at = from + pos;
-            let (name, rest) = (&lower[..at], &lower[at + 1..]);
-            if let (Some(&n), Some(v)) = (by_name.get(name), Version::parse(rest)) {
-                return Some((n, v));
-            }
-            from = at + 1;
-        }
-    }
-    None
-}
-
-/// `https://github.com/tokio-rs/tokio/releases/tag/…` → `tokio`.
-fn github_release_repo(url: &str) -> Option<&str> {
+/// `https://github.com/tokio-rs/tokio/releases/tag/…` → `tokio-rs/tokio`.
+pub fn github_release_repo(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("https://github.com/")
         .or_else(|| url.strip_prefix("http://github.com/"))?;
-    let mut parts = rest.split('/');
-    let _owner = parts.next()?;
+    let mut parts = rest.splitn(3, '/');
+    let owner = parts.next()?;
     let repo = parts.next()?;
-    (parts.next()? == "releases").then_some(repo)
+    let tail = parts.next()?;
+    (!owner.is_empty() && !repo.is_empty() && tail.starts_with("releases"))
+        .then(|| &rest[..owner.len() + 1 + repo.len()])
 }
 
 fn first_version(title: &str) -> Option<Version> {
@@ -333,7 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn releases_are_attributed_by_package_title_or_github_link() {
+    fn releases_come_only_from_sources_bound_to_the_tech() {
         let techs = [
             TechConfig {
                 name: "tokio".into(),
@@ -342,6 +313,8 @@ mod tests {
                 package: Some("crates.io/tokio".into()),
                 version: None,
                 aliases: vec![],
+                repo: Some("tokio-rs/tokio".into()),
+                eol: None,
             },
             TechConfig {
                 name: "React".into(),
@@ -350,20 +323,29 @@ mod tests {
                 package: Some("npm/react".into()),
                 version: None,
                 aliases: vec![],
+                repo: None,
+                eol: None,
             },
         ];
         let mk = release;
         let items = vec![
             mk("Tokio v1.47.1", "https://x/1", &["crates.io/tokio"]),
-            mk("tokio-1.47.0", "https://x/2", &[]),
-            mk("React v19", "https://x/3", &[]),
-            mk("react@19.1.0 is out", "https://x/4", &[]),
             mk(
                 "v1.46.0",
                 "https://github.com/tokio-rs/tokio/releases/tag/tokio-1.46.0",
                 &[],
             ),
-            mk("Reactive streams 2.0", "https://x/5", &[]),
+            mk("react@19.1.0", "https://x/4", &["npm/react"]),
+            // News, not releases: a title anywhere else, a look-alike repo,
+            // another package's source.
+            mk("tokio 9.9.9", "https://news.example/tokio", &[]),
+            mk("tokio-1.47.0", "https://x/2", &[]),
+            mk("React v19", "https://x/3", &[]),
+            mk(
+                "tokio 9.9.9",
+                "https://github.com/evil/tokio/releases/tag/v9.9.9",
+                &[],
+            ),
             mk("serde v1.0.1", "https://x/6", &["crates.io/serde"]),
         ];
         let techs: Vec<&TechConfig> = techs.iter().collect();
@@ -371,8 +353,16 @@ mod tests {
         let v = |n: usize| -> Vec<String> {
             idx.of(n).iter().map(|r| r.version.text.clone()).collect()
         };
-        assert_eq!(v(0), ["1.47.1", "1.47.0", "1.46.0"]);
-        assert_eq!(v(1), ["19", "19.1.0"]);
+        assert_eq!(v(0), ["1.47.1", "1.46.0"]);
+        assert_eq!(v(1), ["19.1.0"]);
+        assert_eq!(
+            github_release_repo("https://github.com/tokio-rs/tokio/releases/tag/x"),
+            Some("tokio-rs/tokio")
+        );
+        assert_eq!(
+            github_release_repo("https://github.com/tokio-rs/tokio"),
+            None
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum SignalKind {
     Trend,
     /// How many lockfiles in the stack use it.
     Usage,
+    /// The release cycle in use is past (or near) its end of life.
+    Eol,
 }
 
 impl SignalKind {
@@ -61,6 +63,7 @@ impl SignalKind {
             SignalKind::Staleness => "staleness",
             SignalKind::Trend => "trend",
             SignalKind::Usage => "usage",
+            SignalKind::Eol => "eol",
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::ItemKind;
-use crate::trend::{TermTrend, TrendReport};
+use crate::trend::{Direction, TermTrend, TrendReport};
 use chrono::Duration;
 
 fn now() -> DateTime<Utc> {
@@ -19,6 +19,8 @@ fn tech(ring: Ring, version: Option<&str>) -> TechConfig {
         package: Some("crates.io/widget".into()),
         version: version.map(str::to_string),
         aliases: vec![],
+        repo: None,
+        eol: None,
     }
 }
 
@@ -59,18 +61,76 @@ fn rising(term: &str) -> TrendReport {
     TrendReport {
         weeks: 12,
         week_labels: vec![],
+        test: String::new(),
         terms: vec![TermTrend {
             term: term.into(),
             counts: vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4],
             growth: 4.0,
             recent: 9,
             recent_weeks: 3,
+            baseline_rate: 0.0,
             in_stack: true,
             tracked: true,
             rising: true,
+            direction: Direction::Rising,
+            sources: 2,
+            recent_sources: 2,
+            p_value: 0.000004,
             evidence: vec!["https://blog.example/1".into()],
         }],
     }
+}
+
+fn falling(term: &str) -> TrendReport {
+    let mut t = rising(term);
+    let f = &mut t.terms[0];
+    f.counts = vec![9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 1, 1];
+    f.recent = 3;
+    f.baseline_rate = 9.0;
+    f.growth = 0.2;
+    f.rising = false;
+    f.direction = Direction::Falling;
+    f.p_value = 0.0;
+    t
+}
+
+#[test]
+fn falling_mentions_weigh_against_a_tech_on_the_radar_only() {
+    let stack = StackConfig {
+        techs: vec![TechConfig {
+            name: "Jenkins".into(),
+            quadrant: Quadrant::Tools,
+            ring: Ring::Trial,
+            package: None,
+            version: None,
+            aliases: vec![],
+            repo: None,
+            eol: None,
+        }],
+        ..Default::default()
+    };
+    let r = score_stack(
+        &stack,
+        &[],
+        &[],
+        &BTreeMap::new(),
+        &falling("Jenkins"),
+        now(),
+    )
+    .remove(0);
+    assert_eq!(r.signals.len(), 1, "{r:#?}");
+    let s = &r.signals[0];
+    assert_eq!((s.kind, s.weight), (SignalKind::Trend, W_TREND_FALLING));
+    assert_eq!(
+        s.because,
+        "mentions falling: 3 in the last 3 weeks against 9/week before (p < 0.0001)"
+    );
+    // A nudge: not a ring move on its own.
+    assert_eq!(r.ring, Some(Ring::Trial), "{}", r.rule);
+    // Falling candidates are never proposed.
+    let mut t = falling("Jenkins");
+    t.terms[0].tracked = false;
+    assert!(score_candidates(&t).is_empty());
 }
 
 struct Case {
@@ -274,6 +334,7 @@ fn each_signal_alone_and_combined_gives_the_documented_ring() {
             TrendReport {
                 weeks: 12,
                 week_labels: vec![],
+                test: String::new(),
                 terms: vec![],
             }
         };
@@ -307,6 +368,7 @@ fn reasons_read_well() {
     let empty = TrendReport {
         weeks: 12,
         week_labels: vec![],
+        test: String::new(),
         terms: vec![],
     };
     let r = score_stack(&stack, &items, &hits, &BTreeMap::new(), &empty, now()).remove(0);

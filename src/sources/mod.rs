@@ -7,6 +7,7 @@
 pub mod advisory;
 pub mod archive;
 pub mod detect;
+pub mod eol;
 pub mod feed;
 pub mod html;
 pub mod npm;
@@ -38,6 +39,8 @@ pub enum SourceError {
     Html(String),
     #[error("not an npm registry document: {0}")]
     Npm(String),
+    #[error("not an endoflife.date product: {0}")]
+    Eol(String),
 }
 
 /// What a parser needs to know about where the bytes came from.
@@ -82,6 +85,7 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
         SourceKind::Osv => osv::parse_osv(ctx, bytes),
         SourceKind::Rustsec => rustsec::parse_rustsec(ctx, bytes),
         SourceKind::Npm => npm::parse_packument(ctx, bytes),
+        SourceKind::Eol => eol::parse_product(ctx, bytes),
     }
 }
 

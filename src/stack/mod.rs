@@ -383,6 +383,8 @@ mod tests {
             package: Some(package.into()),
             version: version.map(str::to_string),
             aliases: vec![],
+            repo: None,
+            eol: None,
         };
         let inv = inventory(
             &[lock],

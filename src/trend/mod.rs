@@ -1,22 +1,28 @@
-//! Trends: which technologies the sources mention more and more.
+//! Trends: which technologies the sources mention more, and which less.
 //!
 //! Input: indexed items, the terms to track (stack names and aliases,
-//! existing entries) and `now`. Output: a [`TrendReport`] with, per term,
-//! the number of items mentioning it in each ISO week, growth of the recent
-//! weeks against the trailing baseline, and whether it counts as rising.
-//! Besides tracked terms it finds candidates in what the sources write:
-//! item tags, capitalised product names in titles (`Bun`, `OpenTelemetry`)
-//! and repository names (`astral-sh/uv` → `uv`).
+//! existing entries) and the window's last week. Output: a [`TrendReport`]
+//! with, per term, the number of items mentioning it in each ISO week, the
+//! distinct sources behind them, and a [`Direction`] decided by an exact
+//! conditional binomial test (`stats`) of the recent weeks' count against
+//! the baseline weeks' count. Besides tracked terms it finds candidates in
+//! what the sources write: item tags, capitalised product names in titles
+//! (`Bun`, `OpenTelemetry`) and repository names (`astral-sh/uv` → `uv`).
 //!
-//! Pure computation: no index, no files, no clock (the caller passes `now`).
+//! The window ends with the last *complete* ISO week: a partial week would
+//! read as a fall on Mondays and as nothing on Sundays.
+//!
+//! Pure computation: no index, no files, no clock (the caller passes `now`
+//! or the last week).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::Item;
 
 mod candidates;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -25,14 +31,17 @@ use candidates::candidates_in;
 /// How trends are computed; [`Default`] is what `radar trends` uses.
 #[derive(Debug, Clone)]
 pub struct TrendOptions {
-    /// Weeks in the window, the current (partial) week last.
+    /// Complete weeks in the window, the last complete week last.
     pub weeks: usize,
     /// The last `recent` weeks are compared with the weeks before them.
     pub recent: usize,
+    /// Significance level of each one-sided test (rising, falling).
+    pub alpha: f64,
     /// Items mentioning a term in the recent weeks before it can rise.
     pub min_support: usize,
-    /// Recent weekly rate over baseline weekly rate (each plus one).
-    pub min_growth: f64,
+    /// Distinct sources mentioning it in the recent weeks before it can
+    /// rise: one feed repeating a name is not a trend.
+    pub min_sources: usize,
     /// New (untracked) rising terms reported at most.
     pub max_candidates: usize,
 }
@@ -42,8 +51,9 @@ impl Default for TrendOptions {
         TrendOptions {
             weeks: 12,
             recent: 3,
-            min_support: 3,
-            min_growth: 2.0,
+            alpha: 0.01,
+            min_support: 4,
+            min_sources: 2,
             max_candidates: 10,
         }
     }
@@ -72,14 +82,36 @@ pub struct TrackedTerm {
     pub in_stack: bool,
 }
 
+/// Where a term's mentions are heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Rising,
+    Falling,
+    Steady,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Rising => "rising",
+            Direction::Falling => "falling",
+            Direction::Steady => "steady",
+        }
+    }
+}
+
 /// `--json` shape for `trends` (DESIGN.md); keys may be added, never renamed.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrendReport {
     pub weeks: usize,
-    /// ISO week of each count, oldest first (`2026-W48`).
+    /// ISO week of each count, oldest first (`2026-W48`); the last is the
+    /// last complete week (or `--week`).
     pub week_labels: Vec<String>,
-    /// Tracked terms (all) and rising candidates, rising first, then by
-    /// growth, support and name.
+    /// The test behind `direction`, in words.
+    pub test: String,
+    /// Tracked terms (all) and rising candidates: rising first, then
+    /// falling, then steady; strongest evidence first within each.
     pub terms: Vec<TermTrend>,
 }
 
@@ -88,16 +120,29 @@ pub struct TermTrend {
     pub term: String,
     /// Items mentioning the term per week, oldest first.
     pub counts: Vec<usize>,
-    /// (recent weekly rate + 1) / (baseline weekly rate + 1).
+    /// (recent weekly rate + 1) / (baseline weekly rate + 1): a size, not
+    /// the decision (`direction` is).
     pub growth: f64,
     /// Items in the recent weeks.
     pub recent: usize,
     /// How many trailing weeks count as recent.
     pub recent_weeks: usize,
+    /// Items per week in the weeks before the recent ones.
+    pub baseline_rate: f64,
     pub in_stack: bool,
     /// Tracked (in the stack or on the radar) rather than a new candidate.
     pub tracked: bool,
+    /// `direction == rising`, kept for readers of the first JSON shape.
     pub rising: bool,
+    pub direction: Direction,
+    /// Distinct sources mentioning it anywhere in the window.
+    pub sources: usize,
+    /// Distinct sources mentioning it in the recent weeks.
+    pub recent_sources: usize,
+    /// One-sided p-value of the test in the direction the counts lean
+    /// (the smaller tail); `direction` is not steady only when it is at or
+    /// below the report's significance level and the support rules hold.
+    pub p_value: f64,
     /// Links to the newest items mentioning it, newest first (at most 3).
     pub evidence: Vec<String>,
 }
@@ -114,19 +159,36 @@ impl TrendReport {
     }
 }
 
-/// Counts mentions per ISO week and ranks terms by growth.
+/// The Monday of the last complete ISO week before `now`.
+pub fn last_complete_week(now: DateTime<Utc>) -> NaiveDate {
+    monday(now.date_naive()) - Duration::weeks(1)
+}
+
+/// Trends over the window that ends with the last complete week before
+/// `now`: every weekday of a week gives the same answer.
 pub fn trends(
     items: &[Item],
     tracked: &[TrackedTerm],
     now: DateTime<Utc>,
     opts: &TrendOptions,
 ) -> TrendReport {
+    trends_ending(items, tracked, last_complete_week(now), opts)
+}
+
+/// Trends over the window whose last week starts on the Monday of
+/// `last_week` (any day of it will do).
+pub fn trends_ending(
+    items: &[Item],
+    tracked: &[TrackedTerm],
+    last_week: NaiveDate,
+    opts: &TrendOptions,
+) -> TrendReport {
     let weeks = opts.weeks.max(2);
     let recent = opts.recent.clamp(1, weeks - 1);
-    let this_monday = monday(now.date_naive());
+    let last_monday = monday(last_week);
     let week_labels: Vec<String> = (0..weeks)
         .map(|i| {
-            let d = this_monday - Duration::weeks((weeks - 1 - i) as i64);
+            let d = last_monday - Duration::weeks((weeks - 1 - i) as i64);
             format!("{}", d.format("%G-W%V"))
         })
         .collect();
@@ -134,11 +196,12 @@ pub fn trends(
     let window: Vec<(usize, &Item)> = items
         .iter()
         .filter_map(|item| {
-            let published = item.published?;
-            if published > now {
+            // A table of end-of-life dates is not a mention.
+            if crate::sources::eol::is_eol_item(item) {
                 return None;
             }
-            let ago = (this_monday - monday(published.date_naive())).num_weeks();
+            let published = item.published?;
+            let ago = (last_monday - monday(published.date_naive())).num_weeks();
             (0..weeks as i64)
                 .contains(&ago)
                 .then(|| (weeks - 1 - ago as usize, item))
@@ -178,9 +241,11 @@ pub fn trends(
         terms.add_candidate(&display);
     }
 
-    // Pass 2: count items mentioning each term, per week.
+    // Pass 2: count items mentioning each term, per week, and who wrote them.
     let n = terms.names.len();
     let mut counts = vec![vec![0usize; weeks]; n];
+    let mut sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
+    let mut recent_sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
     let mut newest: Vec<Vec<(DateTime<Utc>, &str)>> = vec![Vec::new(); n];
     let mut seen: HashSet<usize> = HashSet::new();
     let mut text = String::new();
@@ -197,6 +262,10 @@ pub fn trends(
         terms.find_all(&text.to_lowercase(), &mut seen);
         for &id in &seen {
             counts[id][*slot] += 1;
+            sources[id].insert(item.source.as_str());
+            if *slot >= weeks - recent {
+                recent_sources[id].insert(item.source.as_str());
+            }
             if let (Some(url), Some(p)) = (item.url.as_deref(), item.published) {
                 keep_newest(&mut newest[id], (p, url), 3);
             }
@@ -212,21 +281,33 @@ pub fn trends(
         let recent_rate = recent_sum as f64 / recent as f64;
         let base_rate = base_sum as f64 / (weeks - recent) as f64;
         let growth = round2((recent_rate + 1.0) / (base_rate + 1.0));
-        let rising = recent_sum >= opts.min_support && growth >= opts.min_growth;
+        let (direction, p_value) = direction(
+            recent_sum,
+            base_sum,
+            recent,
+            weeks - recent,
+            recent_sources[id].len(),
+            opts,
+        );
         let t = TermTrend {
             term: terms.names[id].clone(),
             counts: c.clone(),
             growth,
             recent: recent_sum,
             recent_weeks: recent,
+            baseline_rate: round2(base_rate),
             in_stack: terms.in_stack[id],
             tracked: terms.tracked[id],
-            rising,
+            rising: direction == Direction::Rising,
+            direction,
+            sources: sources[id].len(),
+            recent_sources: recent_sources[id].len(),
+            p_value,
             evidence: newest[id].iter().map(|(_, u)| u.to_string()).collect(),
         };
         if t.tracked {
             out.push(t);
-        } else if rising {
+        } else if t.rising {
             candidates.push(t);
         }
     }
@@ -237,17 +318,81 @@ pub fn trends(
     TrendReport {
         weeks,
         week_labels,
+        test: format!(
+            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources",
+            weeks - recent,
+            opts.alpha,
+            opts.min_support,
+            opts.min_sources
+        ),
         terms: out,
     }
 }
 
+/// The documented rule (README "Trends"): with `n = recent + baseline`
+/// mentions, a steady rate puts Binomial(n, r / (r + b)) of them in the
+/// recent weeks. Rising when P(X ≥ recent) ≤ alpha, the recent weeks hold at
+/// least `min_support` mentions and `min_sources` sources wrote them;
+/// falling when P(X ≤ recent) ≤ alpha. Returns the direction and the
+/// p-value of the tail the counts lean towards.
+pub fn direction(
+    recent: usize,
+    baseline: usize,
+    recent_weeks: usize,
+    baseline_weeks: usize,
+    recent_sources: usize,
+    opts: &TrendOptions,
+) -> (Direction, f64) {
+    let n = recent + baseline;
+    if n == 0 || recent_weeks == 0 || baseline_weeks == 0 {
+        return (Direction::Steady, 1.0);
+    }
+    let p = recent_weeks as f64 / (recent_weeks + baseline_weeks) as f64;
+    let expected = n as f64 * p;
+    if recent as f64 >= expected {
+        let pv = round_p(stats::upper_tail(n, recent, p));
+        let rising =
+            pv <= opts.alpha && recent >= opts.min_support && recent_sources >= opts.min_sources;
+        (
+            if rising {
+                Direction::Rising
+            } else {
+                Direction::Steady
+            },
+            pv,
+        )
+    } else {
+        let pv = round_p(stats::lower_tail(n, recent, p));
+        (
+            if pv <= opts.alpha {
+                Direction::Falling
+            } else {
+                Direction::Steady
+            },
+            pv,
+        )
+    }
+}
+
 fn rank(a: &TermTrend, b: &TermTrend) -> std::cmp::Ordering {
-    b.rising
-        .cmp(&a.rising)
+    let order = |d: Direction| match d {
+        Direction::Rising => 0,
+        Direction::Falling => 1,
+        Direction::Steady => 2,
+    };
+    order(a.direction)
+        .cmp(&order(b.direction))
+        .then(a.p_value.total_cmp(&b.p_value))
         .then(b.growth.total_cmp(&a.growth))
         .then(b.recent.cmp(&a.recent))
         .then(a.term.to_lowercase().cmp(&b.term.to_lowercase()))
         .then(a.term.cmp(&b.term))
+}
+
+/// Six decimals: enough to compare with any sensible significance level,
+/// and stable in JSON across machines.
+fn round_p(p: f64) -> f64 {
+    (p * 1e6).round() / 1e6
 }
 
 fn keep_newest<'a>(

@@ -41,12 +41,13 @@ fn generic_words_are_sorted_for_binary_search() {
 }
 
 #[test]
-fn counts_per_iso_week_oldest_first() {
+fn counts_per_iso_week_oldest_first_ending_with_the_last_complete_week() {
     let items = vec![
-        item(1, "tokio tips", 0, &[]),
-        item(2, "More tokio", 2, &[]),     // Monday of this week
+        item(1, "tokio tips", 0, &[]),     // this (partial) week: left out
+        item(2, "More tokio", 2, &[]),     // Monday of this week: left out
         item(3, "tokio again", 3, &[]),    // Sunday: last week
-        item(4, "old tokio", 7 * 20, &[]), // outside the window
+        item(4, "tokio earlier", 10, &[]), // the week before
+        item(5, "old tokio", 7 * 20, &[]), // outside the window
     ];
     let r = trends(
         &items,
@@ -56,17 +57,26 @@ fn counts_per_iso_week_oldest_first() {
     );
     assert_eq!(
         r.week_labels,
-        ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+        ["2026-W44", "2026-W45", "2026-W46", "2026-W47"]
     );
-    assert_eq!(r.term("tokio").unwrap().counts, [0, 0, 1, 2]);
+    assert_eq!(r.term("tokio").unwrap().counts, [0, 0, 1, 1]);
+    // `--week` picks another last week.
+    let r = trends_ending(
+        &items,
+        &[tracked("tokio", &[])],
+        now().date_naive(),
+        &TrendOptions::for_weeks(4),
+    );
+    assert_eq!(r.week_labels.last().unwrap(), "2026-W48");
+    assert_eq!(r.term("tokio").unwrap().counts, [0, 1, 1, 2]);
 }
 
 #[test]
 fn aliases_and_phrases_count_once_per_item() {
     let items = vec![
-        item(1, "tokio-rs/tokio: tokio and tokio-rs", 1, &[]),
-        item(2, "Why we like trunk-based development", 1, &[]),
-        item(3, "Tokio v1.47.1", 1, &[]),
+        item(1, "tokio-rs/tokio: tokio and tokio-rs", 3, &[]),
+        item(2, "Why we like trunk-based development", 3, &[]),
+        item(3, "Tokio v1.47.1", 3, &[]),
     ];
     let r = trends(
         &items,
@@ -81,25 +91,135 @@ fn aliases_and_phrases_count_once_per_item() {
     assert_eq!(r.term("trunk-based development").unwrap().counts[3], 1);
 }
 
+/// Items mentioning `term`, `counts[i]` of them in week slot `i` of the
+/// 12-week window ending with 2026-W47 (the last complete week before
+/// `now()`), written by `sources` in turn.
+fn series(term: &str, counts: &[usize], sources: &[&str]) -> Vec<Item> {
+    let last_monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut out = Vec::new();
+    let weeks = counts.len();
+    for (slot, &c) in counts.iter().enumerate() {
+        let monday = last_monday - Duration::weeks((weeks - 1 - slot) as i64);
+        for k in 0..c {
+            let n = out.len();
+            let day = monday + Duration::days((k % 7) as i64);
+            let published = day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+            out.push(Item {
+                id: format!("{term}-{slot}-{k}"),
+                kind: ItemKind::Article,
+                source: sources[n % sources.len()].to_string(),
+                title: format!("Notes on {term}"),
+                body: String::new(),
+                url: Some(format!("https://news.example/{term}/{slot}/{k}")),
+                published: Some(published),
+                packages: vec![],
+                tags: vec![],
+                advisory: None,
+            });
+        }
+    }
+    out
+}
+
+const TWO: &[&str] = &["blog", "news"];
+
 #[test]
-fn rising_needs_growth_and_support() {
-    let mut items = Vec::new();
-    let mut n = 0;
-    let mut add = |title: &str, days: i64, tags: &[&str]| {
-        n += 1;
-        items.push(item(n, title, days, tags));
-    };
-    // uv: nothing before, 4 mentions in the last 3 weeks → rising.
-    for d in [1, 5, 9, 15] {
-        add("A look at astral-sh/uv", d, &[]);
+fn direction_rule_table() {
+    use Direction::*;
+    #[rustfmt::skip]
+    let table: &[(&str, [usize; 12], &[&str], Direction)] = &[
+        // A steady climb over six weeks: the old 2.0x ratio called it 1.7x.
+        ("steady climb", [0, 0, 0, 0, 0, 0, 2, 3, 5, 8, 12, 18], TWO, Rising),
+        ("slow climb", [1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6], TWO, Rising),
+        // One feed repeating a name is not a trend …
+        ("one-source spike", [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 12], &["blog"], Steady),
+        // … the same counts from two sources are.
+        ("two-source spike", [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 12], TWO, Rising),
+        ("flat", [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], TWO, Steady),
+        ("flat and noisy", [2, 4, 3, 1, 5, 3, 2, 4, 3, 2, 4, 3], TWO, Steady),
+        ("decline", [9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 1, 1], TWO, Falling),
+        ("fading out", [3, 2, 3, 2, 3, 2, 3, 2, 2, 0, 0, 0], TWO, Falling),
+        ("sparse", [0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1], TWO, Steady),
+        // 4 mentions after 1: the old ratio called it rising.
+        ("four after one", [0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 1, 1], TWO, Steady),
+        ("too few to fall", [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0], TWO, Steady),
+        ("nothing", [0; 12], TWO, Steady),
+    ];
+    for (name, counts, sources, want) in table {
+        let items = series("tokio", counts, sources);
+        let r = trends(
+            &items,
+            &[tracked("tokio", &[])],
+            now(),
+            &TrendOptions::default(),
+        );
+        let t = r.term("tokio").unwrap();
+        assert_eq!(t.counts, counts, "{name}");
+        assert_eq!(t.direction, *want, "{name}: p = {}", t.p_value);
+        assert_eq!(t.rising, *want == Rising, "{name}");
+        let lean = if *want == Steady { 0.0 } else { 0.01 };
+        assert!(
+            t.p_value <= 1.0 && (lean == 0.0 || t.p_value <= lean),
+            "{name}"
+        );
     }
-    // Steady: one a week for 12 weeks → not rising.
-    for w in 0..12 {
-        add("Kubernetes notes", w * 7 + 1, &[]);
+}
+
+#[test]
+fn every_weekday_of_the_current_week_gives_the_same_answer() {
+    let mut items = series("tokio", &[0, 0, 0, 0, 0, 0, 2, 3, 5, 8, 12, 18], TWO);
+    items.extend(series("Kubernetes", &[3; 12], TWO));
+    items.extend(series(
+        "Jenkins",
+        &[9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 1, 1],
+        TWO,
+    ));
+    // This week's items, a different shape every day: they must not count.
+    let this_monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for d in 0..7 {
+        for k in 0..(d * 5) {
+            let mut i = item(1000 + d * 100 + k, "Jenkins and Kubernetes", 0, &[]);
+            i.published = Some(
+                (this_monday + Duration::days(d as i64))
+                    .and_hms_opt(1, 0, 0)
+                    .unwrap()
+                    .and_utc(),
+            );
+            items.push(i);
+        }
     }
-    // Bun: rising but only 2 mentions → below support.
-    add("Trying Bun", 2, &[]);
-    add("Bun again", 3, &[]);
+    let terms = [
+        tracked("tokio", &[]),
+        tracked("Kubernetes", &[]),
+        tracked("Jenkins", &[]),
+    ];
+    let mut answers = Vec::new();
+    for d in 0..7 {
+        for (h, m) in [(0, 0), (12, 0), (23, 59)] {
+            let now = (this_monday + Duration::days(d))
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+                .and_utc();
+            let r = trends(&items, &terms, now, &TrendOptions::default());
+            answers.push(serde_json::to_string(&r).unwrap());
+            let dir = |n: &str| r.term(n).unwrap().direction;
+            assert_eq!(dir("tokio"), Direction::Rising, "day {d}");
+            assert_eq!(dir("Kubernetes"), Direction::Steady, "day {d}");
+            assert_eq!(dir("Jenkins"), Direction::Falling, "day {d}");
+        }
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn candidates_need_a_rising_direction_and_trackeds_are_always_listed() {
+    let mut items = series("astral-sh/uv", &[0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4], TWO);
+    items.extend(series(
+        "Bun",
+        &[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2],
+        &["blog"],
+    ));
+    items.extend(series("Kubernetes", &[1; 12], TWO));
     let r = trends(
         &items,
         &[tracked("Kubernetes", &[])],
@@ -108,15 +228,17 @@ fn rising_needs_growth_and_support() {
     );
     let uv = r.term("uv").expect("uv is a candidate");
     assert!(uv.rising && !uv.tracked, "{uv:?}");
-    assert_eq!(uv.recent, 4);
-    assert_eq!(uv.growth, 2.33);
+    assert_eq!((uv.recent, uv.sources, uv.recent_sources), (9, 2, 2));
     assert_eq!(uv.evidence.len(), 3);
-    assert_eq!(uv.evidence[0], "https://blog.example/1", "newest first");
     let k = r.term("kubernetes").unwrap();
-    assert!(!k.rising && k.tracked);
-    assert!(r.term("bun").is_none(), "not rising, so not listed");
+    assert!(!k.rising && k.tracked && k.direction == Direction::Steady);
+    assert!(
+        r.term("bun").is_none(),
+        "one source: not rising, not listed"
+    );
     let cands: Vec<&str> = r.candidates().map(|t| t.term.as_str()).collect();
     assert_eq!(cands, ["uv"]);
+    assert_eq!(r.terms[0].term, "uv", "rising first");
 }
 
 #[test]
@@ -153,7 +275,7 @@ fn title_case_headlines_and_advisories_give_no_plain_words() {
 #[test]
 fn output_is_stable() {
     let items: Vec<Item> = (0..30)
-        .map(|n| item(n, &format!("Zig{} and Bun", n % 3), (n % 10) as i64, &[]))
+        .map(|n| item(n, &format!("Zig{} and Bun", n % 3), (n % 20) as i64, &[]))
         .collect();
     let a = trends(&items, &[], now(), &TrendOptions::default());
     let mut rev = items.clone();

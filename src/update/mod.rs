@@ -48,10 +48,12 @@ pub enum UpdateError {
 
 /// The whole update on a loaded radar.toml.
 pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, UpdateError> {
-    let stack = config::load_stack(&cfg.stack_path).map_err(|source| UpdateError::Stack {
+    let mut stack = config::load_stack(&cfg.stack_path).map_err(|source| UpdateError::Stack {
         path: cfg.stack_path.clone(),
         source,
     })?;
+    let repos: Vec<String> = cfg.sources.iter().filter_map(|s| s.github_repo()).collect();
+    crate::score::bind_source_repos(&mut stack.techs, &repos);
     let index = RadarIndex::open_or_create(&settings.index_path_in(cfg))?;
     let started = std::time::Instant::now();
     let items = index.all_items()?;

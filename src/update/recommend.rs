@@ -95,6 +95,8 @@ pub fn tracked(stack: &StackConfig, entries: &[Entry]) -> Vec<Tracked> {
                     package: None,
                     version: None,
                     aliases: Vec::new(),
+                    repo: None,
+                    eol: None,
                 },
                 current: e.ring,
             });

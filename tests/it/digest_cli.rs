@@ -122,7 +122,7 @@ aliases = ["postgres"]
         "9.9.9",
     );
     withdrawn.advisory.as_mut().unwrap().withdrawn = at("2026-11-27T00:00:00Z");
-    let items = vec![
+    let mut items = vec![
         item(
             "r1",
             ItemKind::Release,
@@ -203,6 +203,10 @@ aliases = ["postgres"]
             "1.4.1",
         ),
     ];
+    // The tokio source is bound to its package, as a `crate = "tokio"` source is.
+    for i in items.iter_mut().filter(|i| i.source == "tokio releases") {
+        i.packages = vec!["crates.io/tokio".into()];
+    }
     for it in &items {
         w.upsert(it).unwrap();
     }
@@ -261,8 +265,13 @@ fn markdown_digest_of_the_last_complete_week_goes_to_stdout() {
         md.contains("[tokio-util 0.7.13]"),
         "tokio-util comes from the tokio source: {md}"
     );
+    // An unbound source's title is news, never a Major release.
     assert!(
-        md.contains("- **Major:** [PostgreSQL 17.2 released]"),
+        !md.contains("- **Major:** [PostgreSQL 17.2 released]"),
+        "{md}"
+    );
+    assert!(
+        md.contains("[PostgreSQL 17.2 released](https://example.test/r3): names PostgreSQL 17.2"),
         "{md}"
     );
     // The radar: the stack as blips.
@@ -537,7 +546,8 @@ ring = "assess"
         let it = item(
             &format!("b{i}"),
             ItemKind::Article,
-            "blog",
+            // Two sources: one feed repeating a name is not a trend.
+            ["blog", "news"][i % 2],
             &format!("Moving a service to Bun, part {i}"),
             &format!("{day}T10:00:00Z"),
         );

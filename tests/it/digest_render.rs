@@ -69,6 +69,8 @@ fn sections_come_in_the_issue_order_and_empty_ones_are_left_out() {
 
     let quiet = DigestInput {
         action_needed: vec![],
+        end_of_life: vec![],
+        news: vec![],
         releases: vec![],
         emerging: vec![],
         proposals: vec![],
@@ -160,6 +162,8 @@ fn hostile() -> DigestInput {
                 published: None,
             })
             .collect(),
+        end_of_life: vec![],
+        news: vec![],
         releases: (0..XSS.len())
             .map(|i| ReleaseGroup {
                 tech: x(i),

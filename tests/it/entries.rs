@@ -35,7 +35,18 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 /// A team radar in a temp dir: radar.toml, the test stack, and an index
 /// of the fixture feeds.
 fn team() -> TeamRadar {
-    let dir = TeamRadar::new().copy("stack.toml", fixture("entries/stack.toml"));
+    // Release feeds are sources bound to their package (a release of a
+    // stack tech comes only from such a source); the blogs are ingested.
+    let sources = std::fs::read_to_string(fixture("entries/releases/sources.toml"))
+        .unwrap()
+        .replace(
+            "path = \"",
+            &format!("path = \"{}/", fixture("entries").display()),
+        );
+    let dir = TeamRadar::new()
+        .copy("stack.toml", fixture("entries/stack.toml"))
+        .config(&sources);
+    run(dir.path(), &["crawl"]);
     let feeds = fixture("entries/feeds");
     run(dir.path(), &["ingest", feeds.to_str().unwrap()]);
     dir
@@ -275,25 +286,51 @@ fn trends_rank_rising_terms() {
     let team = team();
     let t = json(team.path(), &["trends", "--json"]);
     assert_eq!(t["weeks"], 12);
-    assert_eq!(t["week_labels"][11], "2026-W48");
+    // The window ends with the last complete week: W48 is in progress.
+    assert_eq!(t["week_labels"][11], "2026-W47");
     let terms = t["terms"].as_array().unwrap();
     assert_eq!(terms[0]["term"], "uv");
     assert_eq!(
         terms[0]["counts"],
-        serde_json::json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 1])
+        serde_json::json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 5])
     );
     assert_eq!(terms[0]["in_stack"], false);
-    assert!(terms.iter().all(|t| t["rising"] == true));
-    let all = json(team.path(), &["trends", "--all", "--json"]);
-    let k8s = row(&all["terms"], "term", "Kubernetes");
+    assert_eq!(terms[0]["direction"], "rising");
+    assert_eq!(terms[0]["sources"], 2);
+    assert!(terms[0]["p_value"].as_f64().unwrap() < 0.01);
+    // Tracked terms are always listed, each with a direction.
+    let k8s = row(&t["terms"], "term", "Kubernetes");
     assert_eq!(k8s["in_stack"], true);
-    assert_eq!(k8s["rising"], false, "steady mentions do not rise: {k8s}");
+    assert_eq!(
+        k8s["direction"], "steady",
+        "steady mentions do not rise: {k8s}"
+    );
+    assert_eq!(k8s["rising"], false);
+    assert!(
+        terms
+            .iter()
+            .all(|t| t["tracked"] == true || t["rising"] == true)
+    );
     let human = run(team.path(), &["trends"]);
     assert!(human.contains("uv"), "{human}");
+    assert!(human.contains("2026-W48 is in progress"), "{human}");
+    assert!(
+        !human.contains("Kubernetes"),
+        "steady terms need --all: {human}"
+    );
     assert!(
         human.contains("new: `radar update` proposes assess"),
         "{human}"
     );
+    assert!(run(team.path(), &["trends", "--all"]).contains("Kubernetes"));
+    // `--week` moves the window: nothing about uv before W45.
+    let old = json(team.path(), &["trends", "--json", "--week", "2026-W44"]);
+    assert_eq!(old["week_labels"][11], "2026-W44");
+    assert!(row_opt(&old["terms"], "uv").is_none(), "{old:#}");
+}
+
+fn row_opt<'a>(rows: &'a Value, term: &str) -> Option<&'a Value> {
+    rows.as_array()?.iter().find(|r| r["term"] == term)
 }
 
 /// (name, ring, quadrant) of every placed entry, sorted.

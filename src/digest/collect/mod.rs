@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::config::{self, ConfigError, StackConfig, TechConfig};
 use crate::digest::{
-    Blip, DigestInput, EmergingTerm, IsoWeek, Movement, ProposedMove, ReleaseGroup, ReleaseItem,
+    Blip, DigestInput, EmergingTerm, EolAction, IsoWeek, Movement, NewsItem, ProposedMove,
+    ReleaseGroup, ReleaseItem,
 };
 use crate::index::{IndexError, RadarIndex};
 use crate::model::{Advisory, Item, ItemKind, Ring};
@@ -17,7 +18,7 @@ use crate::radar::RadarError;
 use crate::settings::Settings;
 use crate::trend::{self, TrendOptions};
 use actions::{action_items, advisory_in_week, audit_stack};
-use stack::{StackMatcher, canonical_key, is_major, packages_in_use, release_version};
+use stack::{StackMatcher, canonical_key, is_major, numeric, packages_in_use, release_version};
 
 mod actions;
 mod stack;
@@ -67,7 +68,9 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
     let mut entries_path = None;
     let stack = match settings.radar_config() {
         Ok(cfg) if cfg.stack_path.is_file() => {
-            let stack = config::load_stack(&cfg.stack_path)?;
+            let mut stack = config::load_stack(&cfg.stack_path)?;
+            let repos: Vec<String> = cfg.sources.iter().filter_map(|s| s.github_repo()).collect();
+            crate::score::bind_source_repos(&mut stack.techs, &repos);
             stack_path = Some(cfg.stack_path);
             entries_path = Some(cfg.entries_path);
             stack
@@ -109,10 +112,34 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
 
     let mut groups: BTreeMap<&str, ReleaseGroup> = BTreeMap::new();
     let mut week_advisories: Vec<(&Item, &Advisory)> = Vec::new();
+    let mut news_items: Vec<(&Item, &TechConfig, String)> = Vec::new();
+    // The newest version each tech's own sources announced, to judge what
+    // other sources claim.
+    let mut newest: HashMap<&str, String> = HashMap::new();
+    for item in items.iter().filter(|i| i.kind == ItemKind::Release) {
+        if let Some(tech) = matcher.release_tech(item)
+            && let Some(v) = release_version(&item.title)
+        {
+            let e = newest.entry(tech.name.as_str()).or_default();
+            if e.is_empty() || numeric(&v) > numeric(e) {
+                *e = v;
+            }
+        }
+    }
     for item in &items {
+        let in_week = item.published.is_some_and(|p| week.contains(p));
+        if in_week
+            && item.kind != ItemKind::Advisory
+            && !crate::sources::eol::is_eol_item(item)
+            && !(item.kind == ItemKind::Release && matcher.release_tech(item).is_some())
+            && item.packages.iter().all(|k| matcher.package(k).is_none())
+            && let Some((tech, claimed)) = matcher.named_with_version(item)
+        {
+            news_items.push((item, tech, claimed));
+        }
         match item.kind {
             ItemKind::Release => {
-                if !item.published.is_some_and(|p| week.contains(p)) {
+                if !in_week {
                     continue;
                 }
                 let Some(tech) = matcher.release_tech(item) else {
@@ -150,6 +177,25 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
         }
     }
 
+    let end_of_life = end_of_life(&index, techs, &current, now)?;
+    let news = news_items
+        .into_iter()
+        .map(|(item, tech, claimed)| {
+            let known = [newest.get(tech.name.as_str()).cloned(), current(tech)]
+                .into_iter()
+                .flatten()
+                .max_by(|a, b| numeric(a).cmp(&numeric(b)));
+            NewsItem {
+                source: item.source.clone(),
+                tech: tech.name.clone(),
+                title: item.title.clone(),
+                suspicious_above: known.filter(|k| far_above(&claimed, k)),
+                claimed,
+                url: item.url.clone(),
+                published: item.published,
+            }
+        })
+        .collect();
     let audited = if week_advisories.is_empty() {
         None // nothing to confirm: skip reading lockfiles
     } else {
@@ -191,11 +237,102 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
         week,
         generated: now,
         action_needed,
+        end_of_life,
         releases: groups.into_values().collect(),
+        news,
         emerging,
         proposals,
         radar,
     })
+}
+
+/// Stack techs whose cycle in use is past its end of life or reaches it
+/// within the scoring rule's window, past ones first.
+fn end_of_life(
+    index: &RadarIndex,
+    techs: &[TechConfig],
+    current: &dyn Fn(&TechConfig) -> Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<EolAction>, CollectError> {
+    use crate::sources::eol::{EOL_ECOSYSTEM, EolFacts};
+    let mut keys: Vec<String> = Vec::new();
+    for t in techs {
+        if let Some(e) = &t.eol {
+            keys.push(format!("{EOL_ECOSYSTEM}/{}", e.trim().to_lowercase()));
+        }
+        if let Some(p) = &t.package {
+            keys.push(p.clone());
+            keys.push(purl_style(p));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    let items = index.items_for_packages(&keys)?;
+    let facts = EolFacts::from_items(&items);
+    if facts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let today = now.date_naive();
+    let mut out: Vec<EolAction> = techs
+        .iter()
+        .filter_map(|t| {
+            let product = facts.product_for(t.eol.as_deref(), t.package.as_deref())?;
+            let version = current(t)?;
+            let s = product.standing(&version, today)?;
+            let soon = s
+                .eol
+                .is_some_and(|d| (d - today).num_days() <= crate::score::EOL_SOON_DAYS);
+            (s.past || soon).then(|| EolAction {
+                tech: t.name.clone(),
+                cycle: s.cycle.name.clone(),
+                version,
+                eol: s.eol.unwrap_or(today),
+                past: s.past,
+                lts: s.cycle.lts,
+                upgrade_to: s
+                    .oldest_supported
+                    .filter(|c| c.name != s.cycle.name)
+                    .map(|c| c.name.clone()),
+                url: Some(format!("https://endoflife.date/{}", product.name)),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.past
+            .cmp(&a.past)
+            .then(a.eol.cmp(&b.eol))
+            .then(a.tech.cmp(&b.tech))
+    });
+    Ok(out)
+}
+
+/// `pypi/Django` → `PyPI/Django`: the ecosystem spelled as the purl
+/// mapping (and OSV) spells it, for the index's exact term lookup.
+fn purl_style(package: &str) -> String {
+    let Some((eco, name)) = package.split_once('/') else {
+        return package.to_string();
+    };
+    let eco = match eco.to_ascii_lowercase().as_str() {
+        "pypi" => "PyPI",
+        "npm" => "npm",
+        "crates.io" | "cargo" => "crates.io",
+        "rubygems" | "gem" => "RubyGems",
+        "nuget" => "NuGet",
+        "maven" => "Maven",
+        "go" | "golang" => "Go",
+        "packagist" => "Packagist",
+        _ => eco,
+    };
+    format!("{eco}/{name}")
+}
+
+/// A claimed version two majors or more above the newest known one: no
+/// project skips from 1.47 to 9.9, so a title claiming it is not trusted.
+fn far_above(claimed: &str, known: &str) -> bool {
+    match (numeric(claimed), numeric(known)) {
+        (Some(c), Some(k)) => c.0 >= k.0 + 2,
+        _ => false,
+    }
 }
 
 /// What happened to an entry during `week`, from its `[[history]]`: placed
@@ -251,9 +388,8 @@ fn emerging(
     week: IsoWeek,
 ) -> Vec<EmergingTerm> {
     let terms = crate::update::tracked_terms(stack, tracked);
-    // The last instant of the week: it is the window's last (complete) week.
-    let end = week.end() - chrono::Duration::seconds(1);
-    let report = trend::trends(items, &terms, end, &TrendOptions::default());
+    // The digest's week is the window's last week, as `radar trends --week`.
+    let report = trend::trends_ending(items, &terms, week.first_day(), &TrendOptions::default());
     report
         .terms
         .into_iter()

@@ -15,6 +15,8 @@ pub(super) struct StackMatcher<'a> {
     pub(super) techs: &'a [TechConfig],
     /// Lower-cased `ecosystem/name` → first tech with that package.
     by_package: HashMap<String, usize>,
+    /// Lower-cased `owner/name` of the tech's own repository.
+    by_repo: HashMap<String, usize>,
     /// Lower-cased single-word name or alias → first tech with it.
     by_name: HashMap<String, usize>,
     /// Lower-cased multi-word names ("trunk-based development"), matched as
@@ -27,12 +29,18 @@ impl<'a> StackMatcher<'a> {
         let mut m = StackMatcher {
             techs,
             by_package: HashMap::new(),
+            by_repo: HashMap::new(),
             by_name: HashMap::new(),
             phrases: Vec::new(),
         };
         for (i, t) in techs.iter().enumerate() {
             if let Some(p) = &t.package {
                 m.by_package.entry(p.to_lowercase()).or_insert(i);
+            }
+            if let Some(r) = &t.repo {
+                m.by_repo
+                    .entry(r.trim().trim_matches('/').to_lowercase())
+                    .or_insert(i);
             }
             for n in std::iter::once(&t.name).chain(&t.aliases) {
                 let n = n.trim().to_lowercase();
@@ -50,31 +58,49 @@ impl<'a> StackMatcher<'a> {
         self.by_package.get(&key.to_lowercase()).copied()
     }
 
-    /// The tech a release is about: by package key, else by the tech's name
-    /// or alias as a word of the source name or title. When several match,
-    /// the one listed first in stack.toml wins.
+    /// The tech a release is authoritatively about: the item carries the
+    /// tech's package (its source is bound to it), or links to a GitHub
+    /// release of the tech's own `repo`. When several match, the one listed
+    /// first in stack.toml wins.
     pub(super) fn release_tech(&self, item: &Item) -> Option<&'a TechConfig> {
         let by_package = item.packages.iter().filter_map(|k| self.package(k)).min();
         let found = by_package.or_else(|| {
-            [item.source.as_str(), item.title.as_str()]
-                .iter()
-                .flat_map(|text| {
-                    let lower = text.to_lowercase();
-                    let mut hits: Vec<usize> = words(&lower)
-                        .flat_map(name_candidates)
-                        .filter_map(|c| self.by_name.get(c).copied())
-                        .collect();
-                    hits.extend(
-                        self.phrases
-                            .iter()
-                            .filter(|(p, _)| lower.contains(p.as_str()))
-                            .map(|(_, i)| *i),
-                    );
-                    hits
-                })
-                .min()
+            if !item.packages.is_empty() {
+                return None; // another package's source
+            }
+            let repo = crate::score::github_release_repo(item.url.as_deref()?)?;
+            self.by_repo.get(&repo.to_lowercase()).copied()
         })?;
         self.techs.get(found)
+    }
+
+    /// The tech an item's title names next to a version (`tokio 9.9.9`,
+    /// `tokio-1.40.0`): news about it, whoever wrote it. Not a release
+    /// unless [`Self::release_tech`] says so.
+    pub(super) fn named_with_version(&self, item: &Item) -> Option<(&'a TechConfig, String)> {
+        let version = release_version(&item.title)?;
+        let lower = item.title.to_lowercase();
+        let mut hits: Vec<usize> = words(&lower)
+            .flat_map(name_candidates)
+            .filter_map(|c| self.by_name.get(c).copied())
+            .collect();
+        hits.extend(
+            self.phrases
+                .iter()
+                .filter(|(p, _)| lower.contains(p.as_str()))
+                .map(|(_, i)| *i),
+        );
+        // The package's own name counts too (`crates.io/tokio` → `tokio`).
+        hits.extend(words(&lower).flat_map(name_candidates).filter_map(|c| {
+            self.techs.iter().position(|t| {
+                t.package
+                    .as_deref()
+                    .and_then(|p| p.rsplit_once('/'))
+                    .is_some_and(|(_, n)| n.eq_ignore_ascii_case(c))
+            })
+        }));
+        let tech = self.techs.get(hits.into_iter().min()?)?;
+        Some((tech, version))
     }
 }
 

@@ -90,21 +90,28 @@ ring = "adopt"
         name(&release("feed", "v1.2.3", &["crates.io/Tokio"])),
         Some("tokio")
     );
+    // Only a bound source announces a release: names in titles or source
+    // names are news at most.
+    assert_eq!(name(&release("Postgres news", "17.2 released", &[])), None);
+    assert_eq!(name(&release("gh", "tokio-1.41.1", &[])), None);
     assert_eq!(
-        name(&release("Postgres news", "17.2 released", &[])),
-        Some("PostgreSQL")
+        name(&release("other", "tokio-1.41.1", &["crates.io/serde"])),
+        None
     );
-    assert_eq!(name(&release("gh", "tokio-1.41.1", &[])), Some("tokio"));
-    assert_eq!(name(&release("gh", "tokio-util 0.7.13", &[])), None);
+    let news = |title: &str| {
+        m.named_with_version(&release("blog", title, &[]))
+            .map(|(t, v)| (t.name.clone(), v))
+    };
     assert_eq!(
-        name(&release("blog", "On trunk-based development", &[])),
-        Some("Trunk-based development")
+        news("tokio-1.41.1"),
+        Some(("tokio".into(), "1.41.1".into()))
     );
+    assert_eq!(news("tokio-util 0.7.13"), None, "another crate");
     assert_eq!(
-        name(&release("blog", "PostgreSQL and tokio", &[])),
-        Some("tokio"),
-        "stack order wins"
+        news("Postgres 17.2 released"),
+        Some(("PostgreSQL".into(), "17.2".into()))
     );
+    assert_eq!(news("On trunk-based development"), None, "no version");
 }
 
 #[test]

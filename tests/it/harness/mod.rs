@@ -11,6 +11,7 @@ mod fixtures;
 pub mod audit;
 mod cmd;
 mod crawl;
+mod eol;
 mod feeds;
 mod git;
 mod json;
@@ -19,6 +20,7 @@ mod team;
 
 pub use cmd::{Run, radar, radar_at};
 pub use crawl::{FAST, NOW, crawl_radar, index_fingerprint, source};
+pub use eol::{api_json_from_markdown, eol_server};
 pub use feeds::{HoldServer, Server, reset, respond, rss};
 pub use fixtures::{fixture, shared_fixture};
 pub use git::{git, git_commit_all, git_init, git_output};
