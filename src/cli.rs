@@ -114,6 +114,10 @@ pub struct CrawlArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// List the sources a crawl would fetch (configured and derived from
+    /// the stack) and fetch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
