@@ -49,9 +49,8 @@ pub fn derived_sources(config: &RadarConfig) -> Result<Vec<Source>, DeriveError>
         .collect();
     if config.crawl.track == Track::All {
         let lockfiles: Vec<_> = stack.lockfiles.iter().map(|l| l.path.clone()).collect();
-        let inventory =
-            crate::stack::inventory(&lockfiles, &stack.techs, Some(&config.stack_path))
-                .map_err(DeriveError::Lockfile)?;
+        let inventory = crate::stack::inventory(&lockfiles, &stack.techs, Some(&config.stack_path))
+            .map_err(DeriveError::Lockfile)?;
         wanted.extend(
             inventory
                 .packages
@@ -151,15 +150,29 @@ path = "requirements.txt"
     #[test]
     fn all_adds_lockfile_packages_and_none_tracks_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("requirements.txt"), "requests==2.31.0\nDjango==4.2\n").unwrap();
+        std::fs::write(
+            dir.path().join("requirements.txt"),
+            "requests==2.31.0\nDjango==4.2\n",
+        )
+        .unwrap();
         let c = radar(dir.path(), "[crawl]\ntrack = \"all\"\n", STACK);
-        let names: Vec<String> = derived_sources(&c).unwrap().into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = derived_sources(&c)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(names, ["PyPI/django", "PyPI/requests", "crates.io/tokio"]);
         let c = radar(dir.path(), "[crawl]\ntrack = \"none\"\n", STACK);
         assert!(derived_sources(&c).unwrap().is_empty());
-        let e = crate::config::parse_radar("[crawl]\ntrack = \"some\"\n", std::path::Path::new("radar.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("radar.toml:2:9:") && e.contains("direct"), "{e}");
+        let e = crate::config::parse_radar(
+            "[crawl]\ntrack = \"some\"\n",
+            std::path::Path::new("radar.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("radar.toml:2:9:") && e.contains("direct"),
+            "{e}"
+        );
     }
 }

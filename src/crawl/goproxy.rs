@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use super::fetch::{self, Outcome, Fetched};
+use super::fetch::{self, Fetched, Outcome};
 use super::outcome::Body;
 use super::{Fetch, Shared, limiter, parse};
 use crate::config::Source;

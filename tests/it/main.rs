@@ -11,6 +11,7 @@ mod audit_testcases;
 mod crawl_cli;
 mod crawl_faults;
 mod crawl_lib;
+mod derived_sources;
 mod digest_browser;
 mod digest_cli;
 mod digest_demo;

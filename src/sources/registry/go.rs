@@ -112,7 +112,10 @@ mod tests {
         );
         assert!(parse_list(&ctx, b"<html>not found</html>").is_err());
         let (v, t) = parse_info(br#"{"Version":"v1.9.1","Time":"2025-02-17T16:10:00Z"}"#).unwrap();
-        assert_eq!((v.as_str(), t.to_rfc3339().as_str()), ("v1.9.1", "2025-02-17T16:10:00+00:00"));
+        assert_eq!(
+            (v.as_str(), t.to_rfc3339().as_str()),
+            ("v1.9.1", "2025-02-17T16:10:00+00:00")
+        );
         assert!(parse_info(b"{}").is_err());
     }
 }

@@ -43,14 +43,10 @@ fn read(bytes: &[u8]) -> Result<Metadata, String> {
                 let text = t[..].trim().to_string();
                 let at: Vec<&str> = path.iter().map(String::as_str).collect();
                 match at.as_slice() {
-                    ["metadata", "versioning", "versions", "version"] => {
-                        meta.versions.push(text)
-                    }
+                    ["metadata", "versioning", "versions", "version"] => meta.versions.push(text),
                     ["metadata", "versioning", "release"] => meta.release = Some(text),
                     ["metadata", "versioning", "latest"] => meta.latest = Some(text),
-                    ["metadata", "versioning", "lastUpdated"] => {
-                        meta.last_updated = Some(text)
-                    }
+                    ["metadata", "versioning", "lastUpdated"] => meta.last_updated = Some(text),
                     _ => {}
                 }
             }

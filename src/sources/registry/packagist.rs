@@ -49,9 +49,14 @@ pub fn parse(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceError>
         })
         .collect();
     let page_name = name.to_ascii_lowercase();
-    Ok(release_items(ctx, "packagist", &key, &name, releases, |v| {
-        format!("https://packagist.org/packages/{page_name}#{v}")
-    }))
+    Ok(release_items(
+        ctx,
+        "packagist",
+        &key,
+        &name,
+        releases,
+        |v| format!("https://packagist.org/packages/{page_name}#{v}"),
+    ))
 }
 
 #[cfg(test)]
