@@ -104,6 +104,10 @@ pub enum Command {
 pub struct InitArgs {
     /// Folder to create the radar in [default: the current folder].
     pub dir: Option<PathBuf>,
+    /// Find the stack in these folders: lockfiles become [[lockfile]]s,
+    /// direct dependencies [[tech]]s; run again to merge what is new.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    pub scan: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
