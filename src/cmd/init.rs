@@ -33,7 +33,6 @@ crawl  = "0 0 */6 * * *"
 update = "0 30 7 * * MON"
 digest = "0 0 8 * * MON"
 
-# Advisory databases for the ecosystems found (radar init --scan).
 "#;
 
 const SCANNED_STACK_TOML: &str = r#"# What the team runs, found by `radar init --scan`. Direct runtime

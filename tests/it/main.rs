@@ -19,6 +19,7 @@ mod digest_render;
 mod digest_svg;
 mod entries;
 mod examples;
+mod init_scan;
 mod propose_cli;
 mod schedule_cli;
 mod spine;
