@@ -120,9 +120,11 @@ fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
     }
     // An existing radar may keep its stack elsewhere (`stack = "…"`).
     let stack = crate::config::load_radar(&radar)?.stack_path;
-    let stack_text = match std::fs::read_to_string(&stack) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => SCANNED_STACK_TOML.to_string(),
+    let (stack_text, header) = match std::fs::read_to_string(&stack) {
+        Ok(t) => (t, ""),
+        // The header goes on after the merge: in a document with no table
+        // yet, toml_edit would keep a leading comment as trailing text.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), SCANNED_STACK_TOML),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", stack.display())),
     };
     let found = crate::scan::scan(&roots);
@@ -140,7 +142,12 @@ fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
             .display()
             .to_string()
     };
-    let (new_stack, added) = merge_stack(&stack_text, &stack, &found, relative)?;
+    let (merged, added) = merge_stack(&stack_text, &stack, &found, relative)?;
+    let new_stack = if header.is_empty() {
+        merged
+    } else {
+        format!("{header}\n{merged}")
+    };
     let radar_text = std::fs::read_to_string(&radar)
         .with_context(|| format!("cannot read {}", radar.display()))?;
     let (new_radar, sources) = merge_radar(&radar_text, &radar, &found)?;
