@@ -202,7 +202,7 @@ pub(crate) fn release_items(
     page: impl Fn(&str) -> String,
 ) -> Vec<Item> {
     // Stable: versions with the same (or no) date keep the caller's order.
-    releases.sort_by(|a, b| b.published.cmp(&a.published));
+    releases.sort_by_key(|r| std::cmp::Reverse(r.published));
     let mut seen = std::collections::HashSet::new();
     releases.retain(|r| seen.insert(r.version.clone()));
     releases.truncate(MAX_VERSIONS);
