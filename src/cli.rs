@@ -113,6 +113,10 @@ pub enum Command {
 pub struct InitArgs {
     /// Folder to create the radar in [default: the current folder].
     pub dir: Option<PathBuf>,
+    /// Find the stack in these folders: lockfiles become [[lockfile]]s,
+    /// direct dependencies [[tech]]s; run again to merge what is new.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    pub scan: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +127,10 @@ pub struct CrawlArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// List the sources a crawl would fetch (configured and derived from
+    /// the stack) and fetch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

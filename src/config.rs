@@ -107,6 +107,9 @@ pub struct RadarConfig {
     /// `[[deliver]]`: where `radar digest --send` posts the digest.
     pub deliver: Vec<DeliverTarget>,
     pub site: SiteSettings,
+    /// Base URLs of the package registries release sources are derived
+    /// from (mirrors); the public registries where unset.
+    pub registries: Registries,
 }
 
 /// `[site]`: where the published radar lives, for absolute links in mail
@@ -195,6 +198,63 @@ pub struct CrawlSettings {
     /// Hosts, addresses and CIDR blocks the crawler may reach although
     /// they are private (loopback, RFC 1918/4193, link-local).
     pub allow_private: Vec<String>,
+    /// Which stack packages get a release source from their registry
+    /// without a `[[source]]` line.
+    pub track: Track,
+}
+
+/// `[crawl] track`: the packages whose registry releases are crawled
+/// without a `[[source]]` line each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Track {
+    /// stack.toml `[[tech]]`s with a `package`: what the team chose.
+    #[default]
+    Direct,
+    /// Every package the stack's lockfiles pin, and the direct ones.
+    All,
+    /// Only the configured `[[source]]`s.
+    None,
+}
+
+/// `[registries]`: a base URL per ecosystem, for teams behind a mirror
+/// (Artifactory, Nexus, Verdaccio, devpi). Keys are lowercase ecosystem
+/// names; `crates-io` for crates.io.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Registries {
+    #[serde(rename = "crates-io", alias = "crates.io")]
+    pub crates_io: Option<String>,
+    pub pypi: Option<String>,
+    pub npm: Option<String>,
+    pub rubygems: Option<String>,
+    pub packagist: Option<String>,
+    pub maven: Option<String>,
+    pub go: Option<String>,
+    pub nuget: Option<String>,
+    pub hex: Option<String>,
+    #[serde(rename = "pub")]
+    pub pub_dev: Option<String>,
+}
+
+impl Registries {
+    /// `(key, value)` for every base URL given, for validation.
+    fn given(&self) -> impl Iterator<Item = (&'static str, &String)> {
+        [
+            ("crates-io", &self.crates_io),
+            ("pypi", &self.pypi),
+            ("npm", &self.npm),
+            ("rubygems", &self.rubygems),
+            ("packagist", &self.packagist),
+            ("maven", &self.maven),
+            ("go", &self.go),
+            ("nuget", &self.nuget),
+            ("hex", &self.hex),
+            ("pub", &self.pub_dev),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    }
 }
 
 impl Default for CrawlSettings {
@@ -211,6 +271,7 @@ impl Default for CrawlSettings {
             max_retry_wait_secs: 60,
             failure_backoff_secs: 900,
             allow_private: Vec::new(),
+            track: Track::Direct,
         }
     }
 }
@@ -254,6 +315,20 @@ pub enum SourceKind {
     /// endoflife.date API v1 product (`/api/v1/products/<name>/`): release
     /// cycles with their end-of-life dates.
     Eol,
+    /// RubyGems versions JSON (`/api/v1/versions/NAME.json`).
+    Rubygems,
+    /// Packagist p2 JSON (`/p2/VENDOR/NAME.json`).
+    Packagist,
+    /// Maven `maven-metadata.xml`.
+    Maven,
+    /// Go module proxy `@v/list`, with each newest version's `.info`.
+    Go,
+    /// NuGet flat-container `index.json`.
+    Nuget,
+    /// Hex package JSON (`/api/packages/NAME`).
+    Hex,
+    /// Pub package JSON (`/api/packages/NAME`).
+    Pub,
 }
 
 impl SourceKind {
@@ -265,6 +340,13 @@ impl SourceKind {
             SourceKind::Rustsec => "rustsec",
             SourceKind::Npm => "npm",
             SourceKind::Eol => "eol",
+            SourceKind::Rubygems => "rubygems",
+            SourceKind::Packagist => "packagist",
+            SourceKind::Maven => "maven",
+            SourceKind::Go => "go",
+            SourceKind::Nuget => "nuget",
+            SourceKind::Hex => "hex",
+            SourceKind::Pub => "pub",
         }
     }
 }
@@ -340,6 +422,8 @@ struct RawRadar {
     deliver: Vec<RawDeliver>,
     #[serde(default)]
     site: SiteSettings,
+    #[serde(default)]
+    registries: Registries,
 }
 
 #[derive(Debug, Deserialize)]
@@ -454,6 +538,16 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
             })?;
         }
     }
+    for (key, base) in raw.registries.given() {
+        let ok = url::Url::parse(base)
+            .map(|u| matches!(u.scheme(), "http" | "https"))
+            .unwrap_or(false);
+        if !ok {
+            return Err(invalid(format!(
+                "[registries] {key} = {base:?} must be an http(s) URL, e.g. \"https://npm.mirror.example/\""
+            )));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     let mut sources = Vec::with_capacity(raw.sources.len());
     for rs in raw.sources {
@@ -501,6 +595,7 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
         sources,
         deliver,
         site: raw.site,
+        registries: raw.registries,
     })
 }
 

@@ -20,6 +20,7 @@ pub mod model;
 pub mod pipeline;
 pub mod propose;
 pub mod radar;
+pub mod scan;
 pub mod schedule;
 pub mod score;
 pub mod settings;

@@ -48,6 +48,8 @@ pub enum PipelineError {
     #[error(transparent)]
     Crawl(#[from] CrawlError),
     #[error(transparent)]
+    Derive(#[from] crate::crawl::derive::DeriveError),
+    #[error(transparent)]
     Update(#[from] UpdateError),
     #[error(transparent)]
     Digest(#[from] WriteFilesError),
@@ -106,6 +108,8 @@ impl Pipeline {
         shutdown: watch::Receiver<bool>,
     ) -> Result<CrawlRun, PipelineError> {
         let cfg = self.settings.radar_config()?;
+        let mut sources = cfg.sources.clone();
+        sources.extend(crate::crawl::derive::derived_sources(&cfg)?);
         let index_path = self.settings.index_path_in(&cfg);
         let index = RadarIndex::open_or_create(&index_path)?;
         // Asynchronously, so the scheduler keeps running while it waits.
@@ -114,7 +118,7 @@ impl Pipeline {
             .await?;
         let report = crate::crawl::crawl_until(
             &cfg.crawl,
-            &cfg.sources,
+            &sources,
             &mut writer,
             &index_path,
             now,

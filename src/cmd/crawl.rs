@@ -2,9 +2,11 @@
 //! prints the summary (human or `--json`) and picks the exit code.
 
 use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
 
 use super::print_json;
 use crate::cli::CrawlArgs;
+use crate::config::Source;
 use crate::crawl::{CrawlReport, SourceReport, Status};
 use crate::index::RadarIndex;
 use crate::settings::Settings;
@@ -12,19 +14,31 @@ use crate::terminal::clean;
 
 pub fn crawl(ctx: &Settings, args: &CrawlArgs) -> Result<u8> {
     let config = ctx.radar_config()?;
+    let derived = crate::crawl::derive::derived_sources(&config)?;
+    let configured = config.sources.len();
     let mut sources = config.sources.clone();
+    sources.extend(derived);
     if !args.sources.is_empty() {
         for name in &args.sources {
             if !sources.iter().any(|s| &s.name == name) {
-                let known: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+                let known: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
                 bail!(
-                    "--source {name:?} is not in radar.toml; sources are: {}",
+                    "--source {name:?} is neither in radar.toml nor derived from the stack; sources are: {}",
                     known.join(", ")
                 );
             }
         }
-        sources.retain(|s| args.sources.contains(&s.name));
     }
+    let selected: Vec<(bool, Source)> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (i >= configured, s))
+        .filter(|(_, s)| args.sources.is_empty() || args.sources.contains(&s.name))
+        .collect();
+    if args.dry_run {
+        return dry_run(&selected, args.json);
+    }
+    let sources: Vec<Source> = selected.into_iter().map(|(_, s)| s).collect();
     let index_path = ctx.index_path_in(&config);
     let index = RadarIndex::open_or_create(&index_path)?;
     let mut writer = super::writer(ctx, &index)?;
@@ -46,6 +60,58 @@ pub fn crawl(ctx: &Settings, args: &CrawlArgs) -> Result<u8> {
         print_summary(&report, ctx.quiet);
     }
     Ok(if report.any_failed() { 1 } else { 0 })
+}
+
+/// One source a crawl would fetch: the `crawl --dry-run --json` row.
+#[derive(Serialize)]
+struct PlannedSource<'a> {
+    name: &'a str,
+    kind: &'static str,
+    url: String,
+    package: Option<&'a str>,
+    /// `configured` (a `[[source]]`) or `derived` (from the stack).
+    origin: &'static str,
+}
+
+#[derive(Serialize)]
+struct Plan<'a> {
+    sources: Vec<PlannedSource<'a>>,
+}
+
+fn dry_run(sources: &[(bool, Source)], json: bool) -> Result<u8> {
+    let plan = Plan {
+        sources: sources
+            .iter()
+            .map(|(derived, s)| PlannedSource {
+                name: &s.name,
+                kind: s.kind.as_str(),
+                url: s.location_display(),
+                package: s.package.as_deref(),
+                origin: if *derived { "derived" } else { "configured" },
+            })
+            .collect(),
+    };
+    if json {
+        print_json(&plan)?;
+        return Ok(0);
+    }
+    let width = plan.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in &plan.sources {
+        println!(
+            "{:<width$}  {:<9}  {:<10}  {}",
+            clean(s.name),
+            s.kind,
+            s.origin,
+            clean(&s.url)
+        );
+    }
+    let derived = sources.iter().filter(|(d, _)| *d).count();
+    println!(
+        "{} sources ({} configured, {derived} derived from the stack); nothing fetched",
+        sources.len(),
+        sources.len() - derived
+    );
+    Ok(0)
 }
 
 /// Completes on the first Ctrl-C; never, if the signal cannot be watched.

@@ -39,9 +39,10 @@ pub fn demo(ctx: &Settings, args: &DemoArgs) -> Result<u8> {
         if args.serve {
             writeln!(
                 out,
-                "\nServing the sample feeds on http://{} until Ctrl-C, so you can run:\n  radar --config {} crawl",
+                "\nServing the sample feeds on http://{} until Ctrl-C, so you can run:\n  {} --config {} crawl",
                 server.addr,
-                outcome.config.display()
+                super::radar_program(),
+                super::shell_word(&outcome.config.display().to_string())
             )?;
             out.flush()?;
             tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
@@ -252,8 +253,9 @@ fn show_summary(
     )?;
     writeln!(
         out,
-        "Try:\n  radar --config {0} search 'tokio'\n  radar --config {0} audit\n  radar --config {0} review list",
-        config_path.display()
+        "Try:\n  {1} --config {0} search 'tokio'\n  {1} --config {0} audit\n  {1} --config {0} review list",
+        super::shell_word(&config_path.display().to_string()),
+        super::radar_program()
     )?;
     writeln!(out, "\nOpen the digest: {}", digest.display())?;
     Ok(())

@@ -105,3 +105,34 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{s}");
     Ok(())
 }
+
+/// How to run this binary in a command we print for the user to copy:
+/// `radar` when the `radar` on PATH is this binary, else this binary's own
+/// path (someone who ran `cargo run -- demo` has no `radar` on PATH).
+pub fn radar_program() -> String {
+    let Ok(me) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return "radar".to_string();
+    };
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|dir| dir.join("radar"))
+        .find(|c| c.is_file());
+    if on_path.and_then(|c| std::fs::canonicalize(c).ok()).as_ref() == Some(&me) {
+        return "radar".to_string();
+    }
+    shell_word(&me.display().to_string())
+}
+
+/// A path quoted for a POSIX shell when it needs it.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

@@ -20,7 +20,9 @@
 //! `sources`'; this module never builds documents or reads formats.
 
 mod decode;
+pub mod derive;
 mod fetch;
+mod goproxy;
 pub mod guard;
 mod limiter;
 mod outcome;
@@ -343,6 +345,10 @@ async fn run_source(sh: Arc<Shared>, source: Source, validators: Validators) -> 
             validators,
             attempts,
         },
+        Ok(Outcome::Fetched(f)) if source.kind == SourceKind::Go => {
+            let list_url = source.location_display();
+            goproxy::list_with_times(sh.clone(), &source, &list_url, f, attempts).await
+        }
         Ok(Outcome::Fetched(f)) => {
             let ctx = ParseContext::for_source(&source, f.final_url.clone());
             let kind = source.kind;
@@ -498,7 +504,15 @@ fn accept(kind: SourceKind) -> &'static str {
         }
         SourceKind::Html => "text/html, application/xhtml+xml;q=0.9, */*;q=0.8",
         // The full packument: the abbreviated one has no publish times.
-        SourceKind::Npm | SourceKind::Eol => "application/json",
+        SourceKind::Npm
+        | SourceKind::Eol
+        | SourceKind::Rubygems
+        | SourceKind::Packagist
+        | SourceKind::Nuget
+        | SourceKind::Hex
+        | SourceKind::Pub => "application/json",
+        SourceKind::Maven => "application/xml, text/xml;q=0.9, */*;q=0.8",
+        SourceKind::Go => "text/plain, */*;q=0.8",
         SourceKind::Osv => "application/json, application/zip;q=0.9, */*;q=0.8",
         SourceKind::Rustsec => "*/*",
     }

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod html;
 pub mod npm;
 pub mod osv;
+pub mod registry;
 pub mod release_list;
 pub mod rustsec;
 pub mod text;
@@ -41,6 +42,11 @@ pub enum SourceError {
     Npm(String),
     #[error("not an endoflife.date product: {0}")]
     Eol(String),
+    #[error("{registry} registry: {message}")]
+    Registry {
+        registry: &'static str,
+        message: String,
+    },
 }
 
 /// What a parser needs to know about where the bytes came from.
@@ -86,6 +92,13 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
         SourceKind::Rustsec => rustsec::parse_rustsec(ctx, bytes),
         SourceKind::Npm => npm::parse_packument(ctx, bytes),
         SourceKind::Eol => eol::parse_product(ctx, bytes),
+        SourceKind::Rubygems => registry::rubygems::parse(ctx, bytes),
+        SourceKind::Packagist => registry::packagist::parse(ctx, bytes),
+        SourceKind::Maven => registry::maven::parse(ctx, bytes),
+        SourceKind::Go => registry::go::parse_list(ctx, bytes),
+        SourceKind::Nuget => registry::nuget::parse(ctx, bytes),
+        SourceKind::Hex => registry::hex::parse(ctx, bytes),
+        SourceKind::Pub => registry::pub_dev::parse(ctx, bytes),
     }
 }
 
