@@ -100,7 +100,9 @@ pub fn write_radar(
     let mut toml = format!(
         "# Written by `radar demo`. The sources point at the demo's loopback server:\n\
          # run `radar demo --keep {dir} --serve --port {port}` to serve them again.\n\n\
-         [index]\npath = \"index\"\n\n[crawl]\nconcurrency = 8\nper_host = 8\n",
+         [index]\npath = \"index\"\n\n[crawl]\nconcurrency = 8\nper_host = 8\n\
+         # Only the sample feeds: no release sources derived from the stack,\n\
+         # which would reach the public registries.\ntrack = \"none\"\n",
         dir = dir.display(),
         port = server.addr.port()
     );

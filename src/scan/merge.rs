@@ -239,7 +239,11 @@ mod tests {
     fn appends_and_keeps_a_leads_edits_and_comments() {
         let lead = "# our stack\n[[tech]]\nname = \"tokio\" # we love it\nquadrant = \"languages-and-frameworks\"\nring = \"hold\"\npackage = \"crates.io/tokio\"\n\n[[tech]]\nname = \"http\"\nquadrant = \"tools\"\nring = \"trial\"\n\n[[lockfile]]\npath = \"./api/Cargo.lock\"\n";
         let (text, added) = merge_stack(lead, Path::new("stack.toml"), &found(), rel).unwrap();
-        assert!(text.starts_with(lead), "{text}");
+        // New techs go after the last [[tech]] (toml_edit groups an array
+        // of tables); everything the lead wrote is kept as written.
+        let lead_tech = lead.split("\n\n[[lockfile]]").next().unwrap();
+        assert!(text.starts_with(lead_tech), "{text}");
+        assert!(text.ends_with("[[lockfile]]\npath = \"./api/Cargo.lock\"\n\n[[lockfile]]\npath = \"web/package-lock.json\"\n"), "{text}");
         assert_eq!(added.lockfiles, ["web/package-lock.json"]);
         assert_eq!(
             added.techs,
