@@ -41,7 +41,9 @@ fn show(name: &str, bytes: impl AsRef<[u8]>) {
 /// A team running hyper 1.4.0 (one advisory this week) and PostgreSQL 16
 /// (17.2 released this week), plus `deliver` appended to radar.toml.
 fn team(deliver: &str) -> TeamRadar {
-    let dir = TeamRadar::new().config(deliver).stack(
+    // No release sources derived from the stack: nothing leaves loopback.
+    let config = format!("[crawl]\ntrack = \"none\"\n\n{deliver}");
+    let dir = TeamRadar::new().config(&config).stack(
         r#"
 [[tech]]
 name = "hyper"
@@ -56,6 +58,7 @@ quadrant = "platforms"
 ring = "trial"
 version = "16.4"
 aliases = ["postgres"]
+repo = "postgres/postgres"
 "#,
     );
     let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
@@ -66,7 +69,8 @@ aliases = ["postgres"]
         source: "postgres news".into(),
         title: "PostgreSQL 17.2 released".into(),
         body: String::new(),
-        url: Some("https://example.test/r1".into()),
+        // A release of the tech's own repository: an authoritative source.
+        url: Some("https://github.com/postgres/postgres/releases/tag/REL_17_2".into()),
         published: Some(utc("2026-11-26T13:00:00Z")),
         packages: vec![],
         tags: vec![],
