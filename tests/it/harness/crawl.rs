@@ -9,7 +9,7 @@ use std::path::Path;
 pub const NOW: &str = "2026-11-23T08:00:00Z";
 
 /// `[crawl]` settings for tests: no real waiting between retries.
-pub const FAST: &str = "concurrency = 4\nper_host = 4\ntimeout_secs = 5\nconnect_timeout_secs = 5\nretries = 2\nretry_base_ms = 0\nmax_retry_wait_secs = 60\nfailure_backoff_secs = 900\ntrack = \"none\"\n";
+pub const FAST: &str = "concurrency = 4\nper_host = 4\ntimeout_secs = 5\nconnect_timeout_secs = 5\nretries = 2\nretry_base_ms = 0\nmax_retry_wait_secs = 60\nfailure_backoff_secs = 900\n";
 
 /// A radar whose radar.toml has `crawl` as its `[crawl]` table and
 /// `sources` appended verbatim.
