@@ -32,13 +32,15 @@ def cases(text):
     out, case, pkg, in_extract = [], None, None, False
     for line in text.splitlines():
         if line.startswith("func "):
-            in_extract = line.startswith("func TestExtractor_Extract") or line.startswith("func TestExtract")
+            in_extract = (line.startswith("func TestExtractor_Extract") or line.startswith("func TestExtract")
+                          or line.startswith("func TestExtractor("))
             continue
         if not in_extract:
             continue
         tabs = len(line) - len(line.lstrip("\t"))
         body = line.strip()
-        m = re.match(r'Name:\s+' + STR + ',', body)
+        # Case tables use `Name:`/`Path:`/`WantErr:` or (dotnet) `name:`/`path:`/`wantErr:`.
+        m = re.match(r'[Nn]ame:\s+' + STR + ',', body)
         if m and tabs == 3:
             case = {"name": m.group(1), "path": None, "error": None, "packages": []}
             out.append(case)
@@ -46,11 +48,11 @@ def cases(text):
             continue
         if case is None:
             continue
-        m = re.match(r'Path:\s+' + STR, body)
-        if m and tabs == 4 and case["path"] is None:
+        m = re.match(r'[Pp]ath:\s+' + STR, body)
+        if m and tabs in (3, 4) and case["path"] is None:
             case["path"] = m.group(1)
             continue
-        if body.startswith("WantErr:"):
+        if body.startswith("WantErr:") or body.startswith("wantErr:"):
             m = re.search(r'Str:\s*' + STR, body)
             case["error"] = m.group(1) if m else "error"
             continue

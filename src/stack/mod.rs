@@ -1,8 +1,9 @@
 //! What the team runs: packages from lockfiles and `stack.toml` `[[tech]]`
 //! entries, each with its ecosystem, name, exact version and source.
 //!
-//! One reader per lockfile format (`cargo.rs`, `npm.rs`, `pip.rs`,
-//! `gomod.rs`); this file picks the reader and defines the shared types.
+//! One reader per lockfile format (`cargo.rs`, `npm.rs`, `js/`, `python/`,
+//! `jvm/`, `sbom/`, …); this file picks the reader and defines the shared
+//! types.
 //! Readers only read: they never touch the index or decide what is
 //! vulnerable. A malformed lockfile is an error naming the file and line;
 //! an entry the audit cannot use (an unpinned requirement) is a
@@ -13,12 +14,17 @@ mod composer;
 mod gemfile;
 mod gomod;
 mod js;
+mod jvm;
+mod mixlock;
 mod npm;
+mod nuget;
 mod pip;
+mod pubspec;
 mod purl;
 mod python;
 mod read;
 mod registry;
+mod sbom;
 
 pub use purl::{purl, purl_type};
 pub use registry::yanked_from_crates_index;
@@ -146,7 +152,7 @@ pub struct Lockfile {
 }
 
 /// The file names radar recognises, for error messages and help.
-pub const SUPPORTED: &str = "Cargo.lock, package-lock.json (or npm-shrinkwrap.json), pnpm-lock.yaml, yarn.lock, requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, Gemfile.lock (or gems.locked), composer.lock, go.mod";
+pub const SUPPORTED: &str = "Cargo.lock, package-lock.json (or npm-shrinkwrap.json), pnpm-lock.yaml, yarn.lock, requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, Gemfile.lock (or gems.locked), composer.lock, go.mod, bun.lock, gradle.lockfile, pom.xml, packages.lock.json, pubspec.lock, mix.lock, CycloneDX JSON (*.cdx.json, bom.json), SPDX JSON (*.spdx.json)";
 
 /// Lockfile formats, recognised by file name (then by content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +169,14 @@ pub enum Format {
     Gemfile,
     Composer,
     GoMod,
+    Bun,
+    Gradle,
+    Pom,
+    NuGet,
+    Pubspec,
+    MixLock,
+    CycloneDx,
+    Spdx,
 }
 
 impl Format {
@@ -181,6 +195,14 @@ impl Format {
             Format::Gemfile => "Gemfile.lock",
             Format::Composer => "composer.lock",
             Format::GoMod => "go.mod",
+            Format::Bun => "bun.lock",
+            Format::Gradle => "gradle.lockfile",
+            Format::Pom => "pom.xml",
+            Format::NuGet => "packages.lock.json",
+            Format::Pubspec => "pubspec.lock",
+            Format::MixLock => "mix.lock",
+            Format::CycloneDx => "CycloneDX",
+            Format::Spdx => "SPDX",
         }
     }
 }
@@ -201,6 +223,15 @@ pub fn format_of(path: &Path, text: &str) -> Option<Format> {
         ("gemfile.lock", Format::Gemfile),
         ("gems.locked", Format::Gemfile),
         ("composer.lock", Format::Composer),
+        ("bun.lock", Format::Bun),
+        ("gradle.lockfile", Format::Gradle),
+        ("pom.xml", Format::Pom),
+        ("packages.lock.json", Format::NuGet),
+        ("pubspec.lock", Format::Pubspec),
+        ("mix.lock", Format::MixLock),
+        (".cdx.json", Format::CycloneDx),
+        ("bom.json", Format::CycloneDx),
+        (".spdx.json", Format::Spdx),
     ];
     if let Some((_, f)) = by_name.iter().find(|(n, _)| name.ends_with(n)) {
         return Some(*f);
@@ -219,7 +250,11 @@ pub fn format_of(path: &Path, text: &str) -> Option<Format> {
     }
     // Unusual names: look at the content.
     let head = text.trim_start();
-    if head.starts_with('{') && text.contains("\"lockfileVersion\"") {
+    if head.starts_with('{') && text.contains("\"bomFormat\"") {
+        Some(Format::CycloneDx)
+    } else if head.starts_with('{') && text.contains("\"spdxVersion\"") {
+        Some(Format::Spdx)
+    } else if head.starts_with('{') && text.contains("\"lockfileVersion\"") {
         Some(Format::Npm)
     } else if text.contains("[[package]]") {
         Some(Format::Cargo)
@@ -262,6 +297,14 @@ pub fn parse_lockfile_as(format: Format, path: &Path, text: &str) -> Result<Lock
         Format::Gemfile => gemfile::parse(path, text)?,
         Format::Composer => composer::parse(path, text)?,
         Format::GoMod => gomod::parse(path, text)?,
+        Format::Bun => js::bun::parse(path, text)?,
+        Format::Gradle => jvm::gradle::parse(path, text)?,
+        Format::Pom => jvm::pom::parse(path, text)?,
+        Format::NuGet => nuget::parse(path, text)?,
+        Format::Pubspec => pubspec::parse(path, text)?,
+        Format::MixLock => mixlock::parse(path, text)?,
+        Format::CycloneDx => sbom::cyclonedx::parse(path, text)?,
+        Format::Spdx => sbom::spdx::parse(path, text)?,
     };
     lock.kind = format.kind();
     lock.packages.sort_by(|a, b| {

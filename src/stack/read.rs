@@ -82,6 +82,22 @@ pub(super) fn toml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The `[[package]]` array of a TOML lockfile (poetry, uv, pdm), each
+/// entry read as `P`; a file without one has no packages.
+pub(super) fn toml_packages<P: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<Vec<P>, StackError> {
+    #[derive(serde::Deserialize)]
+    #[serde(bound = "P: serde::de::DeserializeOwned")]
+    struct Table<P> {
+        #[serde(default = "Vec::new")]
+        package: Vec<P>,
+    }
+    Ok(toml::<Table<P>>(path, text, what)?.package)
+}
+
 pub(super) fn json<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
@@ -91,5 +107,24 @@ pub(super) fn json<T: serde::de::DeserializeOwned>(
         path: path.to_path_buf(),
         line: e.line().max(1),
         message: format!("not a valid {what}: {e}"),
+    })
+}
+
+/// JSON with trailing commas and comments (bun.lock).
+pub(super) fn jsonc<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<T, StackError> {
+    let strict = jsonc_parser::ParseOptions {
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        ..Default::default()
+    };
+    jsonc_parser::parse_to_serde_value(text, &strict).map_err(|e| StackError::Parse {
+        path: path.to_path_buf(),
+        line: e.line_display(),
+        message: format!("not a valid {what}: {}", e.kind()),
     })
 }

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use super::{InvalidVersion, go, maven, pep440, rubygems, semver};
+use super::{InvalidVersion, go, maven, nuget, packagist, pep440, rubygems, semver};
 
 /// A version ordering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub enum Scheme {
     Maven,
     /// `Gem::Version` ordering.
     RubyGems,
+    /// NuGet's `VersionComparer` (four parts, case-insensitive prereleases).
+    NuGet,
+    /// PHP's `version_compare` (Packagist).
+    Packagist,
 }
 
 impl Scheme {
@@ -25,11 +29,14 @@ impl Scheme {
     /// part before any `:` suffix, so `Maven:https://…` is Maven).
     pub fn for_ecosystem(ecosystem: &str) -> Option<Scheme> {
         match base_ecosystem(ecosystem) {
-            "crates.io" | "npm" | "SwiftURL" | "Hex" => Some(Scheme::SemVer),
+            // Hex (Elixir's `Version`) and Pub (`pub_semver`) are SemVer 2.
+            "crates.io" | "npm" | "SwiftURL" | "Hex" | "Pub" => Some(Scheme::SemVer),
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
             "Maven" => Some(Scheme::Maven),
             "RubyGems" => Some(Scheme::RubyGems),
+            "NuGet" => Some(Scheme::NuGet),
+            "Packagist" => Some(Scheme::Packagist),
             _ => None,
         }
     }
@@ -42,6 +49,8 @@ impl Scheme {
             Scheme::Pep440 => pep440::parse(version).map(|_| ())?,
             Scheme::Maven => {}
             Scheme::RubyGems => rubygems::parse(version).map(|_| ())?,
+            Scheme::NuGet => nuget::parse(version).map(|_| ())?,
+            Scheme::Packagist => {}
         }
         Ok(())
     }
@@ -54,6 +63,8 @@ impl Scheme {
             Scheme::Pep440 => cmp_with(pep440::parse, a, b),
             Scheme::Maven => Some(maven::parse(a).cmp(&maven::parse(b))),
             Scheme::RubyGems => cmp_with(rubygems::parse, a, b),
+            Scheme::NuGet => cmp_with(nuget::parse, a, b),
+            Scheme::Packagist => Some(packagist::parse(a).cmp(&packagist::parse(b))),
         }
     }
 }

@@ -2,9 +2,10 @@
 //! OSV specification's `IsVulnerable` evaluation says.
 //!
 //! Owns version parsing and ordering for each ecosystem we evaluate
-//! (`semver.rs` for crates.io, npm and other SemVer ecosystems, `go.rs`,
-//! `pep440.rs` for PyPI, `maven.rs`, `rubygems.rs`) and the range walk
-//! itself. Other ecosystems (Debian, Alpine, NuGet, …) are stored; their
+//! (`semver.rs` for crates.io, npm, Hex, Pub and other SemVer ecosystems,
+//! `go.rs`, `pep440.rs` for PyPI, `maven.rs`, `rubygems.rs`, `nuget.rs`,
+//! `packagist.rs`) and the range walk itself. Other ecosystems (Debian,
+//! Alpine, …) are stored; their
 //! explicit `versions` lists are matched, their ranges reported as not
 //! evaluated rather than guessed. Pure
 //! functions over the `model` types: no I/O, no index, no knowledge of
@@ -23,6 +24,8 @@
 mod ecosystem;
 mod go;
 mod maven;
+mod nuget;
+mod packagist;
 mod pep440;
 mod range;
 mod rubygems;
@@ -32,6 +35,7 @@ mod tests;
 
 pub use ecosystem::{Scheme, base_ecosystem, is_osv_ecosystem};
 pub use range::{Verdict, evaluate, evaluate_all, validate_range};
+pub use nuget::NuGetError;
 pub use rubygems::RubyGemsError;
 
 use thiserror::Error;
@@ -48,6 +52,8 @@ pub enum InvalidVersion {
     Pep440(#[from] pep440_rs::VersionParseError),
     #[error(transparent)]
     RubyGems(#[from] RubyGemsError),
+    #[error(transparent)]
+    NuGet(#[from] NuGetError),
 }
 
 #[derive(Debug, Error)]

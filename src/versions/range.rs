@@ -4,7 +4,9 @@
 
 use std::cmp::Ordering;
 
-use super::{InvalidVersion, Scheme, VersionError, go, maven, pep440, rubygems, semver};
+use super::{
+    InvalidVersion, Scheme, VersionError, go, maven, nuget, packagist, pep440, rubygems, semver,
+};
 use crate::model::{Affected, Event, Range};
 
 /// The outcome of evaluating one `affected[]` entry against one version.
@@ -99,6 +101,10 @@ pub fn evaluate(affected: &Affected, version: &str) -> Result<Verdict, VersionEr
             Scheme::Pep440 => walk(range, version, pep440::parse),
             Scheme::Maven => walk(range, version, |s| Ok::<_, InvalidVersion>(maven::parse(s))),
             Scheme::RubyGems => walk(range, version, rubygems::parse),
+            Scheme::NuGet => walk(range, version, nuget::parse),
+            Scheme::Packagist => walk(range, version, |s| {
+                Ok::<_, InvalidVersion>(packagist::parse(s))
+            }),
         }
         .map_err(|(v, reason)| VersionError::Invalid {
             ecosystem: affected.ecosystem.clone(),

@@ -352,7 +352,7 @@ fn explicit_versions_match_alone_and_by_ecosystem_equality() {
 #[test]
 fn unsupported_ecosystem_range_is_reported_not_guessed() {
     let a = affected(
-        "NuGet",
+        "Hackage",
         vec![range("ECOSYSTEM", &[("introduced", "0"), ("fixed", "2.0")])],
         &[],
     );

@@ -6,6 +6,7 @@
 mod harness;
 
 mod audit_cli;
+mod audit_kinds;
 mod audit_parity;
 mod audit_testcases;
 mod crawl_cli;

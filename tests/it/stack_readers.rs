@@ -44,7 +44,18 @@ const KINDS: &[(&str, Format, &str)] = &[
     ("pdmlock", Format::Pdm, "PyPI"),
     ("gemfilelock", Format::Gemfile, "RubyGems"),
     ("composerlock", Format::Composer, "Packagist"),
+    ("bunlock", Format::Bun, "npm"),
+    ("gradlelockfile", Format::Gradle, "Maven"),
+    ("pomxml", Format::Pom, "Maven"),
+    ("packageslockjson", Format::NuGet, "NuGet"),
+    ("pubspec", Format::Pubspec, "Pub"),
+    ("mixlock", Format::MixLock, "Hex"),
 ];
+
+/// Kinds whose osv-scalibr `Commit` field holds something else than a
+/// commit: mix.lock's is the Hex package checksum, which we keep as
+/// `checksum …` (a checksum is not a git commit).
+const COMMIT_WORD: &[(&str, &str)] = &[("mixlock", "checksum")];
 
 /// (kind, case name, origin test file, why we differ).
 const DIFFERS: &[(&str, &str, &str, &str)] = &[
@@ -72,7 +83,26 @@ const DIFFERS: &[(&str, &str, &str, &str)] = &[
         "gemfilelock_test.go",
         "a spec line without `(version)` is an error naming the line, not an empty result",
     ),
+    (
+        "gradlelockfile",
+        "gradlelockfile with invalid lines",
+        "gradlelockfile_test.go",
+        NO_PARTIAL,
+    ),
+    (
+        "mixlock",
+        "mix.lock file that has a valid and a corrupted package",
+        "mixlock_test.go",
+        NO_PARTIAL,
+    ),
+    (
+        "pomxml",
+        "with parent",
+        "pomxml_test.go",
+        "we read no parent pom (only this pom's properties and dependencyManagement): `dave` is managed by the parent and `frank` has no version anywhere, so both are listed as skipped",
+    ),
 ];
+const NO_PARTIAL: &str = "a line we cannot read is an error naming it, never a silent partial read (osv-scalibr skips the line)";
 const WORKSPACE: &str = "we keep the project's own workspace packages (yarn's `0.0.0-use.local`), marked `workspace`; audit skips them";
 const UV_ROOT: &str = "we keep the project itself (a `virtual`/`editable` source), marked `workspace`; audit skips it";
 
@@ -130,7 +160,11 @@ fn outcome(
             .iter()
             .filter(|p| canon(&p.name) == canon(&w.name) && p.version == v)
             .collect();
-        let commit = format!("commit {}", w.commit);
+        let word = COMMIT_WORD
+            .iter()
+            .find(|(k, _)| k == &kind)
+            .map_or("commit", |(_, w)| w);
+        let commit = format!("{word} {}", w.commit);
         if !w.commit.is_empty()
             && !ours
                 .iter()

@@ -5,15 +5,9 @@
 use serde::Deserialize;
 use std::path::Path;
 
-use super::super::read::{empty, package, toml};
+use super::super::read::{empty, package, toml_packages};
 use super::super::{Dependency, Lockfile, PackageSource, StackError};
 use crate::model::canonical_name;
-
-#[derive(Deserialize)]
-struct Raw {
-    #[serde(default)]
-    package: Vec<RawPackage>,
-}
 
 #[derive(Deserialize)]
 struct RawPackage {
@@ -29,9 +23,9 @@ struct RawPackage {
 }
 
 pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
-    let raw: Raw = toml(path, text, "pdm.lock")?;
+    let packages: Vec<RawPackage> = toml_packages(path, text, "pdm.lock")?;
     let mut lock = empty(path);
-    for p in raw.package {
+    for p in packages {
         let source = if p.git.is_some() {
             PackageSource::Git
         } else if p.path.is_some() {

@@ -8,15 +8,9 @@
 use serde::Deserialize;
 use std::path::Path;
 
-use super::super::read::{empty, package, toml};
+use super::super::read::{empty, package, toml_packages};
 use super::super::{Dependency, Lockfile, PackageSource, StackError};
 use crate::model::canonical_name;
-
-#[derive(Deserialize)]
-struct Raw {
-    #[serde(default)]
-    package: Vec<RawPackage>,
-}
 
 #[derive(Deserialize)]
 struct RawPackage {
@@ -39,9 +33,9 @@ struct RawSource {
 }
 
 pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
-    let raw: Raw = toml(path, text, "poetry.lock")?;
+    let packages: Vec<RawPackage> = toml_packages(path, text, "poetry.lock")?;
     let mut lock = empty(path);
-    for p in raw.package {
+    for p in packages {
         let (source, registry) = match p.source.as_ref().map(|s| s.kind.as_str()) {
             Some("git") => (PackageSource::Git, None),
             Some("directory" | "file") => (PackageSource::Path, None),

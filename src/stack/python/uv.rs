@@ -7,15 +7,9 @@ use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::super::read::{empty, package, toml};
+use super::super::read::{empty, package, toml_packages};
 use super::super::{Dependency, Lockfile, PackageSource, StackError};
 use crate::model::canonical_name;
-
-#[derive(Deserialize)]
-struct Raw {
-    #[serde(default)]
-    package: Vec<RawPackage>,
-}
 
 #[derive(Deserialize)]
 struct RawPackage {
@@ -38,7 +32,7 @@ struct RawDep {
 }
 
 pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
-    let raw: Raw = toml(path, text, "uv.lock")?;
+    let packages: Vec<RawPackage> = toml_packages(path, text, "uv.lock")?;
     let mut lock = empty(path);
     let local = |p: &RawPackage| {
         ["editable", "virtual", "path", "directory", "workspace"]
@@ -47,7 +41,7 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     };
     let mut runtime = HashSet::new();
     let mut dev = HashSet::new();
-    for p in raw.package.iter().filter(|p| local(p)) {
+    for p in packages.iter().filter(|p| local(p)) {
         runtime.extend(
             p.dependencies
                 .iter()
@@ -60,8 +54,8 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             dev.extend(deps.iter().map(|d| canonical_name("PyPI", &d.name)));
         }
     }
-    let has_root = raw.package.iter().any(local);
-    for p in &raw.package {
+    let has_root = packages.iter().any(local);
+    for p in &packages {
         let name = canonical_name("PyPI", &p.name);
         let source = if local(p) {
             if p.source.contains_key("path") || p.source.contains_key("directory") {
