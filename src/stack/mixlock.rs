@@ -103,7 +103,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         let bad = |why: &str| {
             err(
                 i + 1,
-                format!("{why}; expected `\"name\": {{:hex, :name, \"version\", …}},` (regenerate it with `mix deps.get`)"),
+                format!(
+                    "{why}; expected `\"name\": {{:hex, :name, \"version\", …}},` (regenerate it with `mix deps.get`)"
+                ),
             )
         };
         let entry = line.strip_suffix(',').unwrap_or(line);
@@ -130,7 +132,11 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                     .and_then(|s| string(s))
                     .map(|c| format!("checksum {c}"));
                 p.depends = parts.get(5).map(|d| dep_names(d)).unwrap_or_default();
-                if let Some(repo) = parts.get(6).and_then(|s| string(s)).filter(|r| *r != "hexpm") {
+                if let Some(repo) = parts
+                    .get(6)
+                    .and_then(|s| string(s))
+                    .filter(|r| *r != "hexpm")
+                {
                     p.registry = Some(repo.to_string());
                 }
                 lock.packages.push(p);
@@ -154,7 +160,10 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         }
     }
     if opened {
-        Err(err(text.lines().count(), "the map is not closed with `}`".into()))
+        Err(err(
+            text.lines().count(),
+            "the map is not closed with `}`".into(),
+        ))
     } else {
         Ok(lock)
     }
@@ -175,15 +184,25 @@ mod tests {
         let lock = parse(Path::new("mix.lock"), text).unwrap();
         assert_eq!(lock.packages.len(), 2);
         let plug = &lock.packages[0];
-        assert_eq!((plug.name.as_str(), plug.version.as_str()), ("plug", "1.15.3"));
+        assert_eq!(
+            (plug.name.as_str(), plug.version.as_str()),
+            ("plug", "1.15.3")
+        );
         let deps: Vec<_> = plug.depends.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(deps, vec!["mime", "plug_crypto"]);
         assert_eq!(lock.packages[1].source, PackageSource::Git);
         assert_eq!(lock.packages[1].detail.as_deref(), Some("commit 0123abcd"));
 
         let broken = "%{\n  \"ok\": {:hex, :ok, \"1.0.0\", \"x\", [:mix], [], \"hexpm\", \"y\"},\n  \"certifi\": {:hex, },\n}\n";
-        let e = parse(Path::new("m/mix.lock"), broken).unwrap_err().to_string();
+        let e = parse(Path::new("m/mix.lock"), broken)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("m/mix.lock:3:"), "{e}");
-        assert!(parse(Path::new("mix.lock"), "%{\n}\n").unwrap().packages.is_empty());
+        assert!(
+            parse(Path::new("mix.lock"), "%{\n}\n")
+                .unwrap()
+                .packages
+                .is_empty()
+        );
     }
 }

@@ -99,13 +99,26 @@ mod tests {
             got,
             vec![
                 ("MyLib", "", PackageSource::Workspace, Some(false)),
-                ("Newtonsoft.Json", "13.0.1", PackageSource::Registry, Some(true)),
-                ("System.Memory", "4.5.4", PackageSource::Registry, Some(false)),
+                (
+                    "Newtonsoft.Json",
+                    "13.0.1",
+                    PackageSource::Registry,
+                    Some(true)
+                ),
+                (
+                    "System.Memory",
+                    "4.5.4",
+                    PackageSource::Registry,
+                    Some(false)
+                ),
             ]
         );
-        let e = parse(Path::new("n/packages.lock.json"), "{\n\"dependencies\": [\n")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            Path::new("n/packages.lock.json"),
+            "{\n\"dependencies\": [\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("n/packages.lock.json:"), "{e}");
     }
 }

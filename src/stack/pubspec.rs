@@ -74,21 +74,38 @@ mod tests {
         let got: Vec<_> = lock
             .packages
             .iter()
-            .map(|p| (p.name.as_str(), p.source, p.direct, p.dev, p.detail.as_deref()))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.source,
+                    p.direct,
+                    p.dev,
+                    p.detail.as_deref(),
+                )
+            })
             .collect();
         use PackageSource as S;
         assert_eq!(
             got,
             vec![
-                ("flutter", S::Path, Some(true), Some(false), Some("sdk flutter")),
+                (
+                    "flutter",
+                    S::Path,
+                    Some(true),
+                    Some(false),
+                    Some("sdk flutter")
+                ),
                 ("http", S::Registry, Some(true), Some(false), None),
                 ("lints", S::Registry, Some(true), Some(true), None),
                 ("tray", S::Git, Some(false), None, Some("commit abc123")),
             ]
         );
-        let e = parse(std::path::Path::new("d/pubspec.lock"), "packages:\n  a:\n    version: [\n")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            std::path::Path::new("d/pubspec.lock"),
+            "packages:\n  a:\n    version: [\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("d/pubspec.lock:"), "{e}");
     }
 }

@@ -34,8 +34,8 @@ mod semver;
 mod tests;
 
 pub use ecosystem::{Scheme, base_ecosystem, is_osv_ecosystem};
-pub use range::{Verdict, evaluate, evaluate_all, validate_range};
 pub use nuget::NuGetError;
+pub use range::{Verdict, evaluate, evaluate_all, validate_range};
 pub use rubygems::RubyGemsError;
 
 use thiserror::Error;

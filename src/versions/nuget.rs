@@ -56,10 +56,11 @@ pub(super) fn parse(s: &str) -> Result<NuGetVersion, NuGetError> {
 
 fn cmp_id(a: &str, b: &str) -> Ordering {
     let num = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse::<u64>().ok())
-            .flatten()
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse::<u64>().ok()
+        } else {
+            None
+        }
     };
     match (num(a), num(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
@@ -71,9 +72,8 @@ fn cmp_id(a: &str, b: &str) -> Ordering {
 
 impl Ord for NuGetVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.release
-            .cmp(&other.release)
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+        self.release.cmp(&other.release).then_with(|| {
+            match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
@@ -86,7 +86,8 @@ impl Ord for NuGetVersion {
                     }
                     self.pre.len().cmp(&other.pre.len())
                 }
-            })
+            }
+        })
     }
 }
 

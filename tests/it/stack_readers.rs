@@ -85,7 +85,7 @@ const DIFFERS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "gradlelockfile",
-        "gradlelockfile with invalid lines",
+        "with invalid lines",
         "gradlelockfile_test.go",
         NO_PARTIAL,
     ),

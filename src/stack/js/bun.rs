@@ -202,7 +202,9 @@ mod tests {
     #[test]
     fn a_bad_tuple_is_an_error_not_a_partial_read() {
         let text = "{\"packages\": {\"a\": [\"a@1.0.0\"], \"b\": [123]}}";
-        let e = parse(Path::new("x/bun.lock"), text).unwrap_err().to_string();
+        let e = parse(Path::new("x/bun.lock"), text)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("x/bun.lock") && e.contains("\"b\""), "{e}");
         let e = parse(Path::new("x/bun.lock"), "{\n  \"packages\": {\n    oops\n")
             .unwrap_err()

@@ -64,7 +64,10 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![("org.a:core", "1.0", Some(false)), ("junit:junit", "4.13", Some(true))]
+            vec![
+                ("org.a:core", "1.0", Some(false)),
+                ("junit:junit", "4.13", Some(true))
+            ]
         );
         let e = parse(Path::new("g/gradle.lockfile"), "# ok\n>>>\n")
             .unwrap_err()

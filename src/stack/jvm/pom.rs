@@ -38,7 +38,17 @@ struct Pom {
 
 fn line_at(text: &str, pos: u64) -> usize {
     let pos = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
-    text.as_bytes()[..pos].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..pos]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
@@ -49,7 +59,6 @@ fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
     let mut dep = Dep::default();
     let mut saw_project = false;
     loop {
-        let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| StackError::Parse {
             path: path.to_path_buf(),
             line: line_at(text, reader.error_position()),
@@ -58,6 +67,14 @@ fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
         match event {
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_string();
+                // quick-xml does not check names; Maven's parser does.
+                if !is_xml_name(&name) {
+                    return Err(StackError::Parse {
+                        path: path.to_path_buf(),
+                        line: line_at(text, reader.buffer_position()),
+                        message: format!("<{name}> is not a valid XML element name"),
+                    });
+                }
                 if at.is_empty() {
                     if name != "project" {
                         return Err(invalid(
@@ -70,7 +87,7 @@ fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
                 at.push(name);
                 if at.last().is_some_and(|n| n == "dependency") {
                     dep = Dep {
-                        line: line_at(text, pos),
+                        line: line_at(text, reader.buffer_position()),
                         ..Dep::default()
                     };
                 }
@@ -83,10 +100,19 @@ fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
                 let d = std::mem::take(&mut dep);
                 match here.as_slice() {
                     ["project", "dependencies", "dependency"] => pom.deps.push(d),
-                    ["project", "dependencyManagement", "dependencies", "dependency"] => {
-                        pom.managed.push(d)
-                    }
-                    ["project", "profiles", "profile", "dependencies", "dependency"] => {
+                    [
+                        "project",
+                        "dependencyManagement",
+                        "dependencies",
+                        "dependency",
+                    ] => pom.managed.push(d),
+                    [
+                        "project",
+                        "profiles",
+                        "profile",
+                        "dependencies",
+                        "dependency",
+                    ] => {
                         if let Some(p) = pom.profiles.last_mut() {
                             p.1.push(d)
                         }
@@ -105,11 +131,21 @@ fn read(path: &Path, text: &str) -> Result<Pom, StackError> {
                     ["project", field @ ("groupId" | "artifactId" | "version")] => {
                         pom.properties.insert(format!("project.{field}"), value);
                     }
-                    ["project", "parent", field @ ("groupId" | "artifactId" | "version")] => {
+                    [
+                        "project",
+                        "parent",
+                        field @ ("groupId" | "artifactId" | "version"),
+                    ] => {
                         pom.properties
                             .insert(format!("project.parent.{field}"), value);
                     }
-                    ["project", "profiles", "profile", "activation", "activeByDefault"] => {
+                    [
+                        "project",
+                        "profiles",
+                        "profile",
+                        "activation",
+                        "activeByDefault",
+                    ] => {
                         if let Some(p) = pom.profiles.last_mut() {
                             p.0 = value == "true";
                         }
@@ -153,9 +189,9 @@ fn interpolate(s: &str, props: &HashMap<String, String>) -> Option<String> {
         };
         let end = start + out[start..].find('}')?;
         let key = &out[start + 2..end];
-        let key = key.strip_prefix("pom.").map_or(key.to_string(), |k| {
-            format!("project.{k}")
-        });
+        let key = key
+            .strip_prefix("pom.")
+            .map_or(key.to_string(), |k| format!("project.{k}"));
         let value = props.get(&key)?;
         out.replace_range(start..=end, value);
     }
@@ -167,7 +203,11 @@ fn lower_bound(v: &str) -> Option<&str> {
     if !v.starts_with(['[', '(']) {
         return Some(v);
     }
-    let first = v[1..].split(',').next()?.trim_end_matches([']', ')']).trim();
+    let first = v[1..]
+        .split(',')
+        .next()?
+        .trim_end_matches([']', ')'])
+        .trim();
     (!first.is_empty()).then_some(first)
 }
 
@@ -244,8 +284,11 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             continue;
         };
         let Some(version) = lower_bound(&resolved) else {
-            lock.skipped
-                .push(skip(name, Some(resolved.clone()), "an open version range".into()));
+            lock.skipped.push(skip(
+                name,
+                Some(resolved.clone()),
+                "an open version range".into(),
+            ));
             continue;
         };
         let source = if d.scope == "system" {
@@ -315,19 +358,34 @@ mod tests {
                 ("org.slf4j:slf4j-api", "2.0.9", Some(false)),
             ]
         );
-        assert_eq!(lock.packages[2].detail.as_deref(), Some("line 12, range [4.12,5)"));
+        assert_eq!(
+            lock.packages[2].detail.as_deref(),
+            Some("line 12, range [4.12,5)")
+        );
         let skipped: Vec<_> = lock.skipped.iter().map(|s| s.package.as_str()).collect();
-        assert_eq!(skipped, vec!["Maven/org.x:y", "Maven/org.x:managed-elsewhere"]);
-        assert!(lock.skipped[0].reason.contains("line 14"), "{:?}", lock.skipped);
+        assert_eq!(
+            skipped,
+            vec!["Maven/org.x:y", "Maven/org.x:managed-elsewhere"]
+        );
+        assert!(
+            lock.skipped[0].reason.contains("line 14"),
+            "{:?}",
+            lock.skipped
+        );
     }
 
     #[test]
     fn broken_xml_names_the_line() {
-        let e = parse(Path::new("a/pom.xml"), "<project>\n<dependencies>\n</project>")
+        let e = parse(
+            Path::new("a/pom.xml"),
+            "<project>\n<dependencies>\n</project>",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("a/pom.xml:3:"), "{e}");
+        let e = parse(Path::new("a/pom.xml"), "<settings/>")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("a/pom.xml:3:"), "{e}");
-        let e = parse(Path::new("a/pom.xml"), "<settings/>").unwrap_err().to_string();
         assert!(e.contains("a/pom.xml") && e.contains("<project>"), "{e}");
     }
 }

@@ -151,7 +151,14 @@ mod tests {
         let got: Vec<_> = lock
             .packages
             .iter()
-            .map(|p| (p.ecosystem.as_str(), p.name.as_str(), p.version.as_str(), p.direct))
+            .map(|p| {
+                (
+                    p.ecosystem.as_str(),
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.direct,
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -103,10 +103,24 @@ mod tests {
         );
         assert_eq!(
             p("pkg:golang/github.com/gin-gonic/gin@v1.9.1").unwrap(),
-            ("Go".into(), "github.com/gin-gonic/gin".into(), "v1.9.1".into())
+            (
+                "Go".into(),
+                "github.com/gin-gonic/gin".into(),
+                "v1.9.1".into()
+            )
         );
-        assert!(p("pkg:deb/debian/curl@7.0").unwrap_err().reason.contains("deb"));
-        assert!(p("pkg:npm/left-pad").unwrap_err().reason.contains("no version"));
+        assert!(
+            p("pkg:deb/debian/curl@7.0")
+                .unwrap_err()
+                .reason
+                .contains("deb")
+        );
+        assert!(
+            p("pkg:npm/left-pad")
+                .unwrap_err()
+                .reason
+                .contains("no version")
+        );
         assert!(p("not a purl").is_err());
         assert!(from_purl(None, "comp-1", at).unwrap_err().package == "comp-1");
     }
