@@ -112,7 +112,7 @@ total() {
 
 kill_schedule() {
 mkdir -p "$WORK/schedule/feeds" && cd "$WORK/schedule" || exit 2
-printf '[index]\npath = "index"\n\n[schedule]\ncrawl = "0 0 */6 * * *"\n' > radar.toml
+printf '[index]\npath = "index"\n\n[crawl]\ntrack = "none"\n\n[schedule]\ncrawl = "0 0 */6 * * *"\n' > radar.toml
 for s in $(seq 1 40); do printf '\n[[source]]\nname = "s%s"\npath = "feeds/s%s.xml"\n' "$s" "$s" >> radar.toml; done
 # Run i serves 5 new items per source; every earlier one stays in the feed.
 feeds() {
@@ -130,8 +130,8 @@ local killed=0 lost=0 short=0 failed_next=0
 for i in $(seq 1 "$RUNS"); do
   feeds "$i"
   before=$(total); [ "$before" -lt 0 ] && before=0
-  # Every run at a later time, so the crawl job is due again.
-  at=$(date -u -d "2026-11-25 00:00 UTC + $((i * 12)) hours" +%FT%TZ)
+  # An hour past a 6-hourly tick, so the crawl job is due in this run.
+  at=$(date -u -d "2026-11-25 00:00 UTC + $((i * 12 + 1)) hours" +%FT%TZ)
   RADAR_NOW=$at "$RADAR" schedule --once >/dev/null 2>&1 &
   pid=$!
   pause 400

@@ -33,13 +33,16 @@ fn readers_see_the_old_or_the_new_batch_and_never_fail() {
             body.as_bytes(),
         );
     });
+    // track = "none": the stack (for audit) must not add registry sources.
+    let crawl = format!("{FAST}track = \"none\"\n");
     let radar = Arc::new(
-        crawl_radar(FAST, &source("feed", &server.url("/feed"), ""))
+        crawl_radar(&crawl, &source("feed", &server.url("/feed"), ""))
             .copy("stack.toml", fixture("entries/stack.toml")),
     );
     // The index exists before any reader starts.
     let first = run(&radar, &["crawl", "--json"]);
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    assert_eq!(first.json["sources"].as_array().map(Vec::len), Some(1));
 
     let readers: [(&str, &[&str]); 3] = [
         (
