@@ -82,12 +82,21 @@ pub fn run(ctx: &Settings, fix: bool) -> DoctorReport {
         }
         check_entries(&mut r, &cfg.entries_path);
     }
+    let mut temp_dirs: Vec<PathBuf> = cfg
+        .iter()
+        .flat_map(|c| {
+            crate::model::Quadrant::ALL
+                .iter()
+                .map(|q| c.entries_path.join(q.as_str()))
+        })
+        .collect();
     let index = match (&ctx.index, &cfg) {
         (Some(p), _) => Some(p.clone()),
         (None, Some(cfg)) => Some(ctx.index_path_in(cfg)),
         (None, None) => None,
     };
     if let Some(index) = index {
+        temp_dirs.push(index.clone());
         check_index(&mut r, &index);
         check_lock(&mut r, &index, fix);
         check_state(
@@ -105,7 +114,45 @@ pub fn run(ctx: &Settings, fix: bool) -> DoctorReport {
             |b| serde_json::from_slice::<crate::schedule::OnceState>(b).map(drop),
         );
     }
+    check_temps(&mut r, &temp_dirs, fix);
     r
+}
+
+/// Temp files whose writer was killed before its rename: harmless (no
+/// reader looks at them) but clutter, and `--fix` removes them.
+fn check_temps(r: &mut DoctorReport, dirs: &[PathBuf], fix: bool) {
+    let stale: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| crate::atomic::stale_temps(d))
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    let list = stale
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !fix {
+        return r.fail(
+            "temp files",
+            format!(
+                "left by a killed run: {list}; harmless, `radar doctor --fix` or the next run removes them"
+            ),
+        );
+    }
+    for p in stale {
+        match std::fs::remove_file(&p) {
+            Ok(()) => r.push(
+                "temp files",
+                true,
+                format!("{} was left by a killed run", p.display()),
+                Some(format!("removed {}", p.display())),
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => r.fail("temp files", format!("cannot remove {}: {e}", p.display())),
+        }
+    }
 }
 
 fn check_index(r: &mut DoctorReport, path: &Path) {

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 
 use super::{radar_program, shell_word};
-use crate::atomic::{Durability, write as atomic_write};
+use crate::atomic::{self, Durability};
 use crate::cli::InitArgs;
 use crate::scan::merge::{merge_radar, merge_stack};
 use crate::settings::Settings;
@@ -67,15 +67,26 @@ fn scaffold(ctx: &Settings, dir: &Path) -> Result<u8> {
             );
         }
     }
-    std::fs::create_dir_all(dir.join("entries"))
-        .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
     // The embedded radar keeps its index beside the repository; a new radar
     // keeps it inside its own folder (add `index/` to .gitignore).
-    write(
-        &radar,
-        &RADAR_TOML.replace("path = \"../index\"", "path = \"index\""),
-    )?;
-    write(&stack, STACK_TOML)?;
+    let radar_text = RADAR_TOML.replace("path = \"../index\"", "path = \"index\"");
+    // Both or neither: a radar.toml alone would make the rerun refuse.
+    atomic::write_all(
+        &[
+            (&radar, radar_text.as_bytes()),
+            (&stack, STACK_TOML.as_bytes()),
+        ],
+        Durability::Sync,
+    )
+    .with_context(|| {
+        format!(
+            "cannot write the radar in {}; nothing was left",
+            dir.display()
+        )
+    })?;
+    // Last, so a failure above leaves no folder behind either.
+    std::fs::create_dir_all(dir.join("entries"))
+        .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
     if !ctx.quiet {
         println!(
             "Wrote {} and {}, and created entries/.",
@@ -111,15 +122,19 @@ fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
             bail!("--scan {}: not a folder", r.display());
         }
     }
-    std::fs::create_dir_all(dir.join("entries"))
-        .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
+    // The folder itself (stack paths are made relative to it); the radar's
+    // files are written together below, once everything merged.
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let radar = dir.join("radar.toml");
     let existed = radar.exists();
-    if !existed {
-        write(&radar, SCANNED_RADAR_TOML)?;
-    }
+    let radar_text = if existed {
+        std::fs::read_to_string(&radar)
+            .with_context(|| format!("cannot read {}", radar.display()))?
+    } else {
+        SCANNED_RADAR_TOML.to_string()
+    };
     // An existing radar may keep its stack elsewhere (`stack = "…"`).
-    let stack = crate::config::load_radar(&radar)?.stack_path;
+    let stack = crate::config::parse_radar(&radar_text, &radar)?.stack_path;
     let (stack_text, header) = match std::fs::read_to_string(&stack) {
         Ok(t) => (t, ""),
         // The header goes on after the merge: in a document with no table
@@ -148,19 +163,27 @@ fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
     } else {
         format!("{header}\n{merged}")
     };
-    let radar_text = std::fs::read_to_string(&radar)
-        .with_context(|| format!("cannot read {}", radar.display()))?;
     let (new_radar, sources) = merge_radar(&radar_text, &radar, &found)?;
     // Check both before writing either, so a merge never leaves a radar
     // that does not load.
     crate::config::parse_stack(&new_stack, &stack)?;
     crate::config::parse_radar(&new_radar, &radar)?;
+    let mut changed: Vec<(&Path, &[u8])> = Vec::new();
     if new_stack != stack_text || !stack.exists() {
-        write(&stack, &new_stack)?;
+        changed.push((&stack, new_stack.as_bytes()));
     }
-    if new_radar != radar_text {
-        write(&radar, &new_radar)?;
+    if new_radar != radar_text || !existed {
+        changed.push((&radar, new_radar.as_bytes()));
     }
+    // Both or neither, so stack.toml and radar.toml never disagree.
+    atomic::write_all(&changed, Durability::Sync).with_context(|| {
+        format!(
+            "cannot write the merged radar in {}; both files were left as they were",
+            dir.display()
+        )
+    })?;
+    std::fs::create_dir_all(dir.join("entries"))
+        .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
     if !ctx.quiet {
         print_added(&radar, &stack, existed, &added, &sources);
         print_next(&radar);
@@ -206,9 +229,4 @@ fn print_added(
     if added.lockfiles.is_empty() && added.techs.is_empty() && sources.is_empty() {
         println!("  nothing new: every lockfile and direct dependency found is already listed");
     }
-}
-
-fn write(path: &Path, text: &str) -> Result<()> {
-    atomic_write(path, text.as_bytes(), Durability::Sync)
-        .with_context(|| format!("cannot write {}", path.display()))
 }

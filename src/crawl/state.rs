@@ -168,6 +168,13 @@ impl StateFile {
     /// unreadable or corrupt one is logged and replaced by an empty state:
     /// the cost is one unconditional fetch per source, never a wrong index.
     pub fn load(dir: &Path) -> StateFile {
+        // A crawl killed while saving leaves its temp file beside the state.
+        match atomic::remove_stale_temps(dir) {
+            Ok(gone) => gone
+                .iter()
+                .for_each(|p| tracing::info!("removed {}, left by a killed run", p.display())),
+            Err(e) => tracing::warn!("{}", crate::terminal::error_chain(&e)),
+        }
         let path = dir.join(STATE_FILE);
         let state = match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<CrawlState>(&bytes) {

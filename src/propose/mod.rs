@@ -241,6 +241,7 @@ where
 {
     let top = toplevel(repo_dir)?;
     git(&top, &["rev-parse", "--verify", "HEAD"]).map_err(|_| ProposeError::NoHead)?;
+    recover_killed(&top);
     let entries_rel = relative_to(&top, entries_dir);
     let dirty: Vec<String> = uncommitted(&top, &entries_rel)?
         .into_iter()
@@ -279,8 +280,10 @@ where
         return Err(ProposeError::BranchExists { branch });
     }
 
+    // The pid in the name tells a later run whether this one still runs.
+    let scratch_prefix = format!("{SCRATCH_PREFIX}{}-", std::process::id());
     let scratch = tempfile::Builder::new()
-        .prefix("radar-propose-")
+        .prefix(&scratch_prefix)
         .tempdir()
         .map_err(|source| ProposeError::Write {
             path: std::env::temp_dir(),
@@ -633,6 +636,59 @@ fn relative_to(top: &Path, p: &Path) -> String {
 }
 
 /// Runs git in `dir`; stdout on success.
+/// Temp folders holding a propose's worktree: `radar-propose-PID-XXXXXX/wt`.
+const SCRATCH_PREFIX: &str = "radar-propose-";
+
+/// The pid of the propose that made the worktree at `path`, if it is one.
+fn scratch_pid(path: &Path) -> Option<u32> {
+    if path.file_name()? != "wt" {
+        return None;
+    }
+    let scratch = path.parent()?.file_name()?.to_str()?;
+    let (pid, _random) = scratch.strip_prefix(SCRATCH_PREFIX)?.split_once('-')?;
+    pid.parse().ok()
+}
+
+/// Undoes what a killed `radar propose` (kill -9, a closed terminal) left:
+/// its temporary worktree, still registered with git, and its branch if it
+/// was killed before the commit (the branch then carries nothing, and its
+/// name would block the next propose). A branch that got its commit is
+/// whole and stays. Best effort: a failure here only means a later git
+/// step reports the leftover.
+fn recover_killed(top: &Path) {
+    let Ok(list) = git(top, &["worktree", "list", "--porcelain"]) else {
+        return;
+    };
+    for block in list.split("\n\n") {
+        let field = |key: &str| block.lines().find_map(|l| l.strip_prefix(key));
+        let Some(path) = field("worktree ").map(PathBuf::from) else {
+            continue;
+        };
+        let Some(pid) = scratch_pid(&path) else {
+            continue;
+        };
+        if crate::atomic::process_running(pid) {
+            continue;
+        }
+        let shown = path.to_string_lossy();
+        let _ = git(top, &["worktree", "remove", "--force", &shown]);
+        if let Some(scratch) = path.parent() {
+            let _ = std::fs::remove_dir_all(scratch);
+        }
+        tracing::warn!("removed the worktree {shown} left by a killed radar propose (pid {pid})");
+        let Some(branch) = field("branch refs/heads/") else {
+            continue;
+        };
+        // An ancestor of HEAD has no commit of its own: nothing to keep.
+        if git(top, &["merge-base", "--is-ancestor", branch, "HEAD"]).is_ok()
+            && git(top, &["branch", "-D", branch]).is_ok()
+        {
+            tracing::warn!("removed the branch {branch}: its propose was killed before committing");
+        }
+    }
+    let _ = git(top, &["worktree", "prune"]);
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<String, ProposeError> {
     let out: Output = Command::new("git")
         .args(args)

@@ -163,6 +163,25 @@ fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), Ra
     Ok((rel.to_path_buf(), quadrant))
 }
 
+/// Removes temp files that a killed writer left in the quadrant folders
+/// (see [`atomic::stale_temps`]); returns them, relative to `dir`.
+pub fn remove_stale_temps(dir: &Path) -> Result<Vec<PathBuf>, RadarError> {
+    let mut removed = Vec::new();
+    for q in Quadrant::ALL {
+        let gone =
+            atomic::remove_stale_temps(&dir.join(q.as_str())).map_err(|e| RadarError::Io {
+                path: e.path,
+                op: e.op,
+                source: e.source,
+            })?;
+        removed.extend(
+            gone.into_iter()
+                .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p)),
+        );
+    }
+    Ok(removed)
+}
+
 /// Writes `bytes` to `path` through a temp file in the same folder, so a
 /// killed process leaves either the old file or the new one, never half of
 /// one. No fsync: entries live in git and `radar update` regenerates the

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use super::recommend::{UpdateInput, recommend};
 use crate::model::{Quadrant, Ring};
-use crate::radar::store::{load_entries, write_entry};
+use crate::radar::store::{load_entries, remove_stale_temps, write_entry};
 use crate::radar::{Entry, RadarError};
 use crate::score::Recommendation;
 
@@ -58,6 +58,9 @@ impl UpdateReport {
 /// change. Running it twice on the same input writes nothing the second
 /// time.
 pub fn refresh_entries(dir: &Path, input: &UpdateInput<'_>) -> Result<UpdateReport, RadarError> {
+    // A run killed mid-write (kill -9, OOM) leaves its temp file; the next
+    // run tidies it so the folder holds only entries.
+    remove_stale_temps(dir)?;
     let entries = load_entries(dir)?;
     let (recs, _trends) = recommend(&entries, input);
     let today = input.now.date_naive();

@@ -25,6 +25,7 @@ mod examples;
 mod init_scan;
 mod properties;
 mod propose_cli;
+mod readers;
 mod releases_authority;
 mod reliability;
 mod schedule_cli;

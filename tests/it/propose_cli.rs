@@ -565,3 +565,56 @@ fn a_radar_in_a_subfolder_and_stray_files_beside_the_entries() {
     );
     assert!(radar_dir.join("entries/tools/.vite.md.swp").is_file());
 }
+
+/// What a `radar propose` killed with SIGKILL leaves (its temp worktree,
+/// still registered, and the branch it made) does not block the next one:
+/// the leftover worktree goes, a branch killed before its commit (it
+/// carries nothing) goes, and one that got its commit is kept whole.
+#[test]
+fn leftovers_of_a_killed_propose_do_not_block_the_next() {
+    let r = repo(&[("tools/vite.md", VITE)]);
+    // pid_max is at most 2^22: these pids run no process.
+    let scratch = r.team.root().join("scratch");
+    let half = scratch.join("radar-propose-4999999-aB3xYz/wt");
+    let whole = scratch.join("radar-propose-4999998-cD4eFg/wt");
+    let add = |wt: &Path, branch: &str| {
+        std::fs::create_dir_all(wt.parent().unwrap()).unwrap();
+        r.git(&[
+            "worktree",
+            "add",
+            "--quiet",
+            "-b",
+            branch,
+            wt.to_str().unwrap(),
+            "HEAD",
+        ]);
+    };
+    // Killed right after `git worktree add`, under the default name.
+    add(&half, "radar/2026-W48");
+    // Killed after the commit, before cleaning up.
+    add(&whole, "radar/earlier");
+    std::fs::write(whole.join("note.md"), "moved\n").unwrap();
+    git(&whole, &["add", "note.md"]);
+    git(&whole, &["commit", "--quiet", "-m", "radar: earlier moves"]);
+
+    let run = r.radar(&["propose"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Branch radar/2026-W48"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("killed radar propose"),
+        "{}",
+        run.stderr
+    );
+    let worktrees = r.git(&["worktree", "list", "--porcelain"]);
+    assert_eq!(worktrees.matches("worktree ").count(), 1, "{worktrees}");
+    assert!(!half.exists() && !whole.exists());
+    // The new branch has the move; the whole one is kept as it was.
+    let log = r.git(&["log", "--format=%s", "main..radar/2026-W48"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    let kept = r.git(&["log", "--format=%s", "main..radar/earlier"]);
+    assert_eq!(kept.trim(), "radar: earlier moves");
+}

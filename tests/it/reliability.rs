@@ -451,3 +451,58 @@ fn doctor_reports_and_fixes_only_what_is_safe() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("fail their checksum"), "{out}");
 }
+
+/// A run killed between writing a temp file and renaming it (kill -9 of
+/// `radar update` left one once) leaves `.NAME.PID.XXXXXX.tmp`: `doctor`
+/// reports it, `doctor --fix` removes it, and so does the next `update`.
+/// A temp file whose process still runs (this test's) is never touched.
+#[test]
+fn temp_files_left_by_a_killed_run_are_cleaned_up() {
+    let team = TeamRadar::new().copy("stack.toml", fixture("entries/stack.toml"));
+    let feeds = fixture("entries/feeds");
+    let ingest = team
+        .command(NOW, &["ingest", feeds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(ingest.status.success());
+    let tools = team.path().join("entries/tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    // pid_max is at most 2^22: no process has this pid.
+    let dead = tools.join(".kafka.md.4999999.aB3xYz.tmp");
+    let live = tools.join(format!(".kafka.md.{}.aB3xYz.tmp", std::process::id()));
+    let half = "+++\nname = \"Kafka\"\nquadr";
+    std::fs::write(&dead, half).unwrap();
+    std::fs::write(&live, half).unwrap();
+    let doctor = |args: &[&str]| {
+        let mut all = vec!["doctor"];
+        all.extend_from_slice(args);
+        let out = team.command(NOW, &all).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = doctor(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("FAIL temp files") && out.contains(".kafka.md.4999999.aB3xYz.tmp"),
+        "{out}"
+    );
+    assert!(!out.contains(&live.display().to_string()), "{out}");
+    assert!(dead.exists(), "no repair without --fix");
+
+    let (code, out) = doctor(&["--fix"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("removed"), "{out}");
+    assert!(!dead.exists() && live.exists());
+
+    std::fs::write(&dead, half).unwrap();
+    let update = team.command(NOW, &["update"]).output().unwrap();
+    assert!(
+        update.status.success(),
+        "{}",
+        String::from_utf8_lossy(&update.stderr)
+    );
+    assert!(!dead.exists(), "the next update tidies the folder");
+    assert!(live.exists(), "a running writer's temp file is left alone");
+}
