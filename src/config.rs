@@ -225,6 +225,10 @@ pub enum Track {
 pub struct Registries {
     #[serde(rename = "crates-io", alias = "crates.io")]
     pub crates_io: Option<String>,
+    /// The crates.io sparse index (yanked versions); defaults to
+    /// `index/` under a `crates-io` mirror, else https://index.crates.io/.
+    #[serde(rename = "crates-index")]
+    pub crates_index: Option<String>,
     pub pypi: Option<String>,
     pub npm: Option<String>,
     pub rubygems: Option<String>,
@@ -242,6 +246,7 @@ impl Registries {
     fn given(&self) -> impl Iterator<Item = (&'static str, &String)> {
         [
             ("crates-io", &self.crates_io),
+            ("crates-index", &self.crates_index),
             ("pypi", &self.pypi),
             ("npm", &self.npm),
             ("rubygems", &self.rubygems),
@@ -329,6 +334,13 @@ pub enum SourceKind {
     Hex,
     /// Pub package JSON (`/api/packages/NAME`).
     Pub,
+    /// crates.io sparse-index file (`https://index.crates.io/to/ki/tokio`):
+    /// which versions are yanked.
+    #[serde(rename = "crates-index")]
+    CratesIndex,
+    /// PyPI JSON API (`/pypi/NAME/json`): which releases are yanked.
+    #[serde(rename = "pypi-json")]
+    PypiJson,
 }
 
 impl SourceKind {
@@ -347,6 +359,8 @@ impl SourceKind {
             SourceKind::Nuget => "nuget",
             SourceKind::Hex => "hex",
             SourceKind::Pub => "pub",
+            SourceKind::CratesIndex => "crates-index",
+            SourceKind::PypiJson => "pypi-json",
         }
     }
 }

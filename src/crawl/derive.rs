@@ -7,14 +7,19 @@
 //! A configured `[[source]]` about the same package (or with the same name)
 //! wins: the derived one is dropped. Derived sources are plain [`Source`]s,
 //! so they go through the same fetch, state, backoff and conditional GET as
-//! configured ones. Reads stack.toml and lockfiles; fetches nothing.
+//! configured ones.
+//!
+//! A derived crates.io or PyPI release source brings a second one, named
+//! `<package> status`: the sparse index or JSON API that says which
+//! versions are yanked (their release feeds do not). It comes and goes with
+//! the release source, at the same mirror. Reads stack.toml and lockfiles; fetches nothing.
 
 use std::collections::{BTreeMap, HashSet};
 use thiserror::Error;
 
 use crate::config::{ConfigError, Location, RadarConfig, Source, Track};
 use crate::model::{canonical_name, package_key};
-use crate::sources::registry::{osv_ecosystem, release_endpoint};
+use crate::sources::registry::{osv_ecosystem, release_endpoint, status_endpoint};
 use crate::stack::{PackageSource, StackError};
 
 #[derive(Debug, Error)]
@@ -75,6 +80,20 @@ pub fn derived_sources(config: &RadarConfig) -> Result<Vec<Source>, DeriveError>
             || configured_names.contains(endpoint.package.as_str())
         {
             continue;
+        }
+        if let Some(status) = status_endpoint(&ecosystem, &name, &config.registries) {
+            let status_name = format!("{} status", status.package);
+            if !configured_names.contains(status_name.as_str()) {
+                derived
+                    .entry(status_name.clone())
+                    .or_insert_with(|| Source {
+                        name: status_name,
+                        kind: status.kind,
+                        location: Location::Url(status.url),
+                        package: Some(status.package),
+                        html: None,
+                    });
+            }
         }
         derived
             .entry(endpoint.package.clone())
@@ -138,13 +157,22 @@ path = "requirements.txt"
             STACK,
         );
         let d = derived_sources(&c).unwrap();
-        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].name, "PyPI/django");
         assert_eq!(d[0].kind, SourceKind::Feed);
         assert_eq!(
             d[0].location,
             Location::Url("http://127.0.0.1:9/rss/project/django/releases.xml".into())
         );
+        // The yanked-versions source rides along, at the same mirror; the
+        // configured tokio source suppresses both of tokio's.
+        assert_eq!(d[1].name, "PyPI/django status");
+        assert_eq!(d[1].kind, SourceKind::PypiJson);
+        assert_eq!(
+            d[1].location,
+            Location::Url("http://127.0.0.1:9/pypi/django/json".into())
+        );
+        assert_eq!(d[1].package.as_deref(), Some("PyPI/django"));
     }
 
     #[test]
@@ -161,7 +189,17 @@ path = "requirements.txt"
             .into_iter()
             .map(|s| s.name)
             .collect();
-        assert_eq!(names, ["PyPI/django", "PyPI/requests", "crates.io/tokio"]);
+        assert_eq!(
+            names,
+            [
+                "PyPI/django",
+                "PyPI/django status",
+                "PyPI/requests",
+                "PyPI/requests status",
+                "crates.io/tokio",
+                "crates.io/tokio status"
+            ]
+        );
         let c = radar(dir.path(), "[crawl]\ntrack = \"none\"\n", STACK);
         assert!(derived_sources(&c).unwrap().is_empty());
         let e = crate::config::parse_radar(

@@ -510,7 +510,10 @@ fn accept(kind: SourceKind) -> &'static str {
         | SourceKind::Packagist
         | SourceKind::Nuget
         | SourceKind::Hex
-        | SourceKind::Pub => "application/json",
+        | SourceKind::Pub
+        | SourceKind::PypiJson => "application/json",
+        // One JSON object per line.
+        SourceKind::CratesIndex => "text/plain, application/json;q=0.9, */*;q=0.8",
         SourceKind::Maven => "application/xml, text/xml;q=0.9, */*;q=0.8",
         SourceKind::Go => "text/plain, */*;q=0.8",
         SourceKind::Osv => "application/json, application/zip;q=0.9, */*;q=0.8",

@@ -27,6 +27,7 @@ pub use signal::{Signal, SignalKind};
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
 use crate::sources::eol::{EolFacts, EolProduct};
+use crate::sources::registry::status::{Standing, StatusFacts, VersionStatus, canonical_lower};
 use crate::trend::{Direction, TrendReport};
 
 /// One advisory affecting a version the stack uses, as the audit engine
@@ -86,6 +87,11 @@ pub const W_EOL_PAST: f64 = -0.5;
 /// [`EOL_SOON_DAYS`].
 pub const W_EOL_SOON: f64 = -0.2;
 pub const EOL_SOON_DAYS: i64 = 180;
+/// The registry marks the version in use deprecated, with the
+/// maintainer's message (npm).
+pub const W_DEPRECATED: f64 = -0.3;
+/// The registry withdrew the version in use (crates.io, PyPI).
+pub const W_YANKED: f64 = -0.3;
 pub const USAGE_CAP: usize = 4;
 pub const W_UNMAINTAINED: f64 = -0.5;
 pub const W_UNSOUND: f64 = -0.2;
@@ -152,23 +158,36 @@ pub fn score_stack(
             current: Some(t.ring),
         })
         .collect();
-    score_tracked(&tracked, items, hits, lockfiles, trends, now)
+    score_tracked(
+        &tracked,
+        items,
+        hits,
+        lockfiles,
+        &BTreeMap::new(),
+        trends,
+        now,
+    )
 }
 
 /// Scores technologies whose ring today is given (the entries' rings, which
 /// win over stack.toml's), so a proposal is relative to the team's current
-/// decision. `tech.ring` is ignored in favour of `current`.
+/// decision. `tech.ring` is ignored in favour of `current`. `locked` maps
+/// lower-cased package keys to the highest version the lockfiles pin: the
+/// version in use for end-of-life and registry facts when stack.toml gives
+/// none.
 pub fn score_tracked(
     tracked: &[Tracked],
     items: &[Item],
     hits: &[AdvisoryHit],
     lockfiles: &BTreeMap<String, usize>,
+    locked: &BTreeMap<String, String>,
     trends: &TrendReport,
     now: DateTime<Utc>,
 ) -> Vec<Recommendation> {
     let techs: Vec<&TechConfig> = tracked.iter().map(|t| &t.tech).collect();
     let releases = ReleaseIndex::build(&techs, items);
     let eol = EolFacts::from_items(items);
+    let status = StatusFacts::from_items(items);
     tracked
         .iter()
         .enumerate()
@@ -188,10 +207,25 @@ pub fn score_tracked(
                 .clone()
                 .or_else(|| my_hits.first().map(|h| h.version.clone()));
             release_signals(&tech.name, releases.of(n), in_use.as_deref(), now, &mut ev);
+            // Facts about one version need the version we actually run:
+            // stack.toml's, else the lockfiles'.
+            let running = tech
+                .version
+                .clone()
+                .or_else(|| {
+                    let p = tech.package.as_deref()?;
+                    locked.get(&canonical_lower(p)).cloned()
+                })
+                .or(in_use);
             if let Some(product) = eol.product_for(tech.eol.as_deref(), tech.package.as_deref())
-                && let Some(v) = in_use.as_deref()
+                && let Some(v) = running.as_deref()
             {
                 eol_signal(product, v, now, &mut ev);
+            }
+            if let (Some(p), Some(v)) = (tech.package.as_deref(), running.as_deref())
+                && let Some(s) = status.of(p)
+            {
+                registry_signal(s, v, &mut ev);
             }
             if let Some(t) = trends.term(&tech.name) {
                 match t.direction {
@@ -335,6 +369,50 @@ fn eol_signal(product: &EolProduct, version: &str, now: DateTime<Utc>, ev: &mut 
             evidence: Vec::new(),
         });
     }
+}
+
+/// The version in use is yanked (−0.3) or deprecated (−0.3, with the
+/// maintainer's message), naming the upgrade target when the registry has
+/// one.
+fn registry_signal(s: &VersionStatus, version: &str, ev: &mut Evidence) {
+    let Some(standing) = s.standing(version) else {
+        return;
+    };
+    let upgrade = match s.latest.as_deref() {
+        Some(l) if l != version => format!("; {l} is the newest good version"),
+        _ => String::new(),
+    };
+    let (kind, weight, because) = match standing {
+        Standing::Yanked { reason } => (
+            SignalKind::Yanked,
+            W_YANKED,
+            format!(
+                "{} {version} in use was yanked from {}{}{upgrade}",
+                s.name,
+                s.registry,
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": \"{reason}\"")
+                }
+            ),
+        ),
+        Standing::Deprecated { message } => (
+            SignalKind::Deprecated,
+            W_DEPRECATED,
+            format!(
+                "{} {version} in use is deprecated on {}: \"{message}\"{upgrade}",
+                s.name, s.registry
+            ),
+        ),
+    };
+    ev.push(Signal {
+        kind,
+        weight,
+        because,
+        url: Some(s.url(version)),
+        evidence: Vec::new(),
+    });
 }
 
 /// Signals collected for one technology, and what forced hold if anything.

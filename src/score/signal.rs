@@ -22,13 +22,15 @@ pub struct Signal {
 impl Signal {
     /// What identifies this evidence across runs: the kind and its link,
     /// not the wording (a staleness count or trend figure changes weekly,
-    /// and that alone is not new evidence).
+    /// and that alone is not new evidence). A falling trend is other
+    /// evidence than a rising one: rejecting "rising" must not hide a later
+    /// fall. Rising keeps the plain `trend:` key entries already store.
     pub fn key(&self) -> String {
-        format!(
-            "{}:{}",
-            self.kind.as_str(),
-            self.url.as_deref().unwrap_or("")
-        )
+        let kind = match self.kind {
+            SignalKind::Trend if self.weight < 0.0 => "trend-falling",
+            k => k.as_str(),
+        };
+        format!("{kind}:{}", self.url.as_deref().unwrap_or(""))
     }
 }
 
@@ -51,6 +53,10 @@ pub enum SignalKind {
     Usage,
     /// The release cycle in use is past (or near) its end of life.
     Eol,
+    /// The registry marks the version in use deprecated (npm).
+    Deprecated,
+    /// The registry withdrew the version in use (crates.io, PyPI).
+    Yanked,
 }
 
 impl SignalKind {
@@ -64,6 +70,33 @@ impl SignalKind {
             SignalKind::Trend => "trend",
             SignalKind::Usage => "usage",
             SignalKind::Eol => "eol",
+            SignalKind::Deprecated => "deprecated",
+            SignalKind::Yanked => "yanked",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trend(weight: f64, because: &str) -> Signal {
+        Signal {
+            kind: SignalKind::Trend,
+            weight,
+            because: because.into(),
+            url: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keys_ignore_wording_but_tell_rising_from_falling() {
+        let rising = trend(0.2, "mentions rising: 9");
+        assert_eq!(rising.key(), "trend:", "the key entries already store");
+        assert_eq!(rising.key(), trend(0.2, "mentions rising: 14").key());
+        let falling = trend(-0.1, "mentions falling: 3");
+        assert_eq!(falling.key(), "trend-falling:");
+        assert_ne!(rising.key(), falling.key());
     }
 }

@@ -75,6 +75,7 @@ fn rising(term: &str) -> TrendReport {
             direction: Direction::Rising,
             sources: 2,
             recent_sources: 2,
+            established_sources: 2,
             p_value: 0.000004,
             evidence: vec!["https://blog.example/1".into()],
         }],
@@ -395,4 +396,108 @@ fn candidates_become_assess() {
     assert_eq!(r[0].current, None);
     assert_eq!(r[0].quadrant, Quadrant::Tools);
     assert_eq!(r[0].signals[0].evidence, ["https://blog.example/1"]);
+}
+
+/// Registry facts about the version in use: stack.toml's version first,
+/// else the lockfiles' (`locked`); a yanked or deprecated version weighs
+/// −0.3 and names the newest good version; a good one says nothing.
+#[test]
+fn yanked_and_deprecated_versions_in_use_weigh_against() {
+    let ctx = crate::sources::ParseContext {
+        source: "crates.io/widget status".into(),
+        package: Some("crates.io/widget".into()),
+        ..Default::default()
+    };
+    let index = "{\"name\":\"widget\",\"vers\":\"1.2.0\",\"yanked\":true}\n{\"name\":\"widget\",\"vers\":\"1.3.0\",\"yanked\":false}\n";
+    let items =
+        crate::sources::registry::status::parse_crates_index(&ctx, index.as_bytes()).unwrap();
+    let empty = TrendReport {
+        weeks: 12,
+        week_labels: vec![],
+        test: String::new(),
+        terms: vec![],
+    };
+    let tracked = |version: Option<&str>| {
+        vec![Tracked {
+            tech: tech(Ring::Adopt, version),
+            current: Some(Ring::Adopt),
+        }]
+    };
+    let mut locked = BTreeMap::new();
+    locked.insert("crates.io/widget".to_string(), "1.2.0".to_string());
+    let none = BTreeMap::new();
+    // From the lockfiles.
+    let r = score_tracked(&tracked(None), &items, &[], &none, &locked, &empty, now()).remove(0);
+    assert_eq!(r.signals.len(), 1, "{:?}", r.signals);
+    let s = &r.signals[0];
+    assert_eq!((s.kind, s.weight), (SignalKind::Yanked, W_YANKED));
+    assert_eq!(
+        s.because,
+        "widget 1.2.0 in use was yanked from crates.io; 1.3.0 is the newest good version"
+    );
+    assert_eq!(
+        s.url.as_deref(),
+        Some("https://crates.io/crates/widget/1.2.0")
+    );
+    assert_eq!(r.ring, Some(Ring::Trial), "−0.3 is one ring out");
+    // stack.toml's version wins over the lockfiles'.
+    let r = score_tracked(
+        &tracked(Some("1.3.0")),
+        &items,
+        &[],
+        &none,
+        &locked,
+        &empty,
+        now(),
+    )
+    .remove(0);
+    assert!(r.signals.is_empty(), "{:?}", r.signals);
+    // No version known: nothing to judge.
+    let r = score_tracked(
+        &tracked(None),
+        &items,
+        &[],
+        &none,
+        &BTreeMap::new(),
+        &empty,
+        now(),
+    )
+    .remove(0);
+    assert!(r.signals.is_empty());
+
+    // npm's deprecated message, through the packument.
+    let ctx = crate::sources::ParseContext {
+        source: "widget npm".into(),
+        package: Some("npm/widget".into()),
+        ..Default::default()
+    };
+    let doc = r#"{"name":"widget","dist-tags":{"latest":"2.0.0"},
+        "versions":{"1.0.0":{"deprecated":"no longer maintained, use gadget"},"2.0.0":{}},
+        "time":{"1.0.0":"2020-01-01T00:00:00Z","2.0.0":"2020-06-01T00:00:00Z"}}"#;
+    let items = crate::sources::npm::parse_packument(&ctx, doc.as_bytes()).unwrap();
+    let mut npm = tech(Ring::Adopt, Some("1.0.0"));
+    npm.package = Some("npm/widget".into());
+    let r = score_tracked(
+        &[Tracked {
+            tech: npm,
+            current: Some(Ring::Adopt),
+        }],
+        &items,
+        &[],
+        &none,
+        &BTreeMap::new(),
+        &empty,
+        now(),
+    )
+    .remove(0);
+    let d = r
+        .signals
+        .iter()
+        .find(|s| s.kind == SignalKind::Deprecated)
+        .expect("deprecated signal");
+    assert_eq!(d.weight, W_DEPRECATED);
+    assert_eq!(
+        d.because,
+        "widget 1.0.0 in use is deprecated on npm: \"no longer maintained, use gadget\"; 2.0.0 is the newest good version"
+    );
 }

@@ -99,6 +99,8 @@ pub fn parse(kind: SourceKind, ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<I
         SourceKind::Nuget => registry::nuget::parse(ctx, bytes),
         SourceKind::Hex => registry::hex::parse(ctx, bytes),
         SourceKind::Pub => registry::pub_dev::parse(ctx, bytes),
+        SourceKind::CratesIndex => registry::status::parse_crates_index(ctx, bytes),
+        SourceKind::PypiJson => registry::status::parse_pypi_json(ctx, bytes),
     }
 }
 

@@ -7,12 +7,16 @@
 //! `deprecated` where they apply. Versions in `time` but not in `versions`
 //! were unpublished and are skipped. Only the newest [`MAX_VERSIONS`] are
 //! kept: busy packages publish thousands of canaries, and a radar cares
-//! about what is recent. Bytes in, items out: no I/O.
+//! about what is recent. Plus one registry-status item
+//! ([`super::registry::status`]) with every deprecated version and its
+//! message, whatever its age: the version in use may be old. Bytes in,
+//! items out: no I/O.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+use super::registry::status::{VersionStatus, status_item};
 use super::text::collapse;
 use super::{ParseContext, SourceError};
 use crate::model::{Item, ItemKind, item_id};
@@ -66,6 +70,17 @@ pub fn parse_packument(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, So
         .collect();
     // Newest first, ties by version string so the order is stable.
     published.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let status = VersionStatus {
+        registry: "npm".into(),
+        name: doc.name.clone(),
+        deprecated: doc
+            .versions
+            .iter()
+            .filter_map(|(v, meta)| Some((v.clone(), deprecation(meta)?)))
+            .collect(),
+        yanked: Default::default(),
+        latest: doc.dist_tags.get("latest").cloned(),
+    };
     published.truncate(MAX_VERSIONS);
 
     let mut items = Vec::with_capacity(published.len());
@@ -79,12 +94,7 @@ pub fn parse_packument(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, So
         if version.contains('-') {
             tags.push("prerelease".into());
         }
-        let deprecated = meta
-            .deprecated
-            .as_ref()
-            .and_then(|d| d.as_str())
-            .map(collapse)
-            .filter(|d| !d.is_empty());
+        let deprecated = deprecation(meta);
         if deprecated.is_some() {
             tags.push("deprecated".into());
         }
@@ -113,7 +123,17 @@ pub fn parse_packument(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, So
             advisory: None,
         });
     }
+    items.push(status_item(ctx, &package, &status));
     Ok(items)
+}
+
+/// The maintainer's message; `false` or "" is not a deprecation.
+fn deprecation(meta: &Version) -> Option<String> {
+    meta.deprecated
+        .as_ref()
+        .and_then(|d| d.as_str())
+        .map(collapse)
+        .filter(|d| !d.is_empty())
 }
 
 #[cfg(test)]
@@ -152,7 +172,18 @@ mod tests {
 
     #[test]
     fn versions_with_times_become_release_items() {
-        let items = parse_packument(&ctx(), DOC.as_bytes()).unwrap();
+        let mut items = parse_packument(&ctx(), DOC.as_bytes()).unwrap();
+        let status = items.pop().unwrap();
+        let facts = crate::sources::registry::status::StatusFacts::from_items([&status]);
+        let s = facts.of("npm/left-pad").unwrap();
+        assert_eq!(
+            s.standing("2.0.0-rc.1"),
+            Some(crate::sources::registry::status::Standing::Deprecated {
+                message: "use String.prototype.padStart"
+            })
+        );
+        assert_eq!(s.standing("0.0.9"), None, "`false` is not a deprecation");
+        assert_eq!(s.latest.as_deref(), Some("1.3.0"));
         let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
         // 1.1.0 has a time but no version entry: unpublished, skipped.
         assert_eq!(
@@ -203,7 +234,11 @@ mod tests {
             assert!(parse_packument(&ctx(), bad).is_err(), "{bad:?}");
         }
         let unpublished = br#"{"name":"gone","time":{"created":"2020-01-01T00:00:00Z","unpublished":{"time":"2021-01-01T00:00:00Z"}}}"#;
-        assert!(parse_packument(&ctx(), unpublished).unwrap().is_empty());
+        let only_status = parse_packument(&ctx(), unpublished).unwrap();
+        assert_eq!(only_status.len(), 1);
+        assert!(crate::sources::registry::status::is_status_item(
+            &only_status[0]
+        ));
     }
 
     #[test]
@@ -221,7 +256,7 @@ mod tests {
             &bytes,
         )
         .unwrap();
-        assert_eq!(items.len(), MAX_VERSIONS.min(items.len()));
+        assert_eq!(items.len(), (MAX_VERSIONS + 1).min(items.len()));
         assert!(!items.is_empty());
         let latest = items
             .iter()

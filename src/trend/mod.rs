@@ -10,7 +10,10 @@
 //! (`Bun`, `OpenTelemetry`) and repository names (`astral-sh/uv` → `uv`).
 //!
 //! The window ends with the last *complete* ISO week: a partial week would
-//! read as a fall on Mondays and as nothing on Sundays.
+//! read as a fall on Mondays and as nothing on Sundays. A source with no
+//! item in the baseline weeks (a feed added last week, an advisory feed
+//! that keeps only its newest entries) has nothing to compare with, so it
+//! cannot make a term rise: every mention would read as new.
 //!
 //! Pure computation: no index, no files, no clock (the caller passes `now`
 //! or the last week).
@@ -139,6 +142,9 @@ pub struct TermTrend {
     pub sources: usize,
     /// Distinct sources mentioning it in the recent weeks.
     pub recent_sources: usize,
+    /// Of those, the sources that published anything in the baseline
+    /// weeks: only they count towards `min_sources` for rising.
+    pub established_sources: usize,
     /// One-sided p-value of the test in the direction the counts lean
     /// (the smaller tail); `direction` is not steady only when it is at or
     /// below the report's significance level and the support rules hold.
@@ -241,6 +247,13 @@ pub fn trends_ending(
         terms.add_candidate(&display);
     }
 
+    // Sources with history: anything published before the recent weeks.
+    let established: HashSet<&str> = window
+        .iter()
+        .filter(|(slot, _)| *slot < weeks - recent)
+        .map(|(_, item)| item.source.as_str())
+        .collect();
+
     // Pass 2: count items mentioning each term, per week, and who wrote them.
     let n = terms.names.len();
     let mut counts = vec![vec![0usize; weeks]; n];
@@ -281,12 +294,16 @@ pub fn trends_ending(
         let recent_rate = recent_sum as f64 / recent as f64;
         let base_rate = base_sum as f64 / (weeks - recent) as f64;
         let growth = round2((recent_rate + 1.0) / (base_rate + 1.0));
+        let established_sources = recent_sources[id]
+            .iter()
+            .filter(|s| established.contains(*s))
+            .count();
         let (direction, p_value) = direction(
             recent_sum,
             base_sum,
             recent,
             weeks - recent,
-            recent_sources[id].len(),
+            established_sources,
             opts,
         );
         let t = TermTrend {
@@ -302,6 +319,7 @@ pub fn trends_ending(
             direction,
             sources: sources[id].len(),
             recent_sources: recent_sources[id].len(),
+            established_sources,
             p_value,
             evidence: newest[id].iter().map(|(_, u)| u.to_string()).collect(),
         };
@@ -319,7 +337,7 @@ pub fn trends_ending(
         weeks,
         week_labels,
         test: format!(
-            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources",
+            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources that published in the weeks before",
             weeks - recent,
             opts.alpha,
             opts.min_support,

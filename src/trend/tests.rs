@@ -165,6 +165,50 @@ fn direction_rule_table() {
     }
 }
 
+/// Two feeds that first published in the recent weeks (a feed added last
+/// week, an advisory feed keeping only its newest entries) have no
+/// baseline: their mentions cannot make a term rise. The same mentions
+/// from feeds with history can.
+#[test]
+fn sources_without_history_cannot_make_a_term_rise() {
+    let recent_only = [0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 5];
+    let items = series("tokio", &recent_only, TWO);
+    let r = trends(
+        &items,
+        &[tracked("tokio", &[])],
+        now(),
+        &TrendOptions::default(),
+    );
+    let t = r.term("tokio").unwrap();
+    assert_eq!((t.recent_sources, t.established_sources), (2, 0));
+    assert_eq!(t.direction, Direction::Steady, "p = {}", t.p_value);
+    assert!(t.p_value <= 0.01, "the counts alone lean up");
+    // The same feeds, having written about something else all along.
+    let mut items = series("tokio", &recent_only, TWO);
+    items.extend(series("Kubernetes", &[1; 12], TWO));
+    let r = trends(
+        &items,
+        &[tracked("tokio", &[])],
+        now(),
+        &TrendOptions::default(),
+    );
+    let t = r.term("tokio").unwrap();
+    assert_eq!(t.established_sources, 2);
+    assert_eq!(t.direction, Direction::Rising);
+    // One established source and one new one: not enough.
+    let mut items = series("tokio", &recent_only, TWO);
+    items.extend(series("Kubernetes", &[1; 12], &["blog"]));
+    let r = trends(
+        &items,
+        &[tracked("tokio", &[])],
+        now(),
+        &TrendOptions::default(),
+    );
+    let t = r.term("tokio").unwrap();
+    assert_eq!(t.established_sources, 1);
+    assert_eq!(t.direction, Direction::Steady);
+}
+
 #[test]
 fn every_weekday_of_the_current_week_gives_the_same_answer() {
     let mut items = series("tokio", &[0, 0, 0, 0, 0, 0, 2, 3, 5, 8, 12, 18], TWO);

@@ -188,6 +188,7 @@ mod tests {
                 items: &items,
                 hits,
                 lockfiles: &BTreeMap::new(),
+                locked: &BTreeMap::new(),
                 now,
                 trends: TrendOptions::default(),
             },

@@ -85,6 +85,28 @@ fn hits_from_report(report: &audit::Report, packages: &[Package]) -> Vec<Advisor
         .collect()
 }
 
+/// Lower-cased canonical package key → the highest version the lockfiles
+/// pin (stack.toml's own pins excluded: those are the tech's `version`).
+pub fn locked_versions(inventory: &Inventory, stack_path: &Path) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for p in inventory
+        .packages
+        .iter()
+        .filter(|p| p.lockfile != stack_path)
+    {
+        let key = crate::sources::registry::status::canonical_lower(&p.key());
+        let higher = out.get(&key).is_none_or(|v| {
+            crate::versions::Scheme::for_ecosystem(&p.ecosystem)
+                .and_then(|s| s.compare(&p.version, v))
+                .is_some_and(|o| o == std::cmp::Ordering::Greater)
+        });
+        if higher {
+            out.insert(key, p.version.clone());
+        }
+    }
+    out
+}
+
 /// Package key → number of lockfiles (stack.toml's `[[lockfile]]`s) it
 /// appears in. Versions pinned only in stack.toml do not count.
 pub fn lockfile_usage(inventory: &Inventory, stack_path: &Path) -> BTreeMap<String, usize> {

@@ -15,7 +15,7 @@ mod evidence;
 mod recommend;
 
 pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
-pub use evidence::{advisory_hits, lockfile_usage};
+pub use evidence::{advisory_hits, locked_versions, lockfile_usage};
 pub use recommend::{UpdateInput, recommend, tracked, tracked_terms};
 
 use std::path::PathBuf;
@@ -67,6 +67,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
         .map_err(UpdateError::Lockfiles)?;
     let hits = advisory_hits(&index, &stack, &inventory, settings.now)?;
     let lockfiles = lockfile_usage(&inventory, &cfg.stack_path);
+    let locked = locked_versions(&inventory, &cfg.stack_path);
     let started = std::time::Instant::now();
     let report = refresh_entries(
         &cfg.entries_path,
@@ -75,6 +76,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
             items: &items,
             hits: &hits,
             lockfiles: &lockfiles,
+            locked: &locked,
             now: settings.now,
             trends: TrendOptions::default(),
         },

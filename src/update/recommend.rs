@@ -20,6 +20,8 @@ pub struct UpdateInput<'a> {
     pub hits: &'a [AdvisoryHit],
     /// Package key → number of lockfiles using it.
     pub lockfiles: &'a BTreeMap<String, usize>,
+    /// Lower-cased canonical package key → highest version the lockfiles pin.
+    pub locked: &'a BTreeMap<String, String>,
     pub now: DateTime<Utc>,
     pub trends: TrendOptions,
 }
@@ -35,6 +37,7 @@ pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendat
         input.items,
         input.hits,
         input.lockfiles,
+        input.locked,
         &trends,
         input.now,
     );

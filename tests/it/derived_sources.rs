@@ -1,7 +1,10 @@
 //! Release sources derived from the stack (`[crawl] track`), crawled from
 //! one loopback server standing in for every registry through
 //! `[registries]`, and `crawl --dry-run`, which lists them and fetches
-//! nothing.
+//! nothing. The same server answers crates.io's sparse index and PyPI's
+//! JSON API (which versions are yanked) and npm's `deprecated`, our own
+//! sample documents, so yanked and deprecated versions in use become
+//! signals on their entries.
 
 use crate::harness::{FAST, Server, TeamRadar, crawl_radar, respond, row, strs};
 use serde_json::Value;
@@ -72,9 +75,21 @@ fn rss(name: &str) -> String {
 fn registry_body(path: &str) -> Option<String> {
     Some(match path {
         "/crates-io/rss/crates/serde.xml" => rss("serde"),
+        // The index has no dates and no yank reasons; lines oldest first.
+        "/crates-io/index/se/rd/serde" => concat!(
+            "{\"name\":\"serde\",\"vers\":\"1.9.0\",\"deps\":[],\"yanked\":false}\n",
+            "{\"name\":\"serde\",\"vers\":\"1.9.1\",\"deps\":[],\"yanked\":true}\n",
+            "{\"name\":\"serde\",\"vers\":\"2.0.0\",\"deps\":[],\"yanked\":false}\n"
+        )
+        .into(),
+        "/pypi/pypi/requests/json" => r#"{"info":{"name":"requests","version":"2.0.0"},
+            "releases":{"1.9.0":[{"filename":"requests-1.9.0.tar.gz","yanked":true,
+                "yanked_reason":"leaks credentials on redirect"}],
+              "2.0.0":[{"filename":"requests-2.0.0.tar.gz","yanked":false}]}}"#
+            .into(),
         "/pypi/rss/project/requests/releases.xml" => rss("requests"),
         "/npm/react" => r#"{"name":"react","dist-tags":{"latest":"19.0.0"},
-            "versions":{"19.0.0":{},"18.3.1":{}},
+            "versions":{"19.0.0":{},"18.3.1":{"deprecated":"18.3.1 breaks hydration, use 19"}},
             "time":{"19.0.0":"2026-11-16T00:00:00Z","18.3.1":"2026-04-01T00:00:00Z"}}"#
             .into(),
         "/rubygems/api/v1/versions/rails.json" => r#"[
@@ -142,10 +157,23 @@ fn every_registry_is_crawled_from_its_mirror_without_a_source_line() {
         assert_eq!(run.status(name), "fetched", "{name}: {}", run.error(name));
         assert_eq!(run.source(name)["items_new"], new, "{name}");
     }
+    for status in ["crates.io/serde status", "PyPI/requests status"] {
+        assert_eq!(
+            run.status(status),
+            "fetched",
+            "{status}: {}",
+            run.error(status)
+        );
+        assert_eq!(run.source(status)["items_new"], 1, "{status}");
+    }
     let items = team.items();
-    // Every item carries its package, whatever the registry's format.
+    // Every item carries its package, whatever the registry's format; the
+    // registry-status items (one per package, undated) are not releases.
     for (name, _) in expected {
-        let of: Vec<_> = items.iter().filter(|i| i.source == name).collect();
+        let of: Vec<_> = items
+            .iter()
+            .filter(|i| i.source == name && !i.tags.iter().any(|t| t == "registry-status"))
+            .collect();
         assert!(!of.is_empty(), "{name}");
         for i in of {
             assert_eq!(i.packages, [name.to_string()], "{}", i.title);
@@ -225,9 +253,14 @@ fn dry_run_lists_configured_and_derived_sources_and_fetches_nothing() {
     let plan = dry_run(&team);
     let sources = &plan["sources"];
     let names = strs(sources, "name");
-    assert_eq!(names.len(), 11, "{names:?}");
-    // The configured source about serde wins over the derived one.
+    assert_eq!(names.len(), 12, "{names:?}");
+    // The configured source about serde wins over the derived one, and
+    // its yanked-versions source goes with it.
     assert!(!names.contains(&"crates.io/serde"), "{names:?}");
+    assert!(!names.contains(&"crates.io/serde status"), "{names:?}");
+    let status = row(sources, "name", "PyPI/requests status");
+    assert_eq!(status["kind"], "pypi-json");
+    assert_eq!(status["url"], server.url("/pypi/pypi/requests/json"));
     let serde = row(sources, "name", "serde releases");
     assert_eq!(serde["origin"], "configured");
     assert_eq!(serde["package"], "crates.io/serde");
@@ -246,7 +279,7 @@ fn dry_run_lists_configured_and_derived_sources_and_fetches_nothing() {
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("11 sources (2 configured, 9 derived from the stack); nothing fetched"),
+        text.contains("12 sources (2 configured, 10 derived from the stack); nothing fetched"),
         "{text}"
     );
 }
@@ -270,7 +303,14 @@ fn track_none_and_all() {
     let plan = dry_run(&all);
     assert_eq!(
         strs(&plan["sources"], "name"),
-        ["PyPI/django-rest", "PyPI/requests", "PyPI/urllib3"]
+        [
+            "PyPI/django-rest",
+            "PyPI/django-rest status",
+            "PyPI/requests",
+            "PyPI/requests status",
+            "PyPI/urllib3",
+            "PyPI/urllib3 status"
+        ]
     );
     let bad = crawl_radar(&format!("{FAST}track = \"everything\"\n"), "").stack("");
     let out = bad
@@ -282,5 +322,87 @@ fn track_none_and_all() {
     assert!(
         e.contains("radar.toml:13:9:") && e.contains("\"direct\", \"all\", \"none\" in [crawl]"),
         "{e}"
+    );
+}
+
+/// A tech pinned (in stack.toml or a lockfile) to a yanked or deprecated
+/// version gets a −0.3 signal with the registry's words and the version to
+/// move to; a good version gets none.
+#[test]
+fn yanked_and_deprecated_versions_in_use_become_signals() {
+    let server = registry_server();
+    let stack = format!(
+        "{}version = \"1.9.1\"\n\n{}\n{}version = \"18.3.1\"\n\n{}version = \"8.0.3\"\n\n[[lockfile]]\npath = \"requirements.txt\"\n",
+        tech("serde", "crates.io/serde"),
+        tech("requests", "PyPI/requests"),
+        tech("react", "npm/react"),
+        tech("rails", "RubyGems/rails"),
+    );
+    let team = crawl_radar(FAST, &registries(&server))
+        .stack(&stack)
+        .file("requirements.txt", "requests==1.9.0\n");
+    let run = team.crawl();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let out = team
+        .command(crate::harness::NOW, &["update", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = crate::harness::stdout_json(&out);
+    let reasons = |name: &str| -> Vec<String> {
+        row(&report["entries"], "name", name)["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        reasons("serde").contains(
+            &"serde 1.9.1 in use was yanked from crates.io; 2.0.0 is the newest good version"
+                .to_string()
+        ),
+        "{:?}",
+        reasons("serde")
+    );
+    // The lockfile's version, with the publisher's reason.
+    assert!(
+        reasons("requests").contains(
+            &"requests 1.9.0 in use was yanked from PyPI: \"leaks credentials on redirect\"; 2.0.0 is the newest good version".to_string()
+        ),
+        "{:?}",
+        reasons("requests")
+    );
+    assert!(
+        reasons("react").contains(
+            &"react 18.3.1 in use is deprecated on npm: \"18.3.1 breaks hydration, use 19\"; 19.0.0 is the newest good version".to_string()
+        ),
+        "{:?}",
+        reasons("react")
+    );
+    // A version the registry says nothing against: no such signal.
+    assert!(
+        reasons("rails")
+            .iter()
+            .all(|r| !r.contains("yanked") && !r.contains("deprecated")),
+        "{:?}",
+        reasons("rails")
+    );
+    // The entry file stores the signal with its kind, weight and link.
+    let serde = std::fs::read_to_string(
+        team.path()
+            .join("entries/languages-and-frameworks/serde.md"),
+    )
+    .unwrap_or_default();
+    assert!(
+        serde.contains("kind = \"yanked\"")
+            && serde.contains("weight = -0.3")
+            && serde.contains("https://crates.io/crates/serde/1.9.1"),
+        "{serde}"
     );
 }

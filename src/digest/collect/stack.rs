@@ -75,40 +75,91 @@ impl<'a> StackMatcher<'a> {
     }
 
     /// The tech an item's title names next to a version (`tokio 9.9.9`,
-    /// `tokio-1.40.0`): news about it, whoever wrote it. Not a release
-    /// unless [`Self::release_tech`] says so.
+    /// `tokio-1.40.0`, `tokio version 2.0`): news about it, whoever wrote
+    /// it. Not a release unless [`Self::release_tech`] says so. The version
+    /// is the one beside the name, not the title's first ("PostgreSQL 17.2
+    /// and tokio 1.0" claims tokio 1.0); when several techs carry one, the
+    /// first in stack.toml wins.
     pub(super) fn named_with_version(&self, item: &Item) -> Option<(&'a TechConfig, String)> {
-        let version = release_version(&item.title)?;
         let lower = item.title.to_lowercase();
-        let mut hits: Vec<usize> = words(&lower)
-            .flat_map(name_candidates)
-            .filter_map(|c| self.by_name.get(c).copied())
-            .collect();
-        hits.extend(
-            self.phrases
-                .iter()
-                .filter(|(p, _)| lower.contains(p.as_str()))
-                .map(|(_, i)| *i),
-        );
-        // The package's own name counts too (`crates.io/tokio` → `tokio`).
-        hits.extend(words(&lower).flat_map(name_candidates).filter_map(|c| {
-            self.techs.iter().position(|t| {
-                t.package
-                    .as_deref()
-                    .and_then(|p| p.rsplit_once('/'))
-                    .is_some_and(|(_, n)| n.eq_ignore_ascii_case(c))
-            })
-        }));
-        let tech = self.techs.get(hits.into_iter().min()?)?;
-        Some((tech, version))
+        let words: Vec<(usize, &str)> = word_spans(&lower).collect();
+        let mut best: Option<(usize, String)> = None;
+        let mut consider = |tech: usize, version: Option<String>| {
+            if let Some(v) = version
+                && best.as_ref().is_none_or(|(b, _)| tech < *b)
+            {
+                best = Some((tech, v));
+            }
+        };
+        for (n, (_, word)) in words.iter().enumerate() {
+            for c in name_candidates(word) {
+                // The package's own name counts too (`crates.io/tokio` → `tokio`).
+                let tech = self.by_name.get(c).copied().or_else(|| {
+                    self.techs.iter().position(|t| {
+                        t.package
+                            .as_deref()
+                            .and_then(|p| p.rsplit_once('/'))
+                            .is_some_and(|(_, name)| name.eq_ignore_ascii_case(c))
+                    })
+                });
+                if let Some(t) = tech {
+                    let version = if c.len() < word.len() {
+                        release_version(&word[c.len()..])
+                    } else {
+                        version_after(&words, n + 1)
+                    };
+                    consider(t, version);
+                }
+            }
+        }
+        for (phrase, t) in &self.phrases {
+            for (at, _) in lower.match_indices(phrase.as_str()) {
+                let end = at + phrase.len();
+                let next = words.iter().position(|(start, _)| *start >= end);
+                consider(*t, next.and_then(|n| version_after(&words, n)));
+            }
+        }
+        let (tech, version) = best?;
+        Some((self.techs.get(tech)?, version))
     }
 }
 
-/// Words of a source name or title: runs of letters, digits, `-`, `_`, `.`.
-fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .map(|w| w.trim_end_matches('.'))
-        .filter(|w| !w.is_empty())
+/// A version written right after a name: the next word, or the one after
+/// a linking word ("version 2.0", "release 17.2").
+fn version_after(words: &[(usize, &str)], n: usize) -> Option<String> {
+    let is_version = |w: &str| {
+        w.trim_start_matches('v')
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then(|| release_version(w))
+            .flatten()
+    };
+    let (_, next) = words.get(n)?;
+    if matches!(*next, "version" | "release" | "ver" | "v") {
+        return is_version(words.get(n + 1)?.1);
+    }
+    is_version(next)
+}
+
+/// Words of a title (runs of letters, digits, `-`, `_`, `.`; a trailing
+/// `.` dropped) with the byte offset each starts at.
+fn word_spans(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        let inside = c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                let w = s[st..i].trim_end_matches('.');
+                if !w.is_empty() {
+                    spans.push((st, w));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    spans.into_iter()
 }
 
 /// The names a word can stand for: itself, and what precedes a version

@@ -112,6 +112,32 @@ ring = "adopt"
         Some(("PostgreSQL".into(), "17.2".into()))
     );
     assert_eq!(news("On trunk-based development"), None, "no version");
+    // The version beside the name, not the title's first.
+    for (title, want) in [
+        ("postgres 17.2 and tokio 1.0", Some(("tokio", "1.0"))),
+        (
+            "What's new: PostgreSQL 17.2 and tokio",
+            Some(("PostgreSQL", "17.2")),
+        ),
+        (
+            "Upgrading from 17.2: tokio 1.0 notes",
+            Some(("tokio", "1.0")),
+        ),
+        ("tokio version 1.5.0 is out", Some(("tokio", "1.5.0"))),
+        ("Django 5.1 lands, tokio 2.0 next", Some(("tokio", "2.0"))),
+        (
+            "Trunk-based development 2.0 for tokio users",
+            Some(("Trunk-based development", "2.0")),
+        ),
+        ("tokio in 2026: 1.0 is five", None),
+        ("Version 9.9.9 of tokio", None),
+    ] {
+        assert_eq!(
+            news(title),
+            want.map(|(t, v)| (t.to_string(), v.to_string())),
+            "{title}"
+        );
+    }
 }
 
 #[test]

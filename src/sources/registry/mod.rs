@@ -15,6 +15,7 @@ pub mod nuget;
 pub mod packagist;
 pub mod pub_dev;
 pub mod rubygems;
+pub mod status;
 
 use chrono::{DateTime, Utc};
 
@@ -162,6 +163,65 @@ pub fn release_endpoint(ecosystem: &str, name: &str, registries: &Registries) ->
         url,
         package: package_key(ecosystem, &name),
     })
+}
+
+/// Where a package's yanked (or deprecated) versions are read from, when
+/// its release source does not say: crates.io's sparse index and PyPI's
+/// JSON API. npm's packument (the release source) already carries
+/// `deprecated`, so npm has none. `[registries] crates-index` sets the
+/// index mirror; a `crates-io` mirror without it serves the index under
+/// `index/`, so pointing crates-io at a mirror never leaves the index at
+/// crates.io.
+pub fn status_endpoint(ecosystem: &str, name: &str, registries: &Registries) -> Option<Endpoint> {
+    let ecosystem = osv_ecosystem(ecosystem)?;
+    let name = canonical_name(ecosystem, name);
+    if name.is_empty() {
+        return None;
+    }
+    let slash = |b: &str| {
+        if b.ends_with('/') {
+            b.to_string()
+        } else {
+            format!("{b}/")
+        }
+    };
+    let (kind, url) = match ecosystem {
+        "crates.io" => {
+            let base = match (&registries.crates_index, &registries.crates_io) {
+                (Some(i), _) => slash(i),
+                (None, Some(mirror)) => format!("{}index/", slash(mirror)),
+                (None, None) => "https://index.crates.io/".to_string(),
+            };
+            (
+                SourceKind::CratesIndex,
+                format!("{base}{}", crates_index_path(&name)),
+            )
+        }
+        "PyPI" => (
+            SourceKind::PypiJson,
+            format!(
+                "{}pypi/{name}/json",
+                slash(registries.pypi.as_deref().unwrap_or("https://pypi.org/"))
+            ),
+        ),
+        _ => return None,
+    };
+    Some(Endpoint {
+        kind,
+        url,
+        package: package_key(ecosystem, &name),
+    })
+}
+
+/// The index's path for a crate: `1/a`, `2/ab`, `3/a/abc`, `to/ki/tokio`.
+fn crates_index_path(name: &str) -> String {
+    let n = name.to_ascii_lowercase();
+    match n.len() {
+        1 => format!("1/{n}"),
+        2 => format!("2/{n}"),
+        3 => format!("3/{}/{n}", &n[..1]),
+        _ => format!("{}/{}/{n}", &n[..2], &n[2..4]),
+    }
 }
 
 /// One version as a registry lists it.
@@ -324,6 +384,50 @@ mod tests {
             Some("https://pub.dev/api/packages/http")
         );
         assert_eq!(e("Debian", "openssl"), None);
+    }
+
+    #[test]
+    fn status_endpoints_follow_the_mirror() {
+        let none = Registries::default();
+        let s = status_endpoint("cargo", "tokio", &none).unwrap();
+        assert_eq!(s.url, "https://index.crates.io/to/ki/tokio");
+        assert_eq!(
+            (s.kind, s.package.as_str()),
+            (SourceKind::CratesIndex, "crates.io/tokio")
+        );
+        assert_eq!(
+            status_endpoint("crates.io", "syn", &none).unwrap().url,
+            "https://index.crates.io/3/s/syn"
+        );
+        assert_eq!(
+            status_endpoint("crates.io", "cc", &none).unwrap().url,
+            "https://index.crates.io/2/cc"
+        );
+        let s = status_endpoint("pypi", "Django", &none).unwrap();
+        assert_eq!(s.url, "https://pypi.org/pypi/django/json");
+        assert_eq!(s.package, "PyPI/django");
+        let mirror = Registries {
+            crates_io: Some("http://127.0.0.1:9".into()),
+            pypi: Some("http://127.0.0.1:9/".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            status_endpoint("crates.io", "Serde", &mirror).unwrap().url,
+            "http://127.0.0.1:9/index/se/rd/serde"
+        );
+        assert_eq!(
+            status_endpoint("pypi", "uv", &mirror).unwrap().url,
+            "http://127.0.0.1:9/pypi/uv/json"
+        );
+        let index = Registries {
+            crates_index: Some("http://127.0.0.1:8/idx".into()),
+            ..mirror
+        };
+        assert_eq!(
+            status_endpoint("crates.io", "a", &index).unwrap().url,
+            "http://127.0.0.1:8/idx/1/a"
+        );
+        assert_eq!(status_endpoint("npm", "react", &none), None);
     }
 
     #[test]
