@@ -170,7 +170,6 @@ impl DeliverReport {
 pub struct Payload<'a> {
     pub input: &'a DigestInput,
     pub markdown: String,
-    pub html: String,
     pub site_url: Option<String>,
     pub smtp: Option<SmtpCredentials>,
     /// The mail's Date and the state's timestamps.
@@ -190,7 +189,6 @@ pub async fn send_week(
     let input = digest::collect(settings, week)?;
     let payload = Payload {
         markdown: digest::render(&input, Format::Markdown),
-        html: digest::render(&input, Format::Html),
         input: &input,
         site_url: cfg.site.url.clone(),
         smtp,
@@ -277,7 +275,6 @@ async fn send_one(target: &DeliverTarget, p: &Payload<'_>) -> Result<(), SendErr
                 to,
                 p.input,
                 p.markdown.clone(),
-                p.html.clone(),
                 picture,
                 p.now,
             )?;

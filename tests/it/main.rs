@@ -27,6 +27,7 @@ mod propose_cli;
 mod releases_authority;
 mod reliability;
 mod schedule_cli;
+mod site;
 mod spine;
 mod stack_cli;
 mod stack_readers;

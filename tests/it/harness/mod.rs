@@ -9,6 +9,8 @@
 mod fixtures;
 
 pub mod audit;
+#[macro_use]
+pub mod browser;
 mod cmd;
 mod crawl;
 mod eol;
