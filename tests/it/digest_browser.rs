@@ -1,23 +1,14 @@
 //! The HTML digest in a real browser: headless Chromium opens the file from
 //! disk, and the test checks what a reader would get.
 //!
-//! Method: Chromium's DevTools protocol over `--remote-debugging-pipe`
-//! (JSON messages separated by NUL bytes on file descriptors 3 and 4), so
-//! there is no port, no websocket and no extra crate. `sh` maps the child's
-//! stdin/stdout pipes onto fds 3/4. With the Network, Runtime, Log and Page
-//! domains enabled, every request the page makes arrives as a
-//! `Network.requestWillBeSent` event and every console error, uncaught
-//! exception or browser-side error (including Content-Security-Policy
-//! violations) as an event too; the test asserts on those, counts blips in
-//! the live DOM with `Runtime.evaluate`, and saves a full-page screenshot
-//! (`Page.captureScreenshot`) and a PDF (`Page.printToPDF`).
+//! Chromium is driven by `harness::browser` (DevTools over a pipe): every
+//! request the page makes and every console error or CSP violation is
+//! seen; the test counts blips in the live DOM, saves a full-page
+//! screenshot and a PDF.
 //!
 //! A control test runs the same harness on a page that does make a request
 //! and log an error, so the "none seen" assertions cannot pass vacuously.
-//!
-//! Skips with a notice when Chromium is not installed (`CHROMIUM` overrides
-//! the path). No sleeps: the test blocks on the browser's own events, with a
-//! generous watchdog that only fires if Chromium hangs.
+//! Skips with a notice when Chromium is not installed.
 
 use crate::harness::browser::{Browser, file_url, png_size, shots_dir};
 use crate::harness::utc;
