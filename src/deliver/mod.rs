@@ -270,14 +270,7 @@ async fn send_one(target: &DeliverTarget, p: &Payload<'_>) -> Result<(), SendErr
     match &target.kind {
         DeliverKind::Email { smtp, from, to } => {
             let picture = png::render(&digest::svg::render(&p.input.radar))?;
-            let message = mail::message(
-                from,
-                to,
-                p.input,
-                p.markdown.clone(),
-                picture,
-                p.now,
-            )?;
+            let message = mail::message(from, to, p.input, p.markdown.clone(), picture, p.now)?;
             mail::send(smtp, p.smtp.as_ref(), timeout, message).await
         }
         DeliverKind::Slack { url } => chat::post(url, &chat::slack(&summary()), timeout).await,

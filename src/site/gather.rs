@@ -82,11 +82,24 @@ pub fn gather(settings: &Settings, weeks: u32) -> Result<SiteInput, SiteError> {
         settings.now,
         &AuditOptions::default(),
     ) {
-        Ok(report) => report
-            .vulnerabilities
-            .into_iter()
-            .chain(report.warnings)
-            .collect(),
+        Ok(report) => {
+            // A published page names the lockfile as the repository does,
+            // not by this machine's absolute path.
+            let base = settings
+                .config_path()?
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            report
+                .vulnerabilities
+                .into_iter()
+                .chain(report.warnings)
+                .map(|mut f| {
+                    f.lockfile = relative_to(&base, &f.lockfile);
+                    f
+                })
+                .collect()
+        }
         Err(e) => {
             // No advisories yet, or no lockfile: the pages say nothing
             // about findings rather than the site failing.
@@ -156,6 +169,14 @@ pub fn gather(settings: &Settings, weeks: u32) -> Result<SiteInput, SiteError> {
         weeks: digests,
         entries,
     })
+}
+
+/// `path` relative to `base` when it lies under it, else as it is.
+fn relative_to(base: &std::path::Path, path: &str) -> String {
+    std::path::Path::new(path)
+        .strip_prefix(base)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
 }
 
 /// `crates.io/Foo_Bar` → the key audit uses (PyPI names normalised), lower-cased.

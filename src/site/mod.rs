@@ -109,8 +109,7 @@ pub fn write(input: &SiteInput, out: &Path) -> Result<SiteReport, SiteError> {
         for f in listing.flatten() {
             let p = f.path();
             if p.extension().is_some_and(|x| x == "html") && !written.contains(&p) {
-                std::fs::remove_file(&p)
-                    .map_err(|source| SiteError::Clear { path: p, source })?;
+                std::fs::remove_file(&p).map_err(|source| SiteError::Clear { path: p, source })?;
                 removed += 1;
             }
         }

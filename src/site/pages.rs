@@ -85,7 +85,7 @@ pub fn index(site: &SiteInput, files: &BTreeMap<String, String>) -> String {
             (weeks(site))
         } "\n"
     };
-    page(&format!("{title}"), None, body)
+    page(&title, None, body)
 }
 
 /// The latest digest in one line, its chips linking into its week page.

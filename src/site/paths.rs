@@ -112,12 +112,16 @@ mod tests {
         paths.sort();
         paths.dedup();
         assert_eq!(paths.len(), 4, "{files:?}");
-        assert!(files.values().all(|p| p.starts_with("entries/") && p.ends_with(".html")));
         assert!(
             files
                 .values()
-                .all(|p| p[8..].chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)))
+                .all(|p| p.starts_with("entries/") && p.ends_with(".html"))
         );
+        assert!(files.values().all(|p| {
+            p[8..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c))
+        }));
     }
 
     #[test]

@@ -78,7 +78,9 @@ mod tests {
         assert!(html.contains("<strong>all</strong>"), "{html}");
         assert!(html.contains("<li>fast</li>"), "{html}");
         assert!(
-            html.contains(r#"<a href="https://docs.example/x" rel="noopener noreferrer nofollow">docs</a>"#),
+            html.contains(
+                r#"<a href="https://docs.example/x" rel="noopener noreferrer nofollow">docs</a>"#
+            ),
             "{html}"
         );
         assert!(html.contains("<td>2</td>"), "{html}");
@@ -96,8 +98,16 @@ mod tests {
         ))
         .0;
         for bad in [
-            "<script", "alert(1)", "<img", "tracker.example", "<style", "javascript:", "data:",
-            "other.md", "onclick", "style=",
+            "<script",
+            "alert(1)",
+            "<img",
+            "tracker.example",
+            "<style",
+            "javascript:",
+            "data:",
+            "other.md",
+            "onclick",
+            "style=",
         ] {
             assert!(!html.contains(bad), "{bad} left in {html}");
         }

@@ -509,7 +509,10 @@ fn the_mail_goes_over_starttls_and_smtps_and_an_untrusted_certificate_is_refused
         let refused = attempt(false);
         assert_eq!(refused.code, 1, "{mode:?}: {}", refused.stderr);
         assert!(refused.stderr.contains("leads"), "{}", refused.stderr);
-        assert!(smtp.received().is_empty(), "{mode:?}: sent to an untrusted server");
+        assert!(
+            smtp.received().is_empty(),
+            "{mode:?}: sent to an untrusted server"
+        );
         assert!(!refused.stderr.contains("tls-Pa55word"));
 
         let run = attempt(true);

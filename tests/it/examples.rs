@@ -348,6 +348,9 @@ fn github_pages_workflow_builds_the_site_it_uploads() {
         }
     }
     assert_eq!(site_out.as_deref(), Some("_site"), "radar site --out _site");
-    assert_eq!(uploaded, site_out, "the folder built is the folder uploaded");
+    assert_eq!(
+        uploaded, site_out,
+        "the folder built is the folder uploaded"
+    );
     assert!(deployed);
 }

@@ -57,8 +57,11 @@ reason = "wait for 2.0"
 We **like** it for [batch jobs](https://tool.example/docs).
 
 <script>window.pwned=1</script>
+
 <img src="http://127.0.0.1:9/beacon.png" onerror="window.pwned=1">
+
 ![tracker](http://127.0.0.1:9/pixel.png)
+
 [bad](javascript:window.pwned=1) [relative](../platforms/kafka.md)
 "#;
 
@@ -162,7 +165,9 @@ fn check_links(site: &Path) -> LinkCount {
             }
             let (file, frag) = href.split_once('#').unwrap_or((href, ""));
             if href.contains(':') || href.starts_with('/') {
-                count.broken.push(format!("{}: not relative: {href}", p.display()));
+                count
+                    .broken
+                    .push(format!("{}: not relative: {href}", p.display()));
                 continue;
             }
             let target = if file.is_empty() {
@@ -181,7 +186,9 @@ fn check_links(site: &Path) -> LinkCount {
             } else if ids.get(&target).is_some_and(|s| s.contains(frag)) {
                 count.fragments += 1;
             } else {
-                count.broken.push(format!("{}: no #{frag} in {href}", p.display()));
+                count
+                    .broken
+                    .push(format!("{}: no #{frag} in {href}", p.display()));
             }
         }
     }
@@ -211,7 +218,10 @@ fn the_demo_site_has_a_page_per_entry_and_week_and_no_broken_link() {
         assert_eq!(csp, vec![CSP], "{}", p.display());
         assert!(!text.contains("<script"), "{}", p.display());
         assert!(!text.contains("127.0.0.1"), "{}", p.display());
-        assert_eq!(d.select(&sel("img, iframe, object, embed, link")).count(), 0);
+        assert_eq!(
+            d.select(&sel("img, iframe, object, embed, link")).count(),
+            0
+        );
     }
 
     let links = check_links(&site);
@@ -274,9 +284,9 @@ fn the_demo_site_has_a_page_per_entry_and_week_and_no_broken_link() {
 fn an_entry_page_shows_proposal_history_signals_and_safe_notes() {
     let (_dir, _demo, site) = demo_site();
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
-    // Not drawn (the stack does not name it), but listed and linked.
+    // Drawn (an entry with a ring), so in the legend, linked.
     let hostile_link = Html::parse_document(&index)
-        .select(&sel("#unplaced a"))
+        .select(&sel(".legend a"))
         .find(|a| a.text().collect::<String>() == "Hostile <b>Tool</b>")
         .map(|a| a.value().attr("href").unwrap().to_string())
         .expect("the hand-written entry is listed");
@@ -295,7 +305,12 @@ fn an_entry_page_shows_proposal_history_signals_and_safe_notes() {
     ] {
         assert!(!text.contains(bad), "{bad} in {text}");
     }
-    let placement: String = d.select(&sel(".placement")).next().unwrap().text().collect();
+    let placement: String = d
+        .select(&sel(".placement"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert!(placement.contains("Assess"), "{placement}");
     assert!(placement.contains("Tools"), "{placement}");
     // The proposal with its reasons, strongest first, and the commands.
@@ -316,7 +331,10 @@ fn an_entry_page_shows_proposal_history_signals_and_safe_notes() {
     // The lead's notes as formatting, the safe link kept.
     let notes = d.select(&sel("#notes .lead")).next().unwrap().inner_html();
     assert!(notes.contains("<strong>like</strong>"), "{notes}");
-    assert!(notes.contains(r#"href="https://tool.example/docs""#), "{notes}");
+    assert!(
+        notes.contains(r#"href="https://tool.example/docs""#),
+        "{notes}"
+    );
     // History and decision in date order.
     let timeline: Vec<String> = d
         .select(&sel("#history li"))
@@ -350,12 +368,22 @@ fn a_demo_entry_page_lists_related_items_and_audit_findings() {
     let (_dir, _demo, site) = demo_site();
     let mut with_findings = 0;
     let mut with_related = 0;
-    for p in pages(&site).iter().filter(|p| p.starts_with(site.join("entries"))) {
+    for p in pages(&site)
+        .iter()
+        .filter(|p| p.starts_with(site.join("entries")))
+    {
         let d = doc(p);
         if d.select(&sel("#findings li")).count() > 0 {
             with_findings += 1;
-            let ids: String = d.select(&sel("#findings .ids")).next().unwrap().text().collect();
-            assert!(!ids.is_empty());
+            let ids: String = d
+                .select(&sel("#findings .ids"))
+                .next()
+                .unwrap()
+                .text()
+                .collect();
+            // The lockfile as the repository names it, not this machine's path.
+            assert!(ids.contains("lockfiles/"), "{ids}");
+            assert!(!ids.contains("/tmp"), "{ids}");
         }
         if d.select(&sel("#related li")).count() > 0 {
             with_related += 1;
@@ -399,7 +427,8 @@ fn site_without_an_index_says_what_to_run() {
 // ---- in Chromium ---------------------------------------------------------
 
 /// Every link in the page as the browser resolved it.
-const HREFS: &str = "[...document.querySelectorAll('a[href]')].map(a => a.href)";
+/// (An SVG `<a>`'s `href` is an object, not a string: resolve the attribute.)
+const HREFS: &str = "[...document.querySelectorAll('a[href]')].map(a => new URL(a.getAttribute('href'), document.baseURI).href)";
 
 #[test]
 fn chromium_walks_the_demo_site() {
@@ -420,7 +449,10 @@ fn chromium_walks_the_demo_site() {
             continue;
         }
         b.load(&desktop, &url);
-        let ok = b.eval(&desktop, "document.body !== null && document.title.length > 0");
+        let ok = b.eval(
+            &desktop,
+            "document.body !== null && document.title.length > 0",
+        );
         assert_eq!(ok, json!(true), "{url} did not load as a page");
         for href in b.eval(&desktop, HREFS).as_array().unwrap() {
             let href = href.as_str().unwrap();
@@ -429,12 +461,18 @@ fn chromium_walks_the_demo_site() {
                 continue;
             }
             internal += 1;
-            assert!(href.starts_with(&root), "{url} links outside the site: {href}");
+            assert!(
+                href.starts_with(&root),
+                "{url} links outside the site: {href}"
+            );
             let (page, frag) = href.split_once('#').unwrap_or((href, ""));
             let path = url::Url::parse(page).unwrap().to_file_path().unwrap();
             assert!(path.is_file(), "{url} links to a missing page: {href}");
             if !frag.is_empty() && page == url {
-                let found = b.eval(&desktop, &format!("document.getElementById({frag:?}) !== null"));
+                let found = b.eval(
+                    &desktop,
+                    &format!("document.getElementById({frag:?}) !== null"),
+                );
                 assert_eq!(found, json!(true), "{url}: no #{frag}");
             }
             queue.push(page.to_string());
@@ -445,13 +483,17 @@ fn chromium_walks_the_demo_site() {
         "chromium link walk: {} pages visited of {on_disk} written, {internal} internal links resolved, {external} external not followed, 0 broken",
         seen.len()
     );
-    assert_eq!(seen.len(), on_disk, "every page is reachable from the index");
+    assert_eq!(
+        seen.len(),
+        on_disk,
+        "every page is reachable from the index"
+    );
 
     // Every blip, clicked with the mouse, opens its entry page.
     b.load(&desktop, &index_url);
     let blips = b.eval(
         &desktop,
-        "[...document.querySelectorAll('svg.radar a')].map(a => { const r = a.getBoundingClientRect(); return {href: a.href, x: r.x + r.width / 2, y: r.y + r.height / 2, n: a.querySelector('g.blip').dataset.n}; })",
+        "[...document.querySelectorAll('svg.radar a')].map(a => { const r = a.getBoundingClientRect(); return {href: new URL(a.getAttribute('href'), document.baseURI).href, x: r.x + r.width / 2, y: r.y + r.height / 2, n: a.querySelector('g.blip').dataset.n}; })",
     );
     let blips = blips.as_array().unwrap().clone();
     assert!(blips.len() >= 5);
@@ -463,11 +505,7 @@ fn chromium_walks_the_demo_site() {
             &desktop,
             &format!("(() => {{ const g = document.querySelector('g.blip[data-n=\"{n}\"]'); g.scrollIntoView({{block: 'center'}}); const r = g.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"),
         );
-        b.click_to_load(
-            &desktop,
-            pos[0].as_f64().unwrap(),
-            pos[1].as_f64().unwrap(),
-        );
+        b.click_to_load(&desktop, pos[0].as_f64().unwrap(), pos[1].as_f64().unwrap());
         let at = b.eval(&desktop, "location.href");
         assert_eq!(at, blip["href"], "blip {n}");
         assert!(at.as_str().unwrap().contains("/entries/"), "{at}");

@@ -277,7 +277,6 @@ impl Drop for Browser {
     }
 }
 
-
 pub fn file_url(p: &Path) -> String {
     url::Url::from_file_path(p).unwrap().to_string()
 }
@@ -295,7 +294,6 @@ pub fn shots_dir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
-
 
 impl Browser {
     /// A real left click at page coordinates (CSS px) that navigates, and

@@ -236,7 +236,9 @@ fn session(
             msg.to.push(cmd[8..].trim().to_string());
             "250 OK\r\n".into()
         } else if upper == "DATA" {
-            lines.get_mut().write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
+            lines
+                .get_mut()
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
             let mut data = Vec::new();
             loop {
                 let mut l = Vec::new();
