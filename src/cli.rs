@@ -102,6 +102,11 @@ pub enum Command {
         after_help = "Examples:\n  radar digest                          last complete week, Markdown to stdout\n  radar digest --week 2026-W48 --format html --out digest.html\n  radar digest --format html            writes [digest] out_dir/digest-WEEK.html"
     )]
     Digest(DigestArgs),
+    /// The radar as a static site: index.html, a page per entry, a page per week.
+    #[command(
+        after_help = "Pages link to each other relatively: open index.html from disk, or publish the folder (GitHub Pages, any web server).\n\nExamples:\n  radar site                       writes ./site/ beside radar.toml\n  radar site --out public --weeks 4\n  xdg-open site/index.html"
+    )]
+    Site(SiteArgs),
     /// Check radar.toml, stack.toml, the index, state files, entries and locks.
     #[command(
         after_help = "Exit 0 when everything checks out, 1 when something is wrong.\n\nExamples:\n  radar doctor          report only\n  radar doctor --fix    also move damaged state files aside and remove a stale lock note"
@@ -439,6 +444,16 @@ pub struct DigestArgs {
     /// With --send: deliver again to targets that already got this week.
     #[arg(long, requires = "send")]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Folder to write the site into [default: site/ beside radar.toml]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How many weekly digests to publish, ending with the last complete week
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=104))]
+    pub weeks: u32,
 }
 
 #[derive(Debug, Args)]

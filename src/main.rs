@@ -48,6 +48,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Run(a) => cmd::run(&ctx, a),
         Command::Schedule(a) => cmd::schedule(&ctx, a),
         Command::Digest(a) => cmd::digest(&ctx, a),
+        Command::Site(a) => cmd::site(&ctx, a),
         Command::Doctor(a) => cmd::doctor(&ctx, a),
     }
 }

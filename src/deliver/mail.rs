@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::SendError;
 use super::summary::actions_phrase;
-use crate::digest::{DigestInput, svg};
+use crate::digest::{DigestInput, html};
 
 /// Content-ID of the radar PNG; the HTML refers to it as `cid:radar.png`.
 pub const RADAR_CID: &str = "radar.png";
@@ -85,38 +85,11 @@ pub fn subject(input: &DigestInput) -> String {
     ))
 }
 
-/// The digest page made fit for mail: the radar's inline SVG becomes an
-/// `<img>` of the PNG part, and the small decorative SVGs (sparklines,
-/// legend marks), which mail clients would drop or show as garbage, go.
-pub fn html_for_mail(input: &DigestInput, page: &str) -> String {
-    let radar = svg::render(&input.radar);
-    let img = format!(
-        r#"<img src="cid:{RADAR_CID}" width="600" height="600" alt="Technology radar, {} entries" style="display:block;width:100%;max-width:600px;height:auto">"#,
-        input.radar.len()
-    );
-    // The page's CSP forbids every load; the mail's one image is its own
-    // `cid:` part, and nothing else is allowed still.
-    strip_svgs(&page.replacen(&radar, &img, 1)).replacen(
-        "default-src 'none';",
-        "default-src 'none'; img-src cid:;",
-        1,
-    )
-}
-
-fn strip_svgs(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<svg") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find("</svg>") {
-            Some(end) => rest = &rest[start + end + "</svg>".len()..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// The digest page made fit for mail: the radar is the PNG part shown by
+/// `cid:`, and the small decorative SVGs (sparklines, legend marks), which
+/// mail clients would drop or show as garbage, are left out.
+pub fn html_for_mail(input: &DigestInput) -> String {
+    html::render_for(input, &html::Medium::Mail { cid: RADAR_CID })
 }
 
 /// One message: alternative(text/plain, related(text/html, image/png)).
@@ -125,7 +98,6 @@ pub fn message(
     to: &[String],
     input: &DigestInput,
     markdown: String,
-    html: String,
     png: Vec<u8>,
     now: DateTime<Utc>,
 ) -> Result<Message, SendError> {
@@ -136,7 +108,10 @@ pub fn message(
     let mut builder = Message::builder()
         .from(mailbox("from", from)?)
         .subject(subject(input))
-        .date(now.into());
+        .date(now.into())
+        // A fresh id per message (uuid@hostname): a resend with --force is
+        // a new message, not a duplicate a mail server may drop.
+        .message_id(None);
     for t in to {
         builder = builder.to(mailbox("to", t)?);
     }
@@ -145,7 +120,7 @@ pub fn message(
         .singlepart(SinglePart::plain(markdown))
         .multipart(
             MultiPart::related()
-                .singlepart(SinglePart::html(html_for_mail(input, &html)))
+                .singlepart(SinglePart::html(html_for_mail(input)))
                 .singlepart(Attachment::new_inline(RADAR_CID.to_string()).body(png, png_type)),
         );
     builder
@@ -200,7 +175,7 @@ pub async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::{IsoWeek, html, sample};
+    use crate::digest::{IsoWeek, sample};
 
     #[test]
     fn the_mail_html_shows_the_png_and_no_svg() {
@@ -208,7 +183,7 @@ mod tests {
         let input = sample::sample(week, week.end());
         let page = html::render(&input);
         assert!(page.contains("<svg"));
-        let mail = html_for_mail(&input, &page);
+        let mail = html_for_mail(&input);
         assert!(!mail.contains("<svg"), "inline SVG left in the mail");
         assert_eq!(mail.matches("cid:radar.png").count(), 1);
         assert!(mail.contains("default-src 'none'; img-src cid:;"), "{mail}");

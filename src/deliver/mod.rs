@@ -170,7 +170,6 @@ impl DeliverReport {
 pub struct Payload<'a> {
     pub input: &'a DigestInput,
     pub markdown: String,
-    pub html: String,
     pub site_url: Option<String>,
     pub smtp: Option<SmtpCredentials>,
     /// The mail's Date and the state's timestamps.
@@ -190,7 +189,6 @@ pub async fn send_week(
     let input = digest::collect(settings, week)?;
     let payload = Payload {
         markdown: digest::render(&input, Format::Markdown),
-        html: digest::render(&input, Format::Html),
         input: &input,
         site_url: cfg.site.url.clone(),
         smtp,
@@ -272,15 +270,7 @@ async fn send_one(target: &DeliverTarget, p: &Payload<'_>) -> Result<(), SendErr
     match &target.kind {
         DeliverKind::Email { smtp, from, to } => {
             let picture = png::render(&digest::svg::render(&p.input.radar))?;
-            let message = mail::message(
-                from,
-                to,
-                p.input,
-                p.markdown.clone(),
-                p.html.clone(),
-                picture,
-                p.now,
-            )?;
+            let message = mail::message(from, to, p.input, p.markdown.clone(), picture, p.now)?;
             mail::send(smtp, p.smtp.as_ref(), timeout, message).await
         }
         DeliverKind::Slack { url } => chat::post(url, &chat::slack(&summary()), timeout).await,

@@ -120,7 +120,11 @@ pub fn actions_phrase(n: usize) -> String {
 
 /// The week's page on the published site: `<site>/weeks/<week>.html`.
 pub fn week_page_url(site: &str, week: IsoWeek) -> String {
-    format!("{}/weeks/{week}.html", site.trim_end_matches('/'))
+    format!(
+        "{}/{}",
+        site.trim_end_matches('/'),
+        crate::site::week_page(week)
+    )
 }
 
 fn clean(s: &str) -> String {

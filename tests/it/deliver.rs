@@ -3,7 +3,7 @@
 //! with an injected clock. `DELIVER_SHOW_DIR=DIR` keeps what the receivers
 //! saw (the raw mail, its HTML with the PNG, the Slack payload) in DIR.
 
-use crate::harness::{self, SmtpServer, TeamRadar, utc};
+use crate::harness::{self, SmtpServer, SmtpTls, TeamRadar, utc};
 use mail_parser::{MessageParser, MimeHeaders as _};
 use serde_json::Value;
 use std::path::Path;
@@ -160,6 +160,8 @@ fn the_mail_has_text_html_and_the_radar_png_by_cid() {
     show("mail.eml", &m.data);
 
     let mail = MessageParser::default().parse(&m.data).unwrap();
+    let id = mail.message_id().expect("a Message-ID header");
+    assert!(id.contains('@'), "{id}");
     let subject = mail.subject().unwrap();
     assert!(
         subject.contains("2026-W48") && subject.contains("1 action needed"),
@@ -473,4 +475,56 @@ async fn radar_run_delivers_only_when_the_schedule_says_send() {
     let got = bodies(&server, "/hook").await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["week"], WEEK);
+}
+
+/// The mail over TLS to a loopback server with a self-signed certificate
+/// the radar process is told to trust (`SSL_CERT_FILE`, which the platform
+/// verifier reads on Linux): `smtp://` upgrades with STARTTLS when offered,
+/// `smtps://` is TLS from the first byte. Untrusted, the same server is
+/// refused and the password never sent.
+#[test]
+fn the_mail_goes_over_starttls_and_smtps_and_an_untrusted_certificate_is_refused() {
+    for mode in [SmtpTls::StartTls, SmtpTls::Wrapper] {
+        let smtp = SmtpServer::start_tls(Some(("radar-bot", "tls-Pa55word")), mode);
+        let dir = team(&format!(
+            "\n[[deliver]]\nkind = \"email\"\nname = \"leads\"\nsmtp = \"{}\"\nfrom = \"radar@team.example\"\nto = [\"leads@team.example\"]\nretries = 0\nretry_base_ms = 0\n",
+            smtp.url()
+        ));
+        let ca = dir.path().join("test-ca.pem");
+        std::fs::write(&ca, smtp.cert_pem.as_ref().unwrap()).unwrap();
+        let attempt = |trust: bool| {
+            let mut c = radar(dir.path());
+            c.args(["digest", "--week", WEEK, "--send"])
+                .env("RADAR_SMTP_USER", "radar-bot")
+                .env("RADAR_SMTP_PASSWORD", "tls-Pa55word")
+                .env_remove("SSL_CERT_DIR");
+            if trust {
+                c.env("SSL_CERT_FILE", &ca);
+            } else {
+                c.env("SSL_CERT_FILE", dir.path().join("no-such-ca.pem"));
+            }
+            harness::Run::of(c.output().unwrap())
+        };
+
+        let refused = attempt(false);
+        assert_eq!(refused.code, 1, "{mode:?}: {}", refused.stderr);
+        assert!(refused.stderr.contains("leads"), "{}", refused.stderr);
+        assert!(
+            smtp.received().is_empty(),
+            "{mode:?}: sent to an untrusted server"
+        );
+        assert!(!refused.stderr.contains("tls-Pa55word"));
+
+        let run = attempt(true);
+        assert_eq!(run.code, 0, "{mode:?}: {}", run.stderr);
+        let got = smtp.received();
+        assert_eq!(got.len(), 1, "{mode:?}");
+        assert!(got[0].tls, "{mode:?}: the message came in clear");
+        assert_eq!(
+            got[0].login,
+            Some(("radar-bot".into(), "tls-Pa55word".into()))
+        );
+        let mail = MessageParser::default().parse(&got[0].data).unwrap();
+        assert!(mail.subject().unwrap().contains("2026-W48"));
+    }
 }

@@ -319,3 +319,38 @@ fn cargo_examples_still_build_beside_the_deployment_files() {
         assert!(!examples().join(dir).join("main.rs").exists());
     }
 }
+
+#[test]
+fn github_pages_workflow_builds_the_site_it_uploads() {
+    let text = read("github/radar-site.yml");
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("valid YAML");
+    assert_eq!(doc["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(doc["permissions"]["id-token"].as_str(), Some("write"));
+    let mut site_out = None;
+    let mut uploaded = None;
+    let mut deployed = false;
+    for (_, job) in doc["jobs"].as_mapping().expect("jobs") {
+        for step in job["steps"].as_sequence().expect("steps") {
+            if let Some(u) = step["uses"].as_str() {
+                assert!(u.contains('@'), "pin the action version: {u}");
+                if u.starts_with("actions/upload-pages-artifact@") {
+                    uploaded = step["with"]["path"].as_str().map(str::to_string);
+                }
+                deployed |= u.starts_with("actions/deploy-pages@");
+            }
+            for line in step["run"].as_str().into_iter().flat_map(str::lines) {
+                for cmd in radar_commands(line) {
+                    if let Command::Site(a) = parse(&cmd, "radar-site.yml").command {
+                        site_out = a.out.map(|p| p.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(site_out.as_deref(), Some("_site"), "radar site --out _site");
+    assert_eq!(
+        uploaded, site_out,
+        "the folder built is the folder uploaded"
+    );
+    assert!(deployed);
+}

@@ -29,6 +29,7 @@ mod readers;
 mod releases_authority;
 mod reliability;
 mod schedule_cli;
+mod site;
 mod spine;
 mod stack_cli;
 mod stack_readers;

@@ -9,6 +9,8 @@
 mod fixtures;
 
 pub mod audit;
+#[macro_use]
+pub mod browser;
 mod cmd;
 mod crawl;
 mod eol;
@@ -25,7 +27,7 @@ pub use feeds::{HoldServer, Server, reset, respond, rss};
 pub use fixtures::{fixture, shared_fixture};
 pub use git::{git, git_commit_all, git_init, git_output};
 pub use json::{parse_json, row, stdout_json, strs};
-pub use smtp::SmtpServer;
+pub use smtp::{SmtpServer, SmtpTls};
 pub use team::TeamRadar;
 
 use chrono::{DateTime, Utc};

@@ -1,11 +1,29 @@
 //! A small SMTP server on 127.0.0.1 that keeps every message it is given:
 //! enough of RFC 5321 for lettre (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT,
-//! DATA, RSET, NOOP, QUIT), no TLS. A test reads what arrived, as bytes.
+//! DATA, RSET, NOOP, QUIT), and optionally TLS with a self-signed
+//! certificate made for the test (rcgen): STARTTLS offered after EHLO, or
+//! TLS from the first byte (smtps). A test reads what arrived, as bytes.
 
 use base64::Engine as _;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
+
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+/// How the server speaks TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    /// Plain first; `STARTTLS` offered in the EHLO reply.
+    StartTls,
+    /// TLS from the first byte (`smtps://`).
+    Wrapper,
+}
+
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
 
 /// One message as the server saw it.
 #[derive(Debug, Clone, Default)]
@@ -16,17 +34,50 @@ pub struct Received {
     pub login: Option<(String, String)>,
     /// The message (headers and body), dot-unstuffed, CRLF line ends.
     pub data: Vec<u8>,
+    /// Whether the message came over TLS.
+    pub tls: bool,
 }
 
 pub struct SmtpServer {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
+    /// The self-signed certificate (PEM) of a TLS server, for a client to
+    /// trust (`SSL_CERT_FILE`).
+    pub cert_pem: Option<String>,
+    mode: SmtpTls,
 }
 
 impl SmtpServer {
     /// Accepts any login when `login` is None, else only that user/password
     /// (others get 535).
     pub fn start(login: Option<(&str, &str)>) -> SmtpServer {
+        SmtpServer::start_tls(login, SmtpTls::None)
+    }
+
+    /// As [`SmtpServer::start`], speaking TLS as `mode` says with a fresh
+    /// certificate for `localhost` and `127.0.0.1`.
+    pub fn start_tls(login: Option<(&str, &str)>, mode: SmtpTls) -> SmtpServer {
+        let (config, cert_pem) = match mode {
+            SmtpTls::None => (None, None),
+            _ => {
+                let key = rcgen::generate_simple_self_signed(vec![
+                    "localhost".to_string(),
+                    "127.0.0.1".to_string(),
+                ])
+                .unwrap();
+                let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+                let config = ServerConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .unwrap()
+                    .with_no_client_auth()
+                    .with_single_cert(
+                        vec![CertificateDer::from(key.cert.der().to_vec())],
+                        PrivateKeyDer::Pkcs8(key.signing_key.serialize_der().into()),
+                    )
+                    .unwrap();
+                (Some(Arc::new(config)), Some(key.cert.pem()))
+            }
+        };
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -36,16 +87,42 @@ impl SmtpServer {
             for stream in listener.incoming().flatten() {
                 let keep = keep.clone();
                 let login = login.clone();
+                let config = config.clone();
                 std::thread::spawn(move || {
-                    let _ = session(stream, &keep, login.as_ref());
+                    let _ = match (mode, config) {
+                        (SmtpTls::Wrapper, Some(c)) => ServerConnection::new(c)
+                            .map_err(std::io::Error::other)
+                            .and_then(|conn| {
+                                session(
+                                    Box::new(StreamOwned::new(conn, stream)),
+                                    &keep,
+                                    login.as_ref(),
+                                    None,
+                                    true,
+                                )
+                            }),
+                        (_, config) => {
+                            session(Box::new(stream), &keep, login.as_ref(), config, false)
+                        }
+                    };
                 });
             }
         });
-        SmtpServer { port, received }
+        SmtpServer {
+            port,
+            received,
+            cert_pem,
+            mode,
+        }
     }
 
     pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
+        let scheme = if self.mode == SmtpTls::Wrapper {
+            "smtps"
+        } else {
+            "smtp"
+        };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -60,15 +137,27 @@ fn b64(s: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// One connection. `starttls` is the config to upgrade with when the
+/// client asks; `secure` says the stream already is TLS. After STARTTLS the
+/// session starts over on the TLS stream (RFC 3207: no greeting, state
+/// forgotten).
 fn session(
-    stream: TcpStream,
+    stream: Box<dyn Stream>,
     keep: &Mutex<Vec<Received>>,
     login: Option<&(String, String)>,
+    starttls: Option<Arc<ServerConfig>>,
+    secure: bool,
 ) -> std::io::Result<()> {
-    let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);
-    let mut msg = Received::default();
-    out.write_all(b"220 localhost ESMTP test\r\n")?;
+    let mut msg = Received {
+        tls: secure,
+        ..Received::default()
+    };
+    // A session upgraded by STARTTLS was greeted before the upgrade.
+    if !(secure && starttls.is_some()) {
+        lines.get_mut().write_all(b"220 localhost ESMTP test\r\n")?;
+        lines.get_mut().flush()?;
+    }
     let mut line = String::new();
     loop {
         line.clear();
@@ -78,7 +167,31 @@ fn session(
         let cmd = line.trim_end().to_string();
         let upper = cmd.to_ascii_uppercase();
         let reply: String = if upper.starts_with("EHLO") {
-            "250-localhost\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n".into()
+            let tls = if starttls.is_some() && !secure {
+                "250-STARTTLS\r\n"
+            } else {
+                ""
+            };
+            format!(
+                "250-localhost\r\n{tls}250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            )
+        } else if upper == "STARTTLS"
+            && !secure
+            && let Some(config) = &starttls
+        {
+            lines
+                .get_mut()
+                .write_all(b"220 2.0.0 Ready to start TLS\r\n")?;
+            lines.get_mut().flush()?;
+            let conn = ServerConnection::new(config.clone()).map_err(std::io::Error::other)?;
+            let plain = lines.into_inner();
+            return session(
+                Box::new(StreamOwned::new(conn, plain)),
+                keep,
+                login,
+                Some(config.clone()),
+                true,
+            );
         } else if upper.starts_with("HELO") {
             "250 localhost\r\n".into()
         } else if upper.starts_with("AUTH") {
@@ -88,7 +201,7 @@ fn session(
                     let creds = match parts.get(2) {
                         Some(c) => b64(c),
                         None => {
-                            out.write_all(b"334 \r\n")?;
+                            lines.get_mut().write_all(b"334 \r\n")?;
                             line.clear();
                             lines.read_line(&mut line)?;
                             b64(&line)
@@ -100,11 +213,11 @@ fn session(
                         f.next().unwrap_or("").to_string(),
                     )
                 } else {
-                    out.write_all(b"334 VXNlcm5hbWU6\r\n")?;
+                    lines.get_mut().write_all(b"334 VXNlcm5hbWU6\r\n")?;
                     line.clear();
                     lines.read_line(&mut line)?;
                     let user = b64(&line);
-                    out.write_all(b"334 UGFzc3dvcmQ6\r\n")?;
+                    lines.get_mut().write_all(b"334 UGFzc3dvcmQ6\r\n")?;
                     line.clear();
                     lines.read_line(&mut line)?;
                     (user, b64(&line))
@@ -123,7 +236,9 @@ fn session(
             msg.to.push(cmd[8..].trim().to_string());
             "250 OK\r\n".into()
         } else if upper == "DATA" {
-            out.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
+            lines
+                .get_mut()
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
             let mut data = Vec::new();
             loop {
                 let mut l = Vec::new();
@@ -141,23 +256,31 @@ fn session(
                 data.extend_from_slice(l);
             }
             msg.data = data;
-            keep.lock().unwrap().push(std::mem::take(&mut msg));
+            keep.lock().unwrap().push(std::mem::replace(
+                &mut msg,
+                Received {
+                    tls: secure,
+                    ..Received::default()
+                },
+            ));
             "250 OK queued\r\n".into()
         } else if upper == "RSET" {
             let login = msg.login.take();
             msg = Received {
                 login,
+                tls: secure,
                 ..Received::default()
             };
             "250 OK\r\n".into()
         } else if upper == "NOOP" {
             "250 OK\r\n".into()
         } else if upper == "QUIT" {
-            out.write_all(b"221 Bye\r\n")?;
+            lines.get_mut().write_all(b"221 Bye\r\n")?;
             return Ok(());
         } else {
             "502 Command not implemented\r\n".into()
         };
-        out.write_all(reply.as_bytes())?;
+        lines.get_mut().write_all(reply.as_bytes())?;
+        lines.get_mut().flush()?;
     }
 }
