@@ -3,7 +3,7 @@
 //! Input: the stack (stack.toml techs, rings as they stand today), indexed
 //! items, advisory findings from the audit engine ([`AdvisoryHit`]; this
 //! module never matches versions against advisories itself), how many
-//! lockfiles use each package, the trend report and `now`. Output: one
+//! services (folders with lockfiles) use each package, the trend report and `now`. Output: one
 //! [`Recommendation`] per technology: signals (weight, one-line reason,
 //! evidence link), a score, and the proposed ring with the rule that chose
 //! it. Pure computation: no index, no files, no clock.
@@ -78,8 +78,9 @@ pub const W_TREND: f64 = 0.2;
 /// Mentions falling on a technology already on the radar: a nudge, not a
 /// ring move on its own (it stays above [`OUT_SCORE`]).
 pub const W_TREND_FALLING: f64 = -0.1;
-/// Per lockfile using the package, up to [`USAGE_CAP`] lockfiles.
-pub const W_USAGE_PER_LOCKFILE: f64 = 0.05;
+/// Per service (a folder with lockfiles) using the package, up to
+/// [`USAGE_CAP`] services.
+pub const W_USAGE_PER_SERVICE: f64 = 0.05;
 /// The release cycle in use reached its end of life (forces hold).
 pub const W_EOL_PAST: f64 = -0.5;
 /// The release cycle in use reaches its end of life within
@@ -140,7 +141,7 @@ pub fn score_stack(
     stack: &StackConfig,
     items: &[Item],
     hits: &[AdvisoryHit],
-    lockfiles: &BTreeMap<String, usize>,
+    services: &BTreeMap<String, usize>,
     trends: &TrendReport,
     now: DateTime<Utc>,
 ) -> Vec<Recommendation> {
@@ -152,7 +153,7 @@ pub fn score_stack(
             current: Some(t.ring),
         })
         .collect();
-    score_tracked(&tracked, items, hits, lockfiles, trends, now)
+    score_tracked(&tracked, items, hits, services, trends, now)
 }
 
 /// Scores technologies whose ring today is given (the entries' rings, which
@@ -162,7 +163,7 @@ pub fn score_tracked(
     tracked: &[Tracked],
     items: &[Item],
     hits: &[AdvisoryHit],
-    lockfiles: &BTreeMap<String, usize>,
+    services: &BTreeMap<String, usize>,
     trends: &TrendReport,
     now: DateTime<Utc>,
 ) -> Vec<Recommendation> {
@@ -201,17 +202,16 @@ pub fn score_tracked(
                 }
             }
             if let Some(p) = &tech.package {
-                let count = lockfiles
-                    .iter()
-                    .find(|(k, _)| k.to_lowercase() == p.to_lowercase())
-                    .map(|(_, c)| *c)
+                let count = services
+                    .get(&crate::model::canonical_key(p))
+                    .copied()
                     .unwrap_or(0);
                 if count > 0 {
                     ev.push(Signal {
                         kind: SignalKind::Usage,
-                        weight: round2(W_USAGE_PER_LOCKFILE * count.min(USAGE_CAP) as f64),
+                        weight: round2(W_USAGE_PER_SERVICE * count.min(USAGE_CAP) as f64),
                         because: format!(
-                            "used in {count} lockfile{}",
+                            "used in {count} service{}",
                             if count == 1 { "" } else { "s" }
                         ),
                         url: None,

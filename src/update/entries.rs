@@ -184,7 +184,7 @@ mod tests {
                 stack: &stack,
                 items: &items,
                 hits,
-                lockfiles: &BTreeMap::new(),
+                services: &BTreeMap::new(),
                 now,
                 trends: TrendOptions::default(),
             },
