@@ -6,6 +6,7 @@
 mod harness;
 
 mod audit_cli;
+mod audit_ecosystems;
 mod audit_parity;
 mod audit_testcases;
 mod crawl_cli;
@@ -30,3 +31,4 @@ mod schedule_cli;
 mod spine;
 mod stack_cli;
 mod stack_readers;
+mod stack_sbom;
