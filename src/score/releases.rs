@@ -111,7 +111,9 @@ impl<'a> ReleaseIndex<'a> {
         let mut by_repo: HashMap<String, usize> = HashMap::new();
         for (n, t) in techs.iter().enumerate() {
             if let Some(p) = &t.package {
-                by_package.entry(crate::model::canonical_key(p)).or_insert(n);
+                by_package
+                    .entry(crate::model::canonical_key(p))
+                    .or_insert(n);
             }
             if let Some(r) = &t.repo {
                 by_repo

@@ -299,7 +299,13 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         };
         // proptest is dev-only for app and helper: it and what only it
         // pulls in are dev.
-        mark_dev(&mut l, &[dev_only("app", &["proptest"]), dev_only("helper", &["proptest"])]);
+        mark_dev(
+            &mut l,
+            &[
+                dev_only("app", &["proptest"]),
+                dev_only("helper", &["proptest"]),
+            ],
+        );
         assert_eq!(get(&l, "proptest", "1.4.0").1, Some(true));
         assert_eq!(get(&l, "rand", "0.8.5").1, Some(true));
         assert_eq!(get(&l, "itoa", "0.4.8").1, Some(false));

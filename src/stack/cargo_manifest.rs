@@ -122,8 +122,14 @@ mod tests {
         )
         .unwrap();
         for (folder, manifest) in [
-            ("crates/core", "[package]\nname = \"core\"\n[build-dependencies]\ncc = \"1\"\n[dev-dependencies]\ncc = \"1\"\ninsta = \"1\"\n"),
-            ("tools/gen", "[package]\nname = \"gen\"\n[dev-dependencies]\ntempfile = \"3\"\n"),
+            (
+                "crates/core",
+                "[package]\nname = \"core\"\n[build-dependencies]\ncc = \"1\"\n[dev-dependencies]\ncc = \"1\"\ninsta = \"1\"\n",
+            ),
+            (
+                "tools/gen",
+                "[package]\nname = \"gen\"\n[dev-dependencies]\ntempfile = \"3\"\n",
+            ),
         ] {
             std::fs::create_dir_all(dir.path().join(folder)).unwrap();
             std::fs::write(dir.path().join(folder).join("Cargo.toml"), manifest).unwrap();

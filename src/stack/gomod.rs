@@ -47,12 +47,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             .collect();
         match verb.as_str() {
             "require" => match fields.as_slice() {
-                [module, version] => requires.push((
-                    line_no,
-                    module.clone(),
-                    version.clone(),
-                    is_indirect(raw),
-                )),
+                [module, version] => {
+                    requires.push((line_no, module.clone(), version.clone(), is_indirect(raw)))
+                }
                 _ => {
                     return Err(err(
                         line_no,

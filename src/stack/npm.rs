@@ -103,9 +103,9 @@ fn is_direct(install_path: &str, declared: &Declared) -> bool {
     };
     match owner.strip_suffix('/') {
         None if owner.is_empty() => declared.values().any(|names| names.contains(name)),
-        Some(member) if !member.contains("node_modules") => {
-            declared.get(member).is_some_and(|names| names.contains(name))
-        }
+        Some(member) if !member.contains("node_modules") => declared
+            .get(member)
+            .is_some_and(|names| names.contains(name)),
         _ => false,
     }
 }
@@ -300,7 +300,11 @@ mod tests {
         assert_eq!(flags("node_modules/send"), (yes, no));
         assert_eq!(flags("node_modules/jest"), (yes, yes));
         assert_eq!(flags("node_modules/jest/node_modules/send"), (no, yes));
-        assert_eq!(flags("node_modules/alias"), (yes, no), "declared by its alias");
+        assert_eq!(
+            flags("node_modules/alias"),
+            (yes, no),
+            "declared by its alias"
+        );
         // Hoisted for the workspace member, which declares it.
         assert_eq!(flags("node_modules/ms"), (yes, no));
         assert_eq!(flags("node_modules/left-pad"), (yes, no));

@@ -281,7 +281,10 @@ mylib @ git+https://github.com/x/mylib.git
     #[test]
     fn requirements_are_direct_and_dev_files_say_dev() {
         let l = parse(Path::new("requirements.txt"), "Django==4.2.1\n").unwrap();
-        assert_eq!((l.packages[0].direct, l.packages[0].dev), (Some(true), None));
+        assert_eq!(
+            (l.packages[0].direct, l.packages[0].dev),
+            (Some(true), None)
+        );
         for dev_name in [
             "requirements-dev.txt",
             "requirements_test.txt",
@@ -293,7 +296,11 @@ mylib @ git+https://github.com/x/mylib.git
             assert_eq!(l.packages[0].dev, Some(true), "{dev_name}");
         }
         // A word that merely contains "dev" is not one.
-        for name in ["requirements-devices.txt", "requirements-prod.txt", "dev.txt"] {
+        for name in [
+            "requirements-devices.txt",
+            "requirements-prod.txt",
+            "dev.txt",
+        ] {
             let l = parse(Path::new(name), "pytest==8.0.0\n").unwrap();
             assert_eq!(l.packages[0].dev, None, "{name}");
         }

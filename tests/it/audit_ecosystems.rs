@@ -104,19 +104,61 @@ fn osv(id: &str, ecosystem: &str, name: &str, range: &str, events: &str) -> Stri
 fn team() -> TeamRadar {
     let advisories = [
         // Affects left-pad 1.1.0 (pnpm, npm SemVer).
-        osv("TEAM-NPM-1", "npm", "left-pad", "SEMVER", r#"[{"introduced": "0"}, {"fixed": "1.3.0"}]"#),
+        osv(
+            "TEAM-NPM-1",
+            "npm",
+            "left-pad",
+            "SEMVER",
+            r#"[{"introduced": "0"}, {"fixed": "1.3.0"}]"#,
+        ),
         // Fixed in the lodash we run: must not be found.
-        osv("TEAM-NPM-2", "npm", "lodash", "SEMVER", r#"[{"introduced": "0"}, {"fixed": "4.17.21"}]"#),
+        osv(
+            "TEAM-NPM-2",
+            "npm",
+            "lodash",
+            "SEMVER",
+            r#"[{"introduced": "0"}, {"fixed": "4.17.21"}]"#,
+        ),
         // The advisory spells the name as PyPI normalises it.
-        osv("TEAM-PYPI-1", "PyPI", "jinja2", "ECOSYSTEM", r#"[{"introduced": "0"}, {"fixed": "3.1.3"}]"#),
+        osv(
+            "TEAM-PYPI-1",
+            "PyPI",
+            "jinja2",
+            "ECOSYSTEM",
+            r#"[{"introduced": "0"}, {"fixed": "3.1.3"}]"#,
+        ),
         // PEP 440: 2.1.5 is above 2.1.5rc1's fix, so not affected.
-        osv("TEAM-PYPI-2", "PyPI", "MarkupSafe", "ECOSYSTEM", r#"[{"introduced": "0"}, {"fixed": "2.1.5rc1"}]"#),
+        osv(
+            "TEAM-PYPI-2",
+            "PyPI",
+            "MarkupSafe",
+            "ECOSYSTEM",
+            r#"[{"introduced": "0"}, {"fixed": "2.1.5rc1"}]"#,
+        ),
         // The platform build nokogiri-1.16.0-x86_64-linux is nokogiri 1.16.0.
-        osv("TEAM-GEM-1", "RubyGems", "nokogiri", "ECOSYSTEM", r#"[{"introduced": "1.14.0"}, {"fixed": "1.16.2"}]"#),
+        osv(
+            "TEAM-GEM-1",
+            "RubyGems",
+            "nokogiri",
+            "ECOSYSTEM",
+            r#"[{"introduced": "1.14.0"}, {"fixed": "1.16.2"}]"#,
+        ),
         // RubyGems ordering: 3.0.8 < 3.0.9.1.
-        osv("TEAM-GEM-2", "RubyGems", "rack", "ECOSYSTEM", r#"[{"introduced": "3.0.0"}, {"fixed": "3.0.9.1"}]"#),
+        osv(
+            "TEAM-GEM-2",
+            "RubyGems",
+            "rack",
+            "ECOSYSTEM",
+            r#"[{"introduced": "3.0.0"}, {"fixed": "3.0.9.1"}]"#,
+        ),
         // A different ecosystem's package of the same name: not ours.
-        osv("TEAM-NPM-3", "npm", "rack", "SEMVER", r#"[{"introduced": "0"}]"#),
+        osv(
+            "TEAM-NPM-3",
+            "npm",
+            "rack",
+            "SEMVER",
+            r#"[{"introduced": "0"}]"#,
+        ),
     ];
     let mut team = TeamRadar::new()
         .file("web/pnpm-lock.yaml", PNPM)

@@ -261,7 +261,10 @@ fn track_none_and_all() {
     assert_eq!(dry_run(&none)["sources"].as_array().map(Vec::len), Some(0));
     // The harness's default: a test radar derives nothing unless it asks.
     let default = crawl_radar(FAST, &registries(&server)).stack(&stack());
-    assert_eq!(dry_run(&default)["sources"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        dry_run(&default)["sources"].as_array().map(Vec::len),
+        Some(0)
+    );
 
     let all = crawl_radar(&format!("{FAST}track = \"all\"\n"), &registries(&server))
         .stack(&format!(

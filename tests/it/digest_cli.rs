@@ -647,7 +647,13 @@ path = "web/pnpm-lock.yaml"
     let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
     let mut w = index.writer().unwrap();
     let release = |id: &str, package: &str, title: &str| {
-        let mut r = item(id, ItemKind::Release, package, title, "2026-11-24T10:00:00Z");
+        let mut r = item(
+            id,
+            ItemKind::Release,
+            package,
+            title,
+            "2026-11-24T10:00:00Z",
+        );
         r.packages = vec![package.into()];
         r
     };

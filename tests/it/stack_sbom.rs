@@ -171,10 +171,7 @@ fn the_schema_check_rejects_what_the_schema_forbids() {
     let mut bad = bom();
     bad["components"][0]["type"] = Value::from("not-a-type");
     bad["specVersion"] = Value::from(1.6);
-    bad["components"][1]
-        .as_object_mut()
-        .unwrap()
-        .remove("name");
+    bad["components"][1].as_object_mut().unwrap().remove("name");
     let errs = errors(&v, &bad);
     assert!(errs.len() >= 3, "{errs:#?}");
 }

@@ -146,9 +146,9 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
                     continue;
                 };
                 let version = release_version(&item.title);
-                let major = version
-                    .as_deref()
-                    .is_some_and(|v| is_major(v, current(tech).as_deref(), tech.package.as_deref()));
+                let major = version.as_deref().is_some_and(|v| {
+                    is_major(v, current(tech).as_deref(), tech.package.as_deref())
+                });
                 groups
                     .entry(tech.name.as_str())
                     .or_insert_with(|| ReleaseGroup {

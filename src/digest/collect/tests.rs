@@ -38,11 +38,23 @@ fn majors_are_judged_against_what_we_run() {
     // Caret ecosystems treat a 0.x minor as breaking; PyPI and Go do not.
     assert!(is_major("0.9.0", Some("0.8.2"), Some("npm/undici")));
     assert!(!is_major("0.9.0", Some("0.8.2"), Some("pypi/uvicorn")));
-    assert!(!is_major("v0.9.0", Some("v0.8.2"), Some("Go/golang.org/x/net")));
+    assert!(!is_major(
+        "v0.9.0",
+        Some("v0.8.2"),
+        Some("Go/golang.org/x/net")
+    ));
     // Versions as other ecosystems write them.
     assert!(is_major("5.0.0rc1", Some("4.2.11"), Some("PyPI/django")));
-    assert!(!is_major("1.16.0.rc1", Some("1.15.5"), Some("RubyGems/nokogiri")));
-    assert!(is_major("v2.0.0", Some("v1.9.1"), Some("Go/github.com/gin-gonic/gin")));
+    assert!(!is_major(
+        "1.16.0.rc1",
+        Some("1.15.5"),
+        Some("RubyGems/nokogiri")
+    ));
+    assert!(is_major(
+        "v2.0.0",
+        Some("v1.9.1"),
+        Some("Go/github.com/gin-gonic/gin")
+    ));
 }
 
 #[test]
