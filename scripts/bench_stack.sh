@@ -62,11 +62,12 @@ PY
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print(" ".join(f"{x*1000:.1f}" for res in r for x in (res["median"], res["min"], res["max"])))' "$dir/h.json")
-  rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ {printf "%.1f MiB", $6/1024}'; }
+  # audit exits 1 on findings: the figures still count.
+  rss() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk '/Maximum resident/ {printf "%.1f MiB", $6/1024}'; }
   s_rss=$(rss $stack_cmd)
   a_rss=$(rss $audit_cmd)
   if [ -z "${NO_CALLGRIND:-}" ]; then
-    ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ {printf "%.0f M", $4/1e6}'; }
+    ir() { { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } | awk '/Collected/ {printf "%.0f M", $4/1e6}'; }
     s_ir=$(ir $stack_cmd)
     a_ir=$(ir $audit_cmd)
   else

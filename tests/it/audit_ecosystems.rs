@@ -119,7 +119,7 @@ fn team() -> TeamRadar {
             "SEMVER",
             r#"[{"introduced": "0"}, {"fixed": "4.17.21"}]"#,
         ),
-        // The advisory spells the name as PyPI normalises it.
+        // Poetry writes Jinja2; the reader and this advisory use the PEP 503 name.
         osv(
             "TEAM-PYPI-1",
             "PyPI",
@@ -228,7 +228,7 @@ fn advisories_are_found_in_pnpm_poetry_and_gemfile_lockfiles() {
             s("TEAM-GEM-1", "nokogiri", "1.16.0", "shop"),
             s("TEAM-GEM-2", "rack", "3.0.8", "shop"),
             s("TEAM-NPM-1", "left-pad", "1.1.0", "web"),
-            s("TEAM-PYPI-1", "Jinja2", "3.1.2", "ml"),
+            s("TEAM-PYPI-1", "jinja2", "3.1.2", "ml"),
         ]
     );
     let ecosystems: Vec<&str> = json["vulnerabilities"]
