@@ -196,6 +196,39 @@ pub fn package_key(ecosystem: &str, name: &str) -> String {
     format!("{ecosystem}/{name}")
 }
 
+/// An ecosystem as OSV spells it, whatever case or alias stack.toml used
+/// (`pypi` → `PyPI`, `cargo` → `crates.io`, `golang` → `Go`); unknown
+/// names are kept.
+pub fn ecosystem_name(ecosystem: &str) -> &str {
+    match ecosystem.to_ascii_lowercase().as_str() {
+        "pypi" => "PyPI",
+        "npm" => "npm",
+        "crates.io" | "cargo" | "crates-io" => "crates.io",
+        "rubygems" | "gem" => "RubyGems",
+        "nuget" => "NuGet",
+        "maven" => "Maven",
+        "go" | "golang" => "Go",
+        "packagist" | "composer" => "Packagist",
+        "pub" => "Pub",
+        "hex" => "Hex",
+        _ => ecosystem,
+    }
+}
+
+/// `pypi/Django_REST` → `pypi/django-rest`: the lower-cased key under which
+/// a package from stack.toml, a lockfile, a release source or an advisory
+/// meets the same package spelled another way.
+pub fn canonical_key(package: &str) -> String {
+    match package.split_once('/') {
+        Some((eco, name)) => {
+            let eco = ecosystem_name(eco);
+            package_key(eco, &canonical_name(eco, name))
+        }
+        None => package.to_string(),
+    }
+    .to_lowercase()
+}
+
 /// A package name as its ecosystem compares it, so that an advisory and a
 /// lockfile spelling the same package differently still meet: PyPI names
 /// are PEP 503 normalised (`PyYAML`, `pyyaml`, `py_yaml` → `pyyaml`,

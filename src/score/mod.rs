@@ -3,7 +3,7 @@
 //! Input: the stack (stack.toml techs, rings as they stand today), indexed
 //! items, advisory findings from the audit engine ([`AdvisoryHit`]; this
 //! module never matches versions against advisories itself), how many
-//! lockfiles use each package, the trend report and `now`. Output: one
+//! services (folders with lockfiles) use each package, the trend report and `now`. Output: one
 //! [`Recommendation`] per technology: signals (weight, one-line reason,
 //! evidence link), a score, and the proposed ring with the rule that chose
 //! it. Pure computation: no index, no files, no clock.
@@ -27,7 +27,7 @@ pub use signal::{Signal, SignalKind};
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
 use crate::sources::eol::{EolFacts, EolProduct};
-use crate::sources::registry::status::{Standing, StatusFacts, VersionStatus, canonical_lower};
+use crate::sources::registry::status::{Standing, StatusFacts, VersionStatus};
 use crate::trend::{Direction, TrendReport};
 
 /// One advisory affecting a version the stack uses, as the audit engine
@@ -79,8 +79,9 @@ pub const W_TREND: f64 = 0.2;
 /// Mentions falling on a technology already on the radar: a nudge, not a
 /// ring move on its own (it stays above [`OUT_SCORE`]).
 pub const W_TREND_FALLING: f64 = -0.1;
-/// Per lockfile using the package, up to [`USAGE_CAP`] lockfiles.
-pub const W_USAGE_PER_LOCKFILE: f64 = 0.05;
+/// Per service (a folder with lockfiles) using the package, up to
+/// [`USAGE_CAP`] services.
+pub const W_USAGE_PER_SERVICE: f64 = 0.05;
 /// The release cycle in use reached its end of life (forces hold).
 pub const W_EOL_PAST: f64 = -0.5;
 /// The release cycle in use reaches its end of life within
@@ -146,7 +147,7 @@ pub fn score_stack(
     stack: &StackConfig,
     items: &[Item],
     hits: &[AdvisoryHit],
-    lockfiles: &BTreeMap<String, usize>,
+    services: &BTreeMap<String, usize>,
     trends: &TrendReport,
     now: DateTime<Utc>,
 ) -> Vec<Recommendation> {
@@ -162,7 +163,7 @@ pub fn score_stack(
         &tracked,
         items,
         hits,
-        lockfiles,
+        services,
         &BTreeMap::new(),
         trends,
         now,
@@ -179,7 +180,7 @@ pub fn score_tracked(
     tracked: &[Tracked],
     items: &[Item],
     hits: &[AdvisoryHit],
-    lockfiles: &BTreeMap<String, usize>,
+    services: &BTreeMap<String, usize>,
     locked: &BTreeMap<String, String>,
     trends: &TrendReport,
     now: DateTime<Utc>,
@@ -214,7 +215,7 @@ pub fn score_tracked(
                 .clone()
                 .or_else(|| {
                     let p = tech.package.as_deref()?;
-                    locked.get(&canonical_lower(p)).cloned()
+                    locked.get(&crate::model::canonical_key(p)).cloned()
                 })
                 .or(in_use);
             if let Some(product) = eol.product_for(tech.eol.as_deref(), tech.package.as_deref())
@@ -235,17 +236,16 @@ pub fn score_tracked(
                 }
             }
             if let Some(p) = &tech.package {
-                let count = lockfiles
-                    .iter()
-                    .find(|(k, _)| k.to_lowercase() == p.to_lowercase())
-                    .map(|(_, c)| *c)
+                let count = services
+                    .get(&crate::model::canonical_key(p))
+                    .copied()
                     .unwrap_or(0);
                 if count > 0 {
                     ev.push(Signal {
                         kind: SignalKind::Usage,
-                        weight: round2(W_USAGE_PER_LOCKFILE * count.min(USAGE_CAP) as f64),
+                        weight: round2(W_USAGE_PER_SERVICE * count.min(USAGE_CAP) as f64),
                         because: format!(
-                            "used in {count} lockfile{}",
+                            "used in {count} service{}",
                             if count == 1 { "" } else { "s" }
                         ),
                         url: None,

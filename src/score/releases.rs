@@ -111,7 +111,9 @@ impl<'a> ReleaseIndex<'a> {
         let mut by_repo: HashMap<String, usize> = HashMap::new();
         for (n, t) in techs.iter().enumerate() {
             if let Some(p) = &t.package {
-                by_package.entry(p.to_lowercase()).or_insert(n);
+                by_package
+                    .entry(crate::model::canonical_key(p))
+                    .or_insert(n);
             }
             if let Some(r) = &t.repo {
                 by_repo
@@ -150,7 +152,7 @@ fn attribute(
     let tagged: Vec<usize> = item
         .packages
         .iter()
-        .filter_map(|p| by_package.get(&p.to_lowercase()).copied())
+        .filter_map(|p| by_package.get(&crate::model::canonical_key(p)).copied())
         .collect();
     if !tagged.is_empty() {
         if let Some(v) = first_version(&item.title) {
@@ -326,6 +328,18 @@ mod tests {
                 repo: None,
                 eol: None,
             },
+            // Spelled as a lead writes it; the derived source tags items
+            // with the canonical key.
+            TechConfig {
+                name: "DRF".into(),
+                quadrant: Quadrant::LanguagesAndFrameworks,
+                ring: Ring::Adopt,
+                package: Some("pypi/Django_REST_framework".into()),
+                version: None,
+                aliases: vec![],
+                repo: None,
+                eol: None,
+            },
         ];
         let mk = release;
         let items = vec![
@@ -347,6 +361,7 @@ mod tests {
                 &[],
             ),
             mk("serde v1.0.1", "https://x/6", &["crates.io/serde"]),
+            mk("3.15.2", "https://x/7", &["PyPI/django-rest-framework"]),
         ];
         let techs: Vec<&TechConfig> = techs.iter().collect();
         let idx = ReleaseIndex::build(&techs, &items);
@@ -355,6 +370,7 @@ mod tests {
         };
         assert_eq!(v(0), ["1.47.1", "1.46.0"]);
         assert_eq!(v(1), ["19.1.0"]);
+        assert_eq!(v(2), ["3.15.2"]);
         assert_eq!(
             github_release_repo("https://github.com/tokio-rs/tokio/releases/tag/x"),
             Some("tokio-rs/tokio")

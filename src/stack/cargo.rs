@@ -1,20 +1,26 @@
 //! Cargo.lock v1, v2, v3 and v4, read into `cargo-lock`'s own types.
 //!
-//! Only `[[package]]` name, version and source are needed, so the file is
-//! deserialized into those fields (`cargo_lock::Name`, `semver::Version`,
-//! `cargo_lock::SourceId`, the same parsing `cargo_lock::Lockfile` does)
-//! without resolving every `dependencies` entry: that resolution is most
-//! of `Lockfile::from_str`'s time (a URL parse per dependency) and audit
-//! has no use for the graph.
+//! Only `[[package]]` name, version, source and `dependencies` are needed,
+//! so the file is deserialized into those fields (`cargo_lock::Name`,
+//! `semver::Version`, `cargo_lock::SourceId`, the same parsing
+//! `cargo_lock::Lockfile` does) without `Lockfile::from_str`'s URL parse
+//! per dependency entry (most of its time): an edge is kept as the name
+//! and version it spells.
+//!
+//! `direct`: packages without a source are the workspace's members (and
+//! its path dependencies); what they depend on is direct, the rest is not.
+//! `dev` needs the manifests (the lockfile does not say which edges are
+//! dev-dependencies): see [`mark_dev`]; without them it stays unknown.
 //!
 //! A package without `source` is a workspace member or path dependency; a
 //! `git+` source is git; a registry other than crates.io keeps its URL so
 //! audit can skip it (its crates are not the ones advisories describe).
 
 use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Lockfile, Package, PackageSource, StackError};
+use super::{Dependency, Lockfile, Package, PackageSource, StackError};
 
 #[derive(Deserialize)]
 struct RawLock {
@@ -29,11 +35,13 @@ struct RawPackage {
     name: cargo_lock::Name,
     version: semver::Version,
     source: Option<cargo_lock::SourceId>,
+    #[serde(default)]
+    dependencies: Vec<String>,
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let raw: RawLock = toml::from_str(text).map_err(|e| error(path, text, &e))?;
-    let packages = raw
+    let mut packages: Vec<Package> = raw
         .root
         .into_iter()
         .chain(raw.package)
@@ -53,18 +61,124 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
                 registry,
                 direct: None,
                 dev: None,
-                depends: Vec::new(),
+                depends: p.dependencies.iter().map(|d| edge(d)).collect(),
                 lockfile: path.to_path_buf(),
                 detail: None,
             }
         })
         .collect();
+    let graph = Graph::new(&packages);
+    let direct: Vec<bool> = {
+        let mut direct = vec![false; packages.len()];
+        for &local in &graph.locals {
+            direct[local] = true;
+            for &to in &graph.edges[local] {
+                direct[to] = true;
+            }
+        }
+        direct
+    };
+    for (p, d) in packages.iter_mut().zip(direct) {
+        p.direct = Some(d);
+    }
     Ok(Lockfile {
         path: path.to_path_buf(),
         kind: "",
         packages,
         skipped: Vec::new(),
     })
+}
+
+/// `"serde"`, `"serde 1.0.200"` or `"serde 1.0.200 (registry+…)"`.
+fn edge(spec: &str) -> Dependency {
+    let mut words = spec.split_whitespace();
+    Dependency {
+        name: words.next().unwrap_or_default().to_string(),
+        version: words.next().map(str::to_string),
+    }
+}
+
+/// The lockfile's packages as a graph: edges resolved to indices.
+struct Graph {
+    /// Packages without a registry or git source: the workspace.
+    locals: Vec<usize>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    fn new(packages: &[Package]) -> Graph {
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in packages.iter().enumerate() {
+            by_name.entry(p.name.as_str()).or_default().push(i);
+        }
+        let edges = packages
+            .iter()
+            .map(|p| {
+                p.depends
+                    .iter()
+                    .filter_map(|d| {
+                        let candidates = by_name.get(d.name.as_str())?;
+                        match &d.version {
+                            Some(v) => candidates
+                                .iter()
+                                .copied()
+                                .find(|&i| &packages[i].version == v),
+                            None => candidates.first().copied(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let locals = packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.source == PackageSource::Path)
+            .map(|(i, _)| i)
+            .collect();
+        Graph { locals, edges }
+    }
+}
+
+/// What a workspace member's Cargo.toml declares as dev-only: package names
+/// under `[dev-dependencies]` (any target) and not under `[dependencies]`
+/// or `[build-dependencies]`.
+pub(super) struct MemberDevDeps {
+    pub name: String,
+    pub dev_only: HashSet<String>,
+}
+
+/// Sets `dev` on every package of a Cargo.lock from its workspace members'
+/// manifests: a package reachable from a member without passing through
+/// one of its dev-only edges is needed to build (`dev: false`); one reached
+/// only through them is dev (`true`). Members without a manifest here keep
+/// every edge as a build edge.
+pub(super) fn mark_dev(lock: &mut Lockfile, members: &[MemberDevDeps]) {
+    let graph = Graph::new(&lock.packages);
+    let dev_only: HashMap<&str, &HashSet<String>> = members
+        .iter()
+        .map(|m| (m.name.as_str(), &m.dev_only))
+        .collect();
+    let mut needed = vec![false; lock.packages.len()];
+    let mut todo: Vec<usize> = graph.locals.clone();
+    for &l in &graph.locals {
+        needed[l] = true;
+    }
+    while let Some(at) = todo.pop() {
+        let skip = match lock.packages[at].source {
+            PackageSource::Path => dev_only.get(lock.packages[at].name.as_str()).copied(),
+            _ => None,
+        };
+        for &to in &graph.edges[at] {
+            if needed[to] || skip.is_some_and(|s| s.contains(&lock.packages[to].name)) {
+                continue;
+            }
+            needed[to] = true;
+            todo.push(to);
+        }
+    }
+    for (p, needed) in lock.packages.iter_mut().zip(needed) {
+        p.dev = Some(!needed);
+    }
 }
 
 fn error(path: &Path, text: &str, e: &toml::de::Error) -> StackError {
@@ -123,6 +237,84 @@ source = "registry+https://example.com/index"
         assert_eq!(by_name("forked").source, PackageSource::Git);
         assert_eq!(by_name("forked").version, "0.3.0-beta.1");
         assert!(by_name("private").registry.is_some());
+    }
+
+    #[test]
+    fn workspace_edges_make_direct_and_manifests_make_dev() {
+        let lock = r#"version = 3
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = ["serde", "helper", "proptest"]
+
+[[package]]
+name = "helper"
+version = "0.1.0"
+dependencies = ["itoa 1.0.0", "proptest"]
+
+[[package]]
+name = "serde"
+version = "1.0.200"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["itoa 0.4.8"]
+
+[[package]]
+name = "itoa"
+version = "0.4.8"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "itoa"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "proptest"
+version = "1.4.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["rand"]
+
+[[package]]
+name = "rand"
+version = "0.8.5"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+        let mut l = parse(Path::new("Cargo.lock"), lock).unwrap();
+        let get = |l: &Lockfile, n: &str, v: &str| {
+            let p = l
+                .packages
+                .iter()
+                .find(|p| p.name == n && p.version == v)
+                .unwrap();
+            (p.direct, p.dev)
+        };
+        assert_eq!(get(&l, "serde", "1.0.200"), (Some(true), None));
+        assert_eq!(get(&l, "itoa", "1.0.0"), (Some(true), None), "helper's");
+        assert_eq!(get(&l, "itoa", "0.4.8"), (Some(false), None));
+        assert_eq!(get(&l, "rand", "0.8.5"), (Some(false), None));
+        assert_eq!(get(&l, "app", "0.1.0"), (Some(true), None));
+        let dev_only = |n: &str, d: &[&str]| MemberDevDeps {
+            name: n.into(),
+            dev_only: d.iter().map(|s| s.to_string()).collect(),
+        };
+        // proptest is dev-only for app and helper: it and what only it
+        // pulls in are dev.
+        mark_dev(
+            &mut l,
+            &[
+                dev_only("app", &["proptest"]),
+                dev_only("helper", &["proptest"]),
+            ],
+        );
+        assert_eq!(get(&l, "proptest", "1.4.0").1, Some(true));
+        assert_eq!(get(&l, "rand", "0.8.5").1, Some(true));
+        assert_eq!(get(&l, "itoa", "0.4.8").1, Some(false));
+        assert_eq!(get(&l, "serde", "1.0.200").1, Some(false));
+        assert_eq!(get(&l, "app", "0.1.0").1, Some(false));
+        // helper needs proptest to build: then nobody's dev-only edge hides it.
+        mark_dev(&mut l, &[dev_only("app", &["proptest"])]);
+        assert_eq!(get(&l, "proptest", "1.4.0").1, Some(false));
+        assert_eq!(get(&l, "rand", "0.8.5").1, Some(false));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         line,
         message,
     };
-    let mut requires: Vec<(usize, String, String)> = Vec::new();
+    let mut requires: Vec<(usize, String, String, bool)> = Vec::new();
     let mut replaces: Vec<(usize, Vec<String>)> = Vec::new();
     let mut block: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -47,7 +47,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             .collect();
         match verb.as_str() {
             "require" => match fields.as_slice() {
-                [module, version] => requires.push((line_no, module.clone(), version.clone())),
+                [module, version] => {
+                    requires.push((line_no, module.clone(), version.clone(), is_indirect(raw)))
+                }
                 _ => {
                     return Err(err(
                         line_no,
@@ -79,13 +81,13 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     }
     let mut packages: Vec<Package> = requires
         .into_iter()
-        .map(|(_, module, version)| Package {
+        .map(|(_, module, version, indirect)| Package {
             ecosystem: "Go".into(),
             name: module,
             version,
             source: PackageSource::Registry,
             registry: None,
-            direct: None,
+            direct: Some(!indirect),
             dev: None,
             depends: Vec::new(),
             lockfile: path.to_path_buf(),
@@ -134,6 +136,16 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         kind: "",
         packages,
         skipped: Vec::new(),
+    })
+}
+
+/// `// indirect` (possibly among other comment words, as `go mod tidy`
+/// writes `// indirect; reason`) marks a module the project does not import
+/// itself. Go has no dev dependencies, so `dev` stays unknown.
+fn is_indirect(raw: &str) -> bool {
+    raw.split_once("//").is_some_and(|(_, c)| {
+        c.split(|ch: char| ch.is_whitespace() || ch == ';')
+            .any(|w| w == "indirect")
     })
 }
 
@@ -188,6 +200,21 @@ replace example.com/forked v1.1.0 => example.com/fork v1.1.1
                 ),
                 ("example.com/local", "v1.0.0", PackageSource::Path),
                 ("example.com/fork", "v1.1.1", PackageSource::Registry),
+            ]
+        );
+        let direct: Vec<(&str, Option<bool>, Option<bool>)> = l
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.direct, p.dev))
+            .collect();
+        assert_eq!(
+            direct,
+            vec![
+                ("github.com/gin-gonic/gin", Some(true), None),
+                ("golang.org/x/net", Some(false), None),
+                ("github.com/docker/distribution", Some(true), None),
+                ("example.com/local", Some(true), None),
+                ("example.com/fork", Some(true), None),
             ]
         );
     }

@@ -10,6 +10,7 @@
 //! [`Skipped`] note, not an error.
 
 mod cargo;
+mod cargo_manifest;
 mod composer;
 mod gemfile;
 mod gomod;
@@ -271,7 +272,11 @@ pub fn read_lockfile(path: &Path) -> Result<Lockfile, StackError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_lockfile(path, &text)
+    let mut lock = parse_lockfile(path, &text)?;
+    if lock.kind == Format::Cargo.kind() {
+        cargo_manifest::apply(&mut lock);
+    }
+    Ok(lock)
 }
 
 /// Parses lockfile text; `path` names it in errors and in each package.
@@ -354,7 +359,8 @@ pub fn inventory(
             continue;
         };
         let probe = Package {
-            ecosystem: ecosystem.to_string(),
+            // As OSV spells it, so `rubygems/rack` meets RubyGems advisories.
+            ecosystem: crate::model::ecosystem_name(ecosystem).to_string(),
             name: name.to_string(),
             version: String::new(),
             source: PackageSource::Registry,

@@ -5,8 +5,18 @@
 //! nested copy is its own package: `send@0.2.0` at the top and
 //! `serve-static/node_modules/send@0.1.4` are both audited. The install
 //! path is kept in `detail`.
+//!
+//! `direct`: v2/v3 record what the project (`packages[""]`) and each
+//! workspace member declare (`dependencies`, `devDependencies`,
+//! `optionalDependencies`, `peerDependencies`); a copy installed where
+//! such a declaration resolves (`node_modules/NAME` at the top, or inside
+//! the member's own `node_modules`) is direct, every other copy is not.
+//! v1 records no declarations, so `direct` is unknown there. `dev` is each
+//! entry's `dev` flag (both versions write it; `devOptional` copies may be
+//! installed in production, so they are not dev).
 
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Lockfile, Package, PackageSource, Skipped, StackError};
@@ -36,6 +46,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         let packages = packages
             .as_object()
             .ok_or_else(|| invalid("\"packages\" is not an object".into()))?;
+        let declared = declarations(packages);
         for (install_path, entry) in packages {
             if install_path.is_empty() {
                 continue; // the project itself
@@ -43,7 +54,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             let entry = entry
                 .as_object()
                 .ok_or_else(|| invalid(format!("packages[{install_path:?}] is not an object")))?;
-            v2_entry(path, install_path, entry, &mut lock);
+            v2_entry(path, install_path, entry, &declared, &mut lock);
         }
     } else if let Some(deps) = root.get("dependencies") {
         let deps = deps
@@ -58,7 +69,54 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     Ok(lock)
 }
 
-fn v2_entry(path: &Path, install_path: &str, entry: &Map<String, Value>, lock: &mut Lockfile) {
+/// Install folder of the project or a workspace member (`""`,
+/// `packages/a`) → the names it declares.
+type Declared<'a> = HashMap<&'a str, HashSet<&'a str>>;
+
+fn declarations(packages: &Map<String, Value>) -> Declared<'_> {
+    let mut out: Declared = HashMap::new();
+    for (install_path, entry) in packages {
+        if install_path.contains("node_modules/") {
+            continue;
+        }
+        let names = out.entry(install_path.as_str()).or_default();
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            if let Some(deps) = entry.get(field).and_then(Value::as_object) {
+                names.extend(deps.keys().map(String::as_str));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the copy at `install_path` is one the project or a workspace
+/// member declares: `node_modules/x` (hoisted) for anyone's `x`,
+/// `packages/a/node_modules/x` for `packages/a`'s.
+fn is_direct(install_path: &str, declared: &Declared) -> bool {
+    let Some((owner, name)) = install_path.rsplit_once("node_modules/") else {
+        return true; // the project's own workspace member
+    };
+    match owner.strip_suffix('/') {
+        None if owner.is_empty() => declared.values().any(|names| names.contains(name)),
+        Some(member) if !member.contains("node_modules") => declared
+            .get(member)
+            .is_some_and(|names| names.contains(name)),
+        _ => false,
+    }
+}
+
+fn v2_entry(
+    path: &Path,
+    install_path: &str,
+    entry: &Map<String, Value>,
+    declared: &Declared,
+    lock: &mut Lockfile,
+) {
     let installed_name = match install_path.rsplit_once("node_modules/") {
         Some((_, n)) => n,
         // A workspace member: its folder name.
@@ -85,8 +143,8 @@ fn v2_entry(path: &Path, install_path: &str, entry: &Map<String, Value>, lock: &
             version: version.to_string(),
             source,
             registry: None,
-            direct: None,
-            dev: None,
+            direct: Some(is_direct(install_path, declared)),
+            dev: Some(entry.get("dev").and_then(Value::as_bool).unwrap_or(false)),
             depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: Some(install_path.to_string()),
@@ -148,7 +206,7 @@ fn v1_tree(
                 source,
                 registry: None,
                 direct: None,
-                dev: None,
+                dev: Some(entry.get("dev").and_then(Value::as_bool).unwrap_or(false)),
                 depends: Vec::new(),
                 lockfile: path.to_path_buf(),
                 detail: Some(install_path.clone()),
@@ -212,6 +270,51 @@ mod tests {
     }
 
     #[test]
+    fn v3_direct_and_dev() {
+        let lock = r#"{"lockfileVersion": 3, "packages": {
+            "": {"name": "web", "dependencies": {"send": "^0.2.0", "alias": "npm:real@^3"},
+                 "devDependencies": {"jest": "^29"}, "workspaces": ["packages/*"]},
+            "node_modules/send": {"version": "0.2.0"},
+            "node_modules/jest": {"version": "29.0.0", "dev": true},
+            "node_modules/jest/node_modules/send": {"version": "0.1.0", "dev": true},
+            "node_modules/alias": {"name": "real", "version": "3.0.0"},
+            "node_modules/ms": {"version": "2.1.3"},
+            "node_modules/fsevents": {"version": "2.3.3", "devOptional": true},
+            "node_modules/ui": {"resolved": "packages/ui", "link": true},
+            "packages/ui": {"name": "ui", "version": "1.0.0", "dependencies": {"left-pad": "1", "ms": "2"}},
+            "node_modules/left-pad": {"version": "1.3.0"},
+            "packages/ui/node_modules/ms": {"version": "2.0.0"},
+            "packages/ui/node_modules/debug": {"version": "4.0.0"}
+        }}"#;
+        let l = parse(Path::new("package-lock.json"), lock).unwrap();
+        let flags = |detail: &str| {
+            let p = l
+                .packages
+                .iter()
+                .find(|p| p.detail.as_deref() == Some(detail))
+                .unwrap();
+            (p.direct, p.dev)
+        };
+        let yes = Some(true);
+        let no = Some(false);
+        assert_eq!(flags("node_modules/send"), (yes, no));
+        assert_eq!(flags("node_modules/jest"), (yes, yes));
+        assert_eq!(flags("node_modules/jest/node_modules/send"), (no, yes));
+        assert_eq!(
+            flags("node_modules/alias"),
+            (yes, no),
+            "declared by its alias"
+        );
+        // Hoisted for the workspace member, which declares it.
+        assert_eq!(flags("node_modules/ms"), (yes, no));
+        assert_eq!(flags("node_modules/left-pad"), (yes, no));
+        assert_eq!(flags("node_modules/fsevents"), (no, no));
+        assert_eq!(flags("packages/ui/node_modules/ms"), (yes, no));
+        assert_eq!(flags("packages/ui/node_modules/debug"), (no, no));
+        assert_eq!(flags("packages/ui"), (yes, no));
+    }
+
+    #[test]
     fn v1_tree_is_walked() {
         let v1 = r#"{"lockfileVersion": 1, "dependencies": {
             "send": {"version": "0.2.0"},
@@ -236,6 +339,8 @@ mod tests {
             PackageSource::Git
         );
         assert!(find("real", "1.2.3").is_some());
+        assert!(l.packages.iter().all(|p| p.direct.is_none()));
+        assert!(l.packages.iter().all(|p| p.dev == Some(false)));
     }
 
     #[test]

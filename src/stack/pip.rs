@@ -9,6 +9,12 @@
 //! - Unpinned requirements (`>=`, `~=`, no version), editable installs and
 //!   direct URLs cannot be audited and are listed as skipped.
 //! - `-r other.txt` includes are followed (relative to the including file).
+//! - Every requirement is `direct`: the file is what the team asked for
+//!   (pip-compile output lists transitive pins too, but cannot be told
+//!   from a hand-written file reliably). `dev` is true when the file's
+//!   name says so (`requirements-dev.txt`, `test-requirements.txt`,
+//!   `requirements/lint.txt`: a `dev`, `test`, `lint`, `docs` or `ci`
+//!   word), else unknown: `requirements.txt` may hold either.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -133,14 +139,40 @@ fn parse_into(
             version,
             source: PackageSource::Registry,
             registry: None,
-            direct: None,
-            dev: None,
+            direct: Some(true),
+            dev: dev_by_name(path),
             depends: Vec::new(),
             lockfile: path.to_path_buf(),
             detail: marker,
         });
     }
     Ok(())
+}
+
+/// `Some(true)` for a requirements file named for development only.
+fn dev_by_name(path: &Path) -> Option<bool> {
+    const DEV_WORDS: [&str; 10] = [
+        "dev",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "lint",
+        "docs",
+        "doc",
+        "ci",
+    ];
+    let stem = path.file_stem()?.to_string_lossy().to_ascii_lowercase();
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|f| f.to_string_lossy().to_ascii_lowercase());
+    // `requirements/dev.txt`: the folder says requirements, the name says dev.
+    let words: Vec<&str> = stem.split(['-', '_', '.']).collect();
+    let named = words.iter().any(|w| DEV_WORDS.contains(w));
+    let in_requirements_folder = folder.is_some_and(|f| f.starts_with("requirements"));
+    (named && (stem.contains("requirements") || in_requirements_folder)).then_some(true)
 }
 
 fn option(
@@ -245,6 +277,34 @@ flask>=2.0
 mylib @ git+https://github.com/x/mylib.git
 --index-url https://pypi.org/simple
 ";
+
+    #[test]
+    fn requirements_are_direct_and_dev_files_say_dev() {
+        let l = parse(Path::new("requirements.txt"), "Django==4.2.1\n").unwrap();
+        assert_eq!(
+            (l.packages[0].direct, l.packages[0].dev),
+            (Some(true), None)
+        );
+        for dev_name in [
+            "requirements-dev.txt",
+            "requirements_test.txt",
+            "dev-requirements.txt",
+            "requirements/lint.txt",
+            "requirements.docs.txt",
+        ] {
+            let l = parse(Path::new(dev_name), "pytest==8.0.0\n").unwrap();
+            assert_eq!(l.packages[0].dev, Some(true), "{dev_name}");
+        }
+        // A word that merely contains "dev" is not one.
+        for name in [
+            "requirements-devices.txt",
+            "requirements-prod.txt",
+            "dev.txt",
+        ] {
+            let l = parse(Path::new(name), "pytest==8.0.0\n").unwrap();
+            assert_eq!(l.packages[0].dev, None, "{name}");
+        }
+    }
 
     #[test]
     fn pins_markers_duplicates_and_skips() {

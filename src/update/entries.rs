@@ -187,7 +187,7 @@ mod tests {
                 stack: &stack,
                 items: &items,
                 hits,
-                lockfiles: &BTreeMap::new(),
+                services: &BTreeMap::new(),
                 locked: &BTreeMap::new(),
                 now,
                 trends: TrendOptions::default(),

@@ -94,7 +94,7 @@ pub fn locked_versions(inventory: &Inventory, stack_path: &Path) -> BTreeMap<Str
         .iter()
         .filter(|p| p.lockfile != stack_path)
     {
-        let key = crate::sources::registry::status::canonical_lower(&p.key());
+        let key = crate::model::canonical_key(&p.key());
         let higher = out.get(&key).is_none_or(|v| {
             crate::versions::Scheme::for_ecosystem(&p.ecosystem)
                 .and_then(|s| s.compare(&p.version, v))
@@ -107,15 +107,19 @@ pub fn locked_versions(inventory: &Inventory, stack_path: &Path) -> BTreeMap<Str
     out
 }
 
-/// Package key → number of lockfiles (stack.toml's `[[lockfile]]`s) it
-/// appears in. Versions pinned only in stack.toml do not count.
-pub fn lockfile_usage(inventory: &Inventory, stack_path: &Path) -> BTreeMap<String, usize> {
+/// Canonical package key (lower-cased, see [`crate::model::canonical_key`])
+/// → number of services using it. A service is a folder holding one or
+/// more of stack.toml's `[[lockfile]]`s: `api/Cargo.lock` and
+/// `worker/Cargo.lock` are two, `requirements.txt` and
+/// `requirements-dev.txt` side by side are one. Versions pinned only in
+/// stack.toml do not count.
+pub fn service_usage(inventory: &Inventory, stack_path: &Path) -> BTreeMap<String, usize> {
     let mut seen: BTreeMap<String, BTreeSet<&Path>> = BTreeMap::new();
     for p in &inventory.packages {
         if p.lockfile != stack_path {
-            seen.entry(p.key())
+            seen.entry(crate::model::canonical_key(&p.key()))
                 .or_default()
-                .insert(p.lockfile.as_path());
+                .insert(p.lockfile.parent().unwrap_or(Path::new("")));
         }
     }
     seen.into_iter()

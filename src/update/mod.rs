@@ -15,7 +15,7 @@ mod evidence;
 mod recommend;
 
 pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
-pub use evidence::{advisory_hits, locked_versions, lockfile_usage};
+pub use evidence::{advisory_hits, locked_versions, service_usage};
 pub use recommend::{UpdateInput, recommend, tracked, tracked_terms};
 
 use std::path::PathBuf;
@@ -66,7 +66,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
     let inventory = stack::inventory(&lockfile_paths, &stack.techs, Some(&cfg.stack_path))
         .map_err(UpdateError::Lockfiles)?;
     let hits = advisory_hits(&index, &stack, &inventory, settings.now)?;
-    let lockfiles = lockfile_usage(&inventory, &cfg.stack_path);
+    let services = service_usage(&inventory, &cfg.stack_path);
     let locked = locked_versions(&inventory, &cfg.stack_path);
     let started = std::time::Instant::now();
     let report = refresh_entries(
@@ -75,7 +75,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
             stack: &stack,
             items: &items,
             hits: &hits,
-            lockfiles: &lockfiles,
+            services: &services,
             locked: &locked,
             now: settings.now,
             trends: TrendOptions::default(),

@@ -18,8 +18,8 @@ pub struct UpdateInput<'a> {
     pub items: &'a [Item],
     /// From the audit engine.
     pub hits: &'a [AdvisoryHit],
-    /// Package key → number of lockfiles using it.
-    pub lockfiles: &'a BTreeMap<String, usize>,
+    /// Canonical package key → services using it.
+    pub services: &'a BTreeMap<String, usize>,
     /// Lower-cased canonical package key → highest version the lockfiles pin.
     pub locked: &'a BTreeMap<String, String>,
     pub now: DateTime<Utc>,
@@ -36,7 +36,7 @@ pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendat
         &tracked,
         input.items,
         input.hits,
-        input.lockfiles,
+        input.services,
         input.locked,
         &trends,
         input.now,

@@ -132,7 +132,9 @@ fn registry_server() -> Server {
 }
 
 fn radar_for(server: &Server, extra: &str) -> TeamRadar {
-    crawl_radar(FAST, &format!("{extra}\n{}", registries(server))).stack(&stack())
+    crawl_radar(FAST, &format!("{extra}\n{}", registries(server)))
+        .tracking()
+        .stack(&stack())
 }
 
 #[test]
@@ -290,6 +292,12 @@ fn track_none_and_all() {
     let none =
         crawl_radar(&format!("{FAST}track = \"none\"\n"), &registries(&server)).stack(&stack());
     assert_eq!(dry_run(&none)["sources"].as_array().map(Vec::len), Some(0));
+    // The harness's default: a test radar derives nothing unless it asks.
+    let default = crawl_radar(FAST, &registries(&server)).stack(&stack());
+    assert_eq!(
+        dry_run(&default)["sources"].as_array().map(Vec::len),
+        Some(0)
+    );
 
     let all = crawl_radar(&format!("{FAST}track = \"all\"\n"), &registries(&server))
         .stack(&format!(

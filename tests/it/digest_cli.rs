@@ -586,3 +586,148 @@ ring = "assess"
         "{md}"
     );
 }
+
+/// A team with no Rust at all: PyPI, npm and RubyGems techs spelled as a
+/// lead writes them (`pypi/Django_REST_framework`), versions from a
+/// poetry.lock, a pnpm-lock.yaml and stack.toml. Releases and action-needed
+/// rows work as they do for crates.io.
+#[test]
+fn releases_and_actions_cover_every_ecosystem() {
+    let dir = TeamRadar::new()
+        .stack(
+            r#"
+[[tech]]
+name = "Django"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "pypi/Django"
+
+[[tech]]
+name = "uvicorn"
+quadrant = "platforms"
+ring = "adopt"
+package = "PyPI/uvicorn"
+
+[[tech]]
+name = "DRF"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "pypi/Django_REST_framework"
+
+[[tech]]
+name = "left-pad"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+package = "npm/left-pad"
+
+[[tech]]
+name = "rack"
+quadrant = "platforms"
+ring = "adopt"
+package = "rubygems/rack"
+version = "3.0.8"
+
+[[lockfile]]
+path = "ml/poetry.lock"
+
+[[lockfile]]
+path = "web/pnpm-lock.yaml"
+"#,
+        )
+        .file(
+            "ml/poetry.lock",
+            "[[package]]\nname = \"Django\"\nversion = \"4.2.1\"\ndescription = \"\"\noptional = false\npython-versions = \">=3.8\"\nfiles = []\n\n\
+             [[package]]\nname = \"uvicorn\"\nversion = \"0.29.0\"\ndescription = \"\"\noptional = false\npython-versions = \">=3.8\"\nfiles = []\n\n\
+             [metadata]\nlock-version = \"2.0\"\npython-versions = \"^3.11\"\ncontent-hash = \"0\"\n",
+        )
+        .file(
+            "web/pnpm-lock.yaml",
+            "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      left-pad:\n        specifier: ^1.1.0\n        version: 1.1.0\npackages:\n  left-pad@1.1.0:\n    resolution: {integrity: x}\nsnapshots:\n  left-pad@1.1.0: {}\n",
+        );
+    let index = RadarIndex::open_or_create(&dir.path().join("index")).unwrap();
+    let mut w = index.writer().unwrap();
+    let release = |id: &str, package: &str, title: &str| {
+        let mut r = item(
+            id,
+            ItemKind::Release,
+            package,
+            title,
+            "2026-11-24T10:00:00Z",
+        );
+        r.packages = vec![package.into()];
+        r
+    };
+    let ecosystem_ranges = |mut it: Item| {
+        for a in &mut it.advisory.as_mut().unwrap().affected {
+            for r in &mut a.ranges {
+                r.kind = "ECOSYSTEM".into();
+            }
+        }
+        it
+    };
+    for it in [
+        // Tagged as derived sources tag them (the canonical key).
+        release("d1", "PyPI/django", "5.0"),
+        release("u1", "PyPI/uvicorn", "0.30.0"),
+        release("l1", "npm/left-pad", "left-pad 1.3.0"),
+        advisory(
+            "GHSA-lp",
+            "npm/left-pad",
+            "left-pad pads wrong",
+            "2026-11-25T09:00:00Z",
+            "1.3.0",
+        ),
+        ecosystem_ranges(advisory(
+            "GHSA-rk",
+            "RubyGems/rack",
+            "rack parses wrong",
+            "2026-11-25T09:00:00Z",
+            "3.0.9.1",
+        )),
+        // OSV spells the PyPI name normalised; stack.toml does not.
+        ecosystem_ranges(advisory(
+            "GHSA-drf",
+            "PyPI/djangorestframework-x",
+            "unrelated package",
+            "2026-11-25T09:00:00Z",
+            "1.0",
+        )),
+        ecosystem_ranges(advisory(
+            "GHSA-drf2",
+            "PyPI/django-rest-framework",
+            "DRF escapes wrong",
+            "2026-11-25T09:00:00Z",
+            "3.15.2",
+        )),
+    ] {
+        w.upsert(&it).unwrap();
+    }
+    w.commit().unwrap();
+    drop(w);
+
+    let out = radar(dir.path()).arg("digest").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    // Releases: versions from poetry.lock and pnpm-lock.yaml; a PyPI 0.x
+    // minor is not a major step, a 4 → 5 is.
+    assert!(md.contains("### Django (we run 4.2.1)"), "{md}");
+    assert!(md.contains("- **Major:** [5.0]"), "{md}");
+    assert!(md.contains("### uvicorn (we run 0.29.0)"), "{md}");
+    assert!(!md.contains("**Major:** [0.30.0]"), "{md}");
+    assert!(md.contains("### left-pad (we run 1.1.0)"), "{md}");
+    // Action needed: confirmed by audit for npm (lockfile) and RubyGems
+    // (stack.toml version); matched by name for the unpinned PyPI tech.
+    assert!(md.contains("**left-pad** 1.1.0 · fixed in 1.3.0"), "{md}");
+    assert!(md.contains("(pnpm-lock.yaml)"), "{md}");
+    assert!(md.contains("**rack** 3.0.8 · fixed in 3.0.9.1"), "{md}");
+    assert!(
+        md.contains("**DRF** (version not checked) · fixed in 3.15.2"),
+        "{md}"
+    );
+    assert!(md.contains("Upgrade DRF to 3.15.2 or later"), "{md}");
+    assert!(!md.contains("unrelated package"), "{md}");
+}

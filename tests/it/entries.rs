@@ -654,7 +654,7 @@ fn lockfiles_in_the_stack_count_as_usage() {
     let tokio = entry_named(&report, "tokio");
     assert_eq!(
         tokio["reasons"],
-        serde_json::json!(["tokio 1.47.1 released 2026-11-23", "used in 2 lockfiles"])
+        serde_json::json!(["tokio 1.47.1 released 2026-11-23", "used in 2 services"])
     );
     assert_eq!(tokio["score"], 0.2);
 }

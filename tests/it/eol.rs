@@ -64,9 +64,7 @@ fn team() -> (TeamRadar, crate::harness::Server) {
             )
         })
         .collect();
-    // No release sources derived from the stack: nothing leaves loopback.
-    let crawl = format!("{FAST}track = \"none\"\n");
-    let team = crawl_radar(&crawl, &sources).stack(STACK);
+    let team = crawl_radar(FAST, &sources).stack(STACK);
     let run = team.crawl_at(NOW);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     (team, server)
@@ -194,9 +192,7 @@ fn a_response_of_another_shape_fails_that_source_only() {
         &server.url("/api/v1/products/broken/"),
         "kind = \"eol\"",
     );
-    // No release sources derived from the stack: nothing leaves loopback.
-    let crawl = format!("{FAST}track = \"none\"\n");
-    let team = crawl_radar(&crawl, &sources).stack(STACK);
+    let team = crawl_radar(FAST, &sources).stack(STACK);
     let run = team.crawl_at(NOW);
     assert_eq!(run.status("python eol"), "fetched", "{}", run.stdout);
     assert!(
@@ -235,9 +231,7 @@ fn all_published_products_parse() {
             )
         })
         .collect();
-    // No release sources derived from the stack: nothing leaves loopback.
-    let crawl = format!("{FAST}track = \"none\"\n");
-    let team = crawl_radar(&crawl, &sources).stack(STACK);
+    let team = crawl_radar(FAST, &sources).stack(STACK);
     let run = team.crawl_at(NOW);
     let failed: Vec<String> = names
         .iter()

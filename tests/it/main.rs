@@ -7,6 +7,7 @@ mod harness;
 
 mod audit_cli;
 mod audit_kinds;
+mod audit_ecosystems;
 mod audit_parity;
 mod audit_testcases;
 mod crawl_cli;
@@ -33,3 +34,4 @@ mod site;
 mod spine;
 mod stack_cli;
 mod stack_readers;
+mod stack_sbom;

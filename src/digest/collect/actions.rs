@@ -180,7 +180,7 @@ fn advisory_actions(
         let affected: Vec<_> = adv
             .affected
             .iter()
-            .filter(|a| a.package_key().eq_ignore_ascii_case(pkg))
+            .filter(|a| canonical_key(&a.package_key()) == canonical_key(pkg))
             .collect();
         let mut fixed: Vec<String> = affected
             .iter()

@@ -146,9 +146,9 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
                     continue;
                 };
                 let version = release_version(&item.title);
-                let major = version
-                    .as_deref()
-                    .is_some_and(|v| is_major(v, current(tech).as_deref()));
+                let major = version.as_deref().is_some_and(|v| {
+                    is_major(v, current(tech).as_deref(), tech.package.as_deref())
+                });
                 groups
                     .entry(tech.name.as_str())
                     .or_insert_with(|| ReleaseGroup {
@@ -312,18 +312,7 @@ fn purl_style(package: &str) -> String {
     let Some((eco, name)) = package.split_once('/') else {
         return package.to_string();
     };
-    let eco = match eco.to_ascii_lowercase().as_str() {
-        "pypi" => "PyPI",
-        "npm" => "npm",
-        "crates.io" | "cargo" => "crates.io",
-        "rubygems" | "gem" => "RubyGems",
-        "nuget" => "NuGet",
-        "maven" => "Maven",
-        "go" | "golang" => "Go",
-        "packagist" => "Packagist",
-        _ => eco,
-    };
-    format!("{eco}/{name}")
+    format!("{}/{name}", crate::model::ecosystem_name(eco))
 }
 
 /// A claimed version two majors or more above the newest known one: no

@@ -13,7 +13,8 @@ use crate::model::Item;
 /// techs, so no item × tech loop).
 pub(super) struct StackMatcher<'a> {
     pub(super) techs: &'a [TechConfig],
-    /// Lower-cased `ecosystem/name` → first tech with that package.
+    /// Canonical `ecosystem/name` ([`canonical_key`]: PyPI names
+    /// normalised, ecosystem spelled as OSV does) → first tech with it.
     by_package: HashMap<String, usize>,
     /// Lower-cased `owner/name` of the tech's own repository.
     by_repo: HashMap<String, usize>,
@@ -35,7 +36,7 @@ impl<'a> StackMatcher<'a> {
         };
         for (i, t) in techs.iter().enumerate() {
             if let Some(p) = &t.package {
-                m.by_package.entry(p.to_lowercase()).or_insert(i);
+                m.by_package.entry(canonical_key(p)).or_insert(i);
             }
             if let Some(r) = &t.repo {
                 m.by_repo
@@ -55,7 +56,7 @@ impl<'a> StackMatcher<'a> {
     }
 
     pub(super) fn package(&self, key: &str) -> Option<usize> {
-        self.by_package.get(&key.to_lowercase()).copied()
+        self.by_package.get(&canonical_key(key)).copied()
     }
 
     /// The tech a release is authoritatively about: the item carries the
@@ -205,25 +206,41 @@ pub(super) fn release_version(title: &str) -> Option<String> {
     None
 }
 
-/// `(major, minor, patch)` of `1.2.3`, `17.2`, `2.0.0-rc.1` (missing parts 0).
+/// `(major, minor, patch)` of `1.2.3`, `17.2`, `2.0.0-rc.1`, PyPI's
+/// `2.0.0rc1`, RubyGems' `1.16.0.rc1`, Go's `v1.2.3` (missing parts 0; a
+/// part's text after its digits, and any part without digits, ignored).
 pub(super) fn numeric(v: &str) -> Option<(u64, u64, u64)> {
     let core = v.trim_start_matches(['v', 'V']).split(['-', '+']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u64>());
-    let major = parts.next()?.ok()?;
-    let minor = parts.next().unwrap_or(Ok(0)).ok()?;
-    let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+    let mut parts = core.split('.').map(|p| {
+        let digits = &p[..p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len())];
+        digits.parse::<u64>().ok()
+    });
+    let major = parts.next()??;
+    let mut rest = parts.map_while(|p| p);
+    let minor = rest.next().unwrap_or(0);
+    let patch = rest.next().unwrap_or(0);
     Some((major, minor, patch))
 }
 
 /// A release that breaks compatibility with what we run: a higher major, or
-/// a higher minor of a 0.x (Cargo's rule). Without a current version, any
-/// `X.0.0` counts.
-pub(super) fn is_major(new: &str, current: Option<&str>) -> bool {
+/// a higher minor of a 0.x where the ecosystem's caret rule says so
+/// (Cargo, npm, Composer, Hex, Pub; not PyPI, RubyGems, Go, Maven or NuGet,
+/// whose 0.x minors carry no such promise). Without a current version, any
+/// `X.0.0` counts. `package` is the tech's `ecosystem/name`, if any.
+pub(super) fn is_major(new: &str, current: Option<&str>, package: Option<&str>) -> bool {
     let Some(n) = numeric(new) else {
         return false;
     };
+    let caret = package
+        .and_then(|p| p.split_once('/'))
+        .is_none_or(|(eco, _)| {
+            matches!(
+                crate::model::ecosystem_name(eco),
+                "crates.io" | "npm" | "Packagist" | "Hex" | "Pub"
+            )
+        });
     match current.and_then(numeric) {
-        Some(c) if c.0 == 0 && n.0 == 0 => n.1 > c.1,
+        Some(c) if caret && c.0 == 0 && n.0 == 0 => n.1 > c.1,
         Some(c) => n.0 > c.0,
         None => n.0 >= 1 && n.1 == 0 && n.2 == 0,
     }
@@ -251,7 +268,7 @@ pub(super) fn packages_in_use(stack: &StackConfig, stack_path: Option<&Path>) ->
         Ok(inv) => {
             let mut versions: HashMap<String, String> = HashMap::new();
             for p in &inv.packages {
-                let v = versions.entry(p.key().to_lowercase()).or_default();
+                let v = versions.entry(canonical_key(&p.key())).or_default();
                 if v.is_empty() || numeric(&p.version) > numeric(v) {
                     *v = p.version.clone();
                 }
@@ -267,13 +284,4 @@ pub(super) fn packages_in_use(stack: &StackConfig, stack_path: Option<&Path>) ->
     }
 }
 
-/// `crates.io/Foo_Bar` → the key audit uses (PyPI names normalised), lower-cased.
-pub(super) fn canonical_key(package: &str) -> String {
-    match package.split_once('/') {
-        Some((eco, name)) => {
-            crate::model::package_key(eco, &crate::model::canonical_name(eco, name))
-        }
-        None => package.to_string(),
-    }
-    .to_lowercase()
-}
+pub(super) use crate::model::canonical_key;

@@ -27,13 +27,34 @@ fn versions_come_from_release_titles() {
 
 #[test]
 fn majors_are_judged_against_what_we_run() {
-    assert!(is_major("2.0.0", Some("1.38.0")));
-    assert!(!is_major("1.41.0", Some("1.38.0")));
-    assert!(is_major("0.8.0", Some("0.7.9")));
-    assert!(!is_major("0.7.10", Some("0.7.9")));
-    assert!(is_major("17.2", Some("16.4")));
-    assert!(is_major("3.0.0", None));
-    assert!(!is_major("3.0.1", None));
+    let cargo = Some("crates.io/tokio");
+    assert!(is_major("2.0.0", Some("1.38.0"), cargo));
+    assert!(!is_major("1.41.0", Some("1.38.0"), cargo));
+    assert!(is_major("0.8.0", Some("0.7.9"), cargo));
+    assert!(!is_major("0.7.10", Some("0.7.9"), cargo));
+    assert!(is_major("17.2", Some("16.4"), None));
+    assert!(is_major("3.0.0", None, None));
+    assert!(!is_major("3.0.1", None, None));
+    // Caret ecosystems treat a 0.x minor as breaking; PyPI and Go do not.
+    assert!(is_major("0.9.0", Some("0.8.2"), Some("npm/undici")));
+    assert!(!is_major("0.9.0", Some("0.8.2"), Some("pypi/uvicorn")));
+    assert!(!is_major(
+        "v0.9.0",
+        Some("v0.8.2"),
+        Some("Go/golang.org/x/net")
+    ));
+    // Versions as other ecosystems write them.
+    assert!(is_major("5.0.0rc1", Some("4.2.11"), Some("PyPI/django")));
+    assert!(!is_major(
+        "1.16.0.rc1",
+        Some("1.15.5"),
+        Some("RubyGems/nokogiri")
+    ));
+    assert!(is_major(
+        "v2.0.0",
+        Some("v1.9.1"),
+        Some("Go/github.com/gin-gonic/gin")
+    ));
 }
 
 #[test]

@@ -217,29 +217,15 @@ impl StatusFacts {
                 continue;
             };
             for k in &item.packages {
-                facts.by_key.insert(canonical_lower(k), s.clone());
+                facts.by_key.insert(crate::model::canonical_key(k), s.clone());
             }
         }
         facts
     }
 
     pub fn of(&self, package: &str) -> Option<&VersionStatus> {
-        self.by_key.get(&canonical_lower(package))
+        self.by_key.get(&crate::model::canonical_key(package))
     }
-}
-
-/// `pypi/Django_Rest` and `PyPI/django-rest` are one key: the canonical
-/// key, lower-cased, as lookups across stack.toml, lockfiles and registry
-/// documents compare them.
-pub fn canonical_lower(package: &str) -> String {
-    match package.split_once('/') {
-        Some((eco, name)) => {
-            let eco = super::osv_ecosystem(eco).unwrap_or(eco);
-            package_key(eco, &canonical_name(eco, name))
-        }
-        None => package.to_string(),
-    }
-    .to_lowercase()
 }
 
 #[cfg(test)]

@@ -9,9 +9,17 @@ use techradar::model::Item;
 
 /// radar.toml (the index in `./index`) and whatever the builder calls add.
 /// The folder is removed when this is dropped.
+///
+/// Release sources are not derived from the stack (`[crawl] track =
+/// "none"` is written unless the test sets `track` itself or calls
+/// [`TeamRadar::tracking`]): a test stack names real packages, and derived
+/// sources would fetch them from the public registries.
 pub struct TeamRadar {
     tmp: tempfile::TempDir,
     dir: PathBuf,
+    /// radar.toml as the test wrote it, before the `track` default.
+    config: String,
+    tracking: bool,
 }
 
 impl TeamRadar {
@@ -25,14 +33,34 @@ impl TeamRadar {
     pub fn in_folder(rel: &str) -> TeamRadar {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join(rel);
-        let team = TeamRadar { tmp, dir };
-        team.file("radar.toml", "[index]\npath = \"index\"\n")
+        let team = TeamRadar {
+            tmp,
+            dir,
+            config: "[index]\npath = \"index\"\n".to_string(),
+            tracking: false,
+        };
+        team.write_config()
     }
 
     /// Appends `toml` to radar.toml.
-    pub fn config(self, toml: &str) -> TeamRadar {
-        let mut text = std::fs::read_to_string(self.config_path()).unwrap();
-        text.push_str(toml);
+    pub fn config(mut self, toml: &str) -> TeamRadar {
+        self.config.push_str(toml);
+        self.write_config()
+    }
+
+    /// Lets `[crawl] track` take its default (`direct`): for the tests of
+    /// derived release sources, whose registries are loopback servers.
+    pub fn tracking(mut self) -> TeamRadar {
+        self.tracking = true;
+        self.write_config()
+    }
+
+    fn write_config(self) -> TeamRadar {
+        let text = if self.tracking || has_key(&self.config, "crawl", "track") {
+            self.config.clone()
+        } else {
+            with_track_none(&self.config)
+        };
         self.file("radar.toml", text)
     }
 
@@ -97,4 +125,34 @@ impl TeamRadar {
     pub fn ids(&self) -> Vec<String> {
         self.items().into_iter().map(|i| i.id).collect()
     }
+}
+
+/// Whether `key` is set in the `[table]` of `toml` (or inline as
+/// `table.key`).
+fn has_key(toml: &str, table: &str, key: &str) -> bool {
+    let doc: toml::Table = match toml.parse() {
+        Ok(doc) => doc,
+        Err(_) => return false, // a test of a malformed radar.toml
+    };
+    doc.get(table)
+        .and_then(|t| t.as_table())
+        .is_some_and(|t| t.contains_key(key))
+}
+
+/// `toml` with `track = "none"` in its `[crawl]` table (added if missing).
+fn with_track_none(toml: &str) -> String {
+    let mut out = String::with_capacity(toml.len() + 32);
+    let mut added = false;
+    for line in toml.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if !added && line.trim() == "[crawl]" {
+            out.push_str("track = \"none\"\n");
+            added = true;
+        }
+    }
+    if !added {
+        out.push_str("\n[crawl]\ntrack = \"none\"\n");
+    }
+    out
 }
