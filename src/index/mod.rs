@@ -5,11 +5,14 @@
 //! queries. Upsert is by item id, so re-ingesting never duplicates.
 
 mod advisories;
+mod export;
+mod migrate;
 mod schema;
 mod search;
 mod write;
 
-pub use schema::Fields;
+pub use migrate::Migrated;
+pub use schema::{Fields, repo_about};
 pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
 pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
@@ -59,6 +62,21 @@ pub enum IndexError {
         op: &'static str,
         detail: String,
     },
+    #[error(
+        "index {path}: upgrading it to this version's format failed while {step}; the old index is kept. Fix the cause (free disk space, permissions) and run the command again"
+    )]
+    Migrate {
+        path: PathBuf,
+        step: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("index {path}: writing the export failed")]
+    Export {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("index {path}: {op}")]
     Tantivy {
         path: PathBuf,
@@ -89,7 +107,15 @@ pub struct RadarIndex {
 
 impl RadarIndex {
     /// Opens the index at `path`, creating an empty one if the folder is new.
+    ///
+    /// An index of the previous format is migrated first (see `migrate.rs`).
     pub fn open_or_create(path: &Path) -> Result<RadarIndex, IndexError> {
+        migrate::finish_interrupted(path)?;
+        if path.join("meta.json").exists()
+            && schema::format_of(path).as_deref() == Some(schema::PREVIOUS_FORMAT)
+        {
+            migrate::migrate(path)?;
+        }
         std::fs::create_dir_all(path).map_err(|source| IndexError::Create {
             path: path.to_path_buf(),
             source,
@@ -251,6 +277,27 @@ impl RadarIndex {
         to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
         search::items_in_range_and_advisories(self, from, to)
+    }
+
+    /// Items published at or after `from` (undated items never): the
+    /// window `trends` and `update` count mentions in. One range query
+    /// over the `published` fast field; older history is not read.
+    pub fn items_published_since(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Item>, IndexError> {
+        search::items_published_since(self, from)
+    }
+
+    /// Release items about any of these `about` terms (lower-cased package
+    /// keys, or [`repo_about`] of a GitHub repository), whatever their age.
+    pub fn releases_about(&self, about: &[String]) -> Result<Vec<Item>, IndexError> {
+        search::releases_about(self, about)
+    }
+
+    /// Items carrying this tag, whatever their age.
+    pub fn items_tagged(&self, tag: &str) -> Result<Vec<Item>, IndexError> {
+        search::items_tagged(self, tag)
     }
 
     /// Items that mention any of these package keys (`crates.io/tokio`).

@@ -287,6 +287,55 @@ pub(super) fn items_in_range_and_advisories(
     collect(index, &BooleanQuery::new(clauses))
 }
 
+pub(super) fn items_published_since(
+    index: &RadarIndex,
+    from: DateTime<Utc>,
+) -> Result<Vec<Item>, IndexError> {
+    let from = Term::from_field_date(
+        index.fields.published,
+        TantivyDate::from_timestamp_secs(from.timestamp()),
+    );
+    collect(
+        index,
+        &RangeQuery::new(std::ops::Bound::Included(from), std::ops::Bound::Unbounded),
+    )
+}
+
+pub(super) fn releases_about(
+    index: &RadarIndex,
+    about: &[String],
+) -> Result<Vec<Item>, IndexError> {
+    if about.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f = index.fields;
+    let terms = about.iter().map(|a| Term::from_field_text(f.about, a));
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(tantivy::query::TermSetQuery::new(terms)) as Box<dyn Query>,
+        ),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, ItemKind::Release.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ]);
+    collect(index, &query)
+}
+
+pub(super) fn items_tagged(index: &RadarIndex, tag: &str) -> Result<Vec<Item>, IndexError> {
+    collect(
+        index,
+        &TermQuery::new(
+            Term::from_field_text(index.fields.tags, tag),
+            IndexRecordOption::Basic,
+        ),
+    )
+}
+
 pub(super) fn items_for_packages(
     index: &RadarIndex,
     keys: &[String],

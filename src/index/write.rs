@@ -263,6 +263,9 @@ impl Preparer {
         for t in &item.tags {
             doc.add_text(f.tags, t);
         }
+        for a in super::schema::about_terms(item) {
+            doc.add_text(f.about, a);
+        }
         // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
         // outside that (Go's zero time 0001-01-01) would overflow, so it is
         // left out of the date field (it stays in the stored item).
