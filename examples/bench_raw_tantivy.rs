@@ -18,8 +18,14 @@ use tantivy::{Index, TantivyDocument};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let feeds = PathBuf::from(args.next().ok_or("usage: bench_raw_tantivy FEEDS_DIR INDEX_DIR")?);
-    let out = PathBuf::from(args.next().ok_or("usage: bench_raw_tantivy FEEDS_DIR INDEX_DIR")?);
+    let feeds = PathBuf::from(
+        args.next()
+            .ok_or("usage: bench_raw_tantivy FEEDS_DIR INDEX_DIR")?,
+    );
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: bench_raw_tantivy FEEDS_DIR INDEX_DIR")?,
+    );
     let started = Instant::now();
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -70,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .as_str()
                 .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
             {
-                doc.add_date(published, tantivy::DateTime::from_timestamp_secs(p.timestamp()));
+                doc.add_date(
+                    published,
+                    tantivy::DateTime::from_timestamp_secs(p.timestamp()),
+                );
             }
             doc.add_text(item, serde_json::to_string(it)?);
             writer.add_document(doc)?;

@@ -53,11 +53,52 @@ const TECHS: &[(&str, u64)] = &[
 const STACK: &[usize] = &[3, 4, 5, 6, 7];
 
 const WORDS: &[&str] = &[
-    "latency", "migration", "release", "cluster", "runtime", "schema", "upgrade", "cache",
-    "queue", "tracing", "build", "deploy", "incident", "review", "budget", "service", "client",
-    "server", "index", "storage", "network", "policy", "test", "pipeline", "config", "the",
-    "a", "of", "to", "and", "in", "we", "our", "team", "moved", "from", "after", "months",
-    "production", "memory", "throughput", "p99", "rollout", "feature", "flag", "observability",
+    "latency",
+    "migration",
+    "release",
+    "cluster",
+    "runtime",
+    "schema",
+    "upgrade",
+    "cache",
+    "queue",
+    "tracing",
+    "build",
+    "deploy",
+    "incident",
+    "review",
+    "budget",
+    "service",
+    "client",
+    "server",
+    "index",
+    "storage",
+    "network",
+    "policy",
+    "test",
+    "pipeline",
+    "config",
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "we",
+    "our",
+    "team",
+    "moved",
+    "from",
+    "after",
+    "months",
+    "production",
+    "memory",
+    "throughput",
+    "p99",
+    "rollout",
+    "feature",
+    "flag",
+    "observability",
 ];
 
 fn sentence(rng: &mut Rng, words: usize, out: &mut String) {
@@ -83,11 +124,12 @@ fn json_str(s: &str) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(
-        args.next()
-            .ok_or("usage: bench_scale_data OUT_DIR ITEMS")?,
-    );
-    let items: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100_000);
+    let out = PathBuf::from(args.next().ok_or("usage: bench_scale_data OUT_DIR ITEMS")?);
+    let items: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")?.into();
     std::fs::create_dir_all(out.join("feeds"))?;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -102,10 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     std::fs::write(out.join("stack.toml"), stack)?;
-    std::fs::write(
-        out.join("radar.toml"),
-        "[index]\npath = \"index\"\n",
-    )?;
+    std::fs::write(out.join("radar.toml"), "[index]\npath = \"index\"\n")?;
 
     let days = 3 * 365;
     let sources = 40;
@@ -140,7 +179,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             for (i, (name, per_mille)) in TECHS.iter().enumerate() {
-                let rate = if recent && i < 3 { per_mille * 4 } else { *per_mille };
+                let rate = if recent && i < 3 {
+                    per_mille * 4
+                } else {
+                    *per_mille
+                };
                 if rng.below(1000) < rate {
                     let _ = write!(body, "We use {name} here. ");
                 }

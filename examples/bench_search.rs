@@ -21,7 +21,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("and", "tokio latency", None, None),
         ("phrase", "\"feature flag\"", None, None),
         ("field", "title:migration", None, None),
-        ("star+kind+since", "*", Some(ItemKind::Article), Some(Since::Days(30))),
+        (
+            "star+kind+since",
+            "*",
+            Some(ItemKind::Article),
+            Some(Since::Days(30)),
+        ),
     ];
     for (name, text, kind, since) in shapes {
         let q = SearchQuery {

@@ -30,8 +30,7 @@ impl RadarIndex {
                 let stored: TantivyDocument = searcher
                     .doc(DocAddress::new(ord as u32, doc))
                     .map_err(self.tantivy_err("read document"))?;
-                let Some(json) = stored.get_first(self.fields.item).and_then(|v| v.as_str())
-                else {
+                let Some(json) = stored.get_first(self.fields.item).and_then(|v| v.as_str()) else {
                     continue;
                 };
                 // Stored by serde_json::to_string: one line, no raw newline.
@@ -87,6 +86,9 @@ mod tests {
         items.remove(2);
         assert_eq!(got, items);
         let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-        assert!(first["published"].as_str().unwrap().ends_with('Z'), "{first}");
+        assert!(
+            first["published"].as_str().unwrap().ends_with('Z'),
+            "{first}"
+        );
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn finish_interrupted(path: &Path) -> Result<(), IndexError> {
     std::fs::rename(&staging, path).map_err(io_err(path, "moving the migrated index in place"))?;
     let _ = std::fs::remove_file(path.join(COMPLETE_MARK));
     remove_retired(path);
-    tracing::info!(
+    tracing::warn!(
         "index {}: finished a migration that was interrupted",
         path.display()
     );
@@ -143,7 +143,9 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
         std::fs::remove_dir_all(&staging)
             .map_err(io_err(path, "removing an unfinished migration folder"))?;
     }
-    tracing::info!(
+    // warn!, not info!: shown by default (radar logs warnings and up unless
+    // -q), because a one-off rewrite of the whole index must not be silent.
+    tracing::warn!(
         "index {}: migrating {} items from index format {} to {} (the old index stays until the copy is complete)",
         path.display(),
         thousands(total),
@@ -185,7 +187,7 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
                 writer.commit()?;
             }
             if done % PROGRESS_EVERY == 0 {
-                tracing::info!(
+                tracing::warn!(
                     "index {}: migrated {} of {} items",
                     path.display(),
                     thousands(done),
@@ -204,8 +206,10 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
     drop(lock);
     drop(old);
     if retired.exists() {
-        std::fs::remove_dir_all(&retired)
-            .map_err(io_err(path, "removing an old copy left by an earlier migration"))?;
+        std::fs::remove_dir_all(&retired).map_err(io_err(
+            path,
+            "removing an old copy left by an earlier migration",
+        ))?;
     }
     std::fs::rename(path, &retired).map_err(io_err(path, "moving the old index aside"))?;
     std::fs::rename(&staging, path).map_err(io_err(path, "moving the migrated index in place"))?;
@@ -216,14 +220,17 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
         skipped,
         seconds: started.elapsed().as_secs_f64(),
     };
-    tracing::info!(
+    tracing::warn!(
         "migrated {} items from index format {} to {} in {:.1} s{}",
         thousands(summary.items),
         schema::PREVIOUS_FORMAT.split(' ').next().unwrap_or("?"),
         schema::FORMAT_NUMBER,
         summary.seconds,
         if skipped > 0 {
-            format!(" ({} unreadable items skipped, named above)", thousands(skipped))
+            format!(
+                " ({} unreadable items skipped, named above)",
+                thousands(skipped)
+            )
         } else {
             String::new()
         }
@@ -333,7 +340,8 @@ mod tests {
                 url: Some(format!(
                     "https://github.com/Acme/Widget/releases/tag/v{n}.0.0"
                 )),
-                published: (n % 7 != 0).then(|| Utc.timestamp_opt(1_700_000_000 + n * 86_400, 0).unwrap()),
+                published: (n % 7 != 0)
+                    .then(|| Utc.timestamp_opt(1_700_000_000 + n * 86_400, 0).unwrap()),
                 packages: if n % 5 == 0 {
                     vec![format!("crates.io/Widget-{n}")]
                 } else {
@@ -393,7 +401,10 @@ mod tests {
         let ids: Vec<&str> = widget.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["feed:003", "feed:006", "feed:009", "feed:012", "feed:018", "feed:021", "feed:024", "feed:027", "feed:033", "feed:036", "feed:039"]
+            [
+                "feed:003", "feed:006", "feed:009", "feed:012", "feed:018", "feed:021", "feed:024",
+                "feed:027", "feed:033", "feed:036", "feed:039"
+            ]
         );
         let tagged = index
             .releases_about(&["crates.io/widget-15".to_string()])
@@ -405,7 +416,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             since.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-            ["feed:030", "feed:031", "feed:032", "feed:033", "feed:034", "feed:036", "feed:037", "feed:038", "feed:039"]
+            [
+                "feed:030", "feed:031", "feed:032", "feed:033", "feed:034", "feed:036", "feed:037",
+                "feed:038", "feed:039"
+            ]
         );
         assert_eq!(index.advisory_count().unwrap(), 1);
         // Nothing is left beside it, and a second open does not migrate again.

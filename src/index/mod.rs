@@ -5,12 +5,14 @@
 //! queries. Upsert is by item id, so re-ingesting never duplicates.
 
 mod advisories;
+mod advisory_table;
 mod export;
 mod migrate;
 mod schema;
 mod search;
 mod write;
 
+pub use advisory_table::{AdvisoryLookup, AdvisoryTable};
 pub use migrate::Migrated;
 pub use schema::{Fields, repo_about};
 pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
@@ -68,6 +70,14 @@ pub enum IndexError {
     Migrate {
         path: PathBuf,
         step: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "index {path}: cannot write the advisory table beside it (radar-advisories.*); check the folder's permissions and free space"
+    )]
+    AdvisoryTable {
+        path: PathBuf,
         #[source]
         source: std::io::Error,
     },

@@ -106,7 +106,10 @@ pub(crate) fn about_terms(item: &crate::model::Item) -> Vec<String> {
 /// The `about` term of a GitHub repository (`owner/repo`), as
 /// [`crate::index::RadarIndex::releases_about`] takes it.
 pub fn repo_about(repo: &str) -> String {
-    format!("github.com/{}", repo.trim().trim_matches('/').to_lowercase())
+    format!(
+        "github.com/{}",
+        repo.trim().trim_matches('/').to_lowercase()
+    )
 }
 
 pub(crate) fn register_tokenizers(index: &Index) {

@@ -26,6 +26,7 @@ mod properties;
 mod propose_cli;
 mod releases_authority;
 mod reliability;
+mod scale_cli;
 mod schedule_cli;
 mod spine;
 mod stack_cli;
