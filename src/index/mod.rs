@@ -278,15 +278,18 @@ impl RadarIndex {
         search::all_items(self)
     }
 
-    /// Items published in `[from, to)` plus every advisory: what a digest
-    /// of a week (and the trend window before it) can show, without
-    /// reading years of history.
+    /// Items published in `[from, to)` plus the advisories published or
+    /// modified in `[changed_from, changed_to)`: what a digest of a week
+    /// (and the trend window before it) can show, without reading years of
+    /// history or the whole advisory database.
     pub fn items_in_range_and_advisories(
         &self,
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
+        changed_from: chrono::DateTime<chrono::Utc>,
+        changed_to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_in_range_and_advisories(self, from, to)
+        search::items_in_range_and_advisories(self, from, to, changed_from, changed_to)
     }
 
     /// Items published at or after `from` (undated items never): the

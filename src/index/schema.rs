@@ -29,6 +29,10 @@ pub struct Fields {
     /// release link. `update` fetches the stack's releases by these terms
     /// instead of scanning every release (format 3).
     pub about: tantivy::schema::Field,
+    /// Every date an item counts in a week by: `published`, and for an
+    /// advisory also its own `published` and `modified` (format 3). The
+    /// digest finds the week's advisories by range instead of reading all.
+    pub changed: tantivy::schema::Field,
     /// The whole item as JSON: the source of truth when reading back, for
     /// snippets too, and what an upsert compares to tell "unchanged".
     pub item: tantivy::schema::Field,
@@ -54,6 +58,7 @@ pub(crate) fn build() -> Schema {
     b.add_date_field("published", INDEXED | FAST);
     b.add_text_field("item", STORED);
     b.add_text_field("about", STRING);
+    b.add_date_field("changed", INDEXED);
     b.build()
 }
 
@@ -141,6 +146,7 @@ impl Fields {
             published: f("published")?,
             item: f("item")?,
             about: f("about")?,
+            changed: f("changed")?,
         })
     }
 }

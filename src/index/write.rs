@@ -287,12 +287,23 @@ impl Preparer {
         }
         // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
         // outside that (Go's zero time 0001-01-01) would overflow, so it is
-        // left out of the date field (it stays in the stored item).
-        if let Some(p) = item
-            .published
-            .filter(|p| p.timestamp().abs() < i64::MAX / 1_000_000_000)
-        {
+        // left out of the date fields (it stays in the stored item).
+        let representable =
+            |d: &chrono::DateTime<chrono::Utc>| d.timestamp().abs() < i64::MAX / 1_000_000_000;
+        if let Some(p) = item.published.filter(representable) {
             doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
+        }
+        let advisory_dates = item
+            .advisory
+            .as_ref()
+            .map(|a| [a.published, a.modified])
+            .unwrap_or_default();
+        for d in std::iter::once(item.published)
+            .chain(advisory_dates)
+            .flatten()
+            .filter(representable)
+        {
+            doc.add_date(f.changed, TantivyDate::from_timestamp_secs(d.timestamp()));
         }
         doc.add_text(f.item, json);
         Ok(Prepared {
