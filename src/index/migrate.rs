@@ -183,10 +183,10 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
             };
             writer.upsert_prepared(preparer.prepare(&item)?)?;
             done += 1;
-            if done % BATCH == 0 {
+            if done.is_multiple_of(BATCH) {
                 writer.commit()?;
             }
-            if done % PROGRESS_EVERY == 0 {
+            if done.is_multiple_of(PROGRESS_EVERY) {
                 tracing::warn!(
                     "index {}: migrated {} of {} items",
                     path.display(),
@@ -243,7 +243,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
