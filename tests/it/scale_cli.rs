@@ -139,7 +139,7 @@ fn export_ndjson_without_an_index_says_how_to_make_one() {
         .args(["export", "--format", "ndjson"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("radar crawl"), "{err}");
     assert!(!dir.path().join("none").exists(), "nothing created");
