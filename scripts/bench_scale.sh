@@ -10,7 +10,8 @@
 # Usage: scripts/bench_scale.sh [SIZE...]        (default: 10000 100000 1000000)
 #        RUNS=50 scripts/bench_scale.sh 200000   (whole-process search runs per shape)
 # Output: one Markdown table row per size on stdout, details in $LOGDIR.
-# Needs /usr/bin/time. Uses $CARGO_TARGET_DIR (default target/).
+# Needs /usr/bin/time. Uses $CARGO_TARGET_DIR (default target/); with
+# RADAR_BIN_DIR=DIR it builds nothing and runs DIR/radar and DIR/examples/*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,9 +21,12 @@ RUNS=${RUNS:-30}
 TGT=${CARGO_TARGET_DIR:-$ROOT/target}
 LOGDIR=${LOGDIR:-$(mktemp -d)}
 mkdir -p "$LOGDIR"
-cargo build --release -q --bin radar --example bench_scale_data --example bench_raw_tantivy --example bench_search
-RADAR=$TGT/release/radar
-EX=$TGT/release/examples
+if [ -z "${RADAR_BIN_DIR:-}" ]; then
+  cargo build --release -q --bin radar --example bench_scale_data --example bench_raw_tantivy --example bench_search
+  RADAR_BIN_DIR=$TGT/release
+fi
+RADAR=$RADAR_BIN_DIR/radar
+EX=$RADAR_BIN_DIR/examples
 export RADAR_NOW=2026-11-25T10:00:00Z
 
 # wall seconds and peak RSS (MiB) of one command: "S MIB"
