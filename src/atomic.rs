@@ -40,6 +40,17 @@ pub struct WriteError {
 /// plain `open(…, O_CREAT, 0666)` would give under the current umask (0644
 /// under 022), not the 0600 of a temp file.
 pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), WriteError> {
+    write_with(path, durability, |w| w.write_all(bytes))
+}
+
+/// [`write`] for output too large to hold in memory (an export of every
+/// indexed item): `fill` streams into the temp file, which replaces `path`
+/// only when `fill` succeeded.
+pub fn write_with(
+    path: &Path,
+    durability: Durability,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let err = |op: &'static str, at: &Path| {
         let at = at.to_path_buf();
         move |source| WriteError {
@@ -70,7 +81,11 @@ pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), Wr
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(err("create a temp file in", dir))?;
-    tmp.write_all(bytes).map_err(err("write", path))?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        fill(&mut out).map_err(err("write", path))?;
+        out.flush().map_err(err("write", path))?;
+    }
     if let Some(p) = existing {
         tmp.as_file()
             .set_permissions(p)

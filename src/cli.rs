@@ -274,6 +274,9 @@ pub enum ExportFormat {
     Backstage,
     /// AOE technology radar: one Markdown file per item per release folder
     Aoe,
+    /// Every indexed item (not the radar), one JSON object per line: for
+    /// Quickwit's ingest API, Elasticsearch's bulk API, DuckDB and jq
+    Ndjson,
 }
 
 #[derive(Debug, Args)]

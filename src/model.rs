@@ -333,6 +333,21 @@ impl fmt::Display for Quadrant {
     }
 }
 
+/// `https://github.com/tokio-rs/tokio/releases/tag/…` → `tokio-rs/tokio`.
+/// Scoring attributes untagged releases by it, and the index files them
+/// under it, so both must read a link the same way.
+pub fn github_release_repo(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://github.com/")
+        .or_else(|| url.strip_prefix("http://github.com/"))?;
+    let mut parts = rest.splitn(3, '/');
+    let owner = parts.next()?;
+    let repo = parts.next()?;
+    let tail = parts.next()?;
+    (!owner.is_empty() && !repo.is_empty() && tail.starts_with("releases"))
+        .then(|| &rest[..owner.len() + 1 + repo.len()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

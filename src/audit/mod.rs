@@ -37,7 +37,7 @@ use std::collections::{BTreeSet, HashSet};
 use thiserror::Error;
 
 use crate::config::IgnoreConfig;
-use crate::index::{IndexError, RadarIndex};
+use crate::index::{AdvisoryLookup, IndexError};
 use crate::model::Advisory;
 use crate::stack::Package;
 
@@ -71,7 +71,7 @@ pub struct AuditOptions {
 /// Only the advisories whose package keys appear in `packages` are read,
 /// so the cost follows the stack, not the database.
 pub fn run(
-    index: &RadarIndex,
+    index: &dyn AdvisoryLookup,
     packages: &[Package],
     ignores: &[IgnoreConfig],
     now: DateTime<Utc>,
@@ -80,7 +80,7 @@ pub fn run(
     let in_index = index.advisory_count()?;
     if in_index == 0 {
         return Err(AuditError::NoAdvisories {
-            path: index.path().display().to_string(),
+            path: index.index_path().display().to_string(),
         });
     }
     let keys: Vec<String> = packages
@@ -104,7 +104,7 @@ pub fn run(
 /// version. Packages that are not from a registry are listed as skipped.
 /// This is what `radar audit`, `radar update` and the digest share.
 pub fn run_stack(
-    index: &RadarIndex,
+    index: &dyn AdvisoryLookup,
     stack: &crate::config::StackConfig,
     stack_path: Option<&std::path::Path>,
     lockfiles: Option<&[std::path::PathBuf]>,

@@ -6,10 +6,11 @@ use super::print_json;
 use crate::audit::{self, AuditOptions, FindingKind, SeverityLevel};
 use crate::cli::AuditArgs;
 use crate::config::{self, ConfigError, StackConfig};
-use crate::index::RadarIndex;
+use crate::index::{AdvisoryLookup, AdvisoryTable, RadarIndex};
 use crate::settings::Settings;
 use crate::stack;
 use crate::terminal::color_stdout;
+use crate::terminal::error_chain as terminal_chain;
 
 pub fn audit(ctx: &Settings, args: &AuditArgs) -> Result<u8> {
     // With --lockfile (and --index) no radar.toml is needed; when one is
@@ -67,9 +68,23 @@ pub fn audit(ctx: &Settings, args: &AuditArgs) -> Result<u8> {
             index_path.display()
         );
     }
-    let index = RadarIndex::open_or_create(&index_path)?;
+    // The advisory table answers without opening tantivy; when it is
+    // missing or stale, the index answers and the table is rebuilt for the
+    // next run (a read-only folder just means every run reads the index).
+    let table = AdvisoryTable::open(&index_path);
+    let opened;
+    let lookup: &dyn AdvisoryLookup = match &table {
+        Some(t) => t,
+        None => {
+            opened = RadarIndex::open_or_create(&index_path)?;
+            if let Err(e) = opened.write_advisory_table() {
+                tracing::debug!("advisory table not written: {}", terminal_chain(&e));
+            }
+            &opened
+        }
+    };
     let report = audit::run_stack(
-        &index,
+        lookup,
         &stack,
         stack_path.as_deref(),
         lockfiles.as_deref(),

@@ -1,22 +1,26 @@
 //! `radar export`: the radar for other viewers.
 
 use anyhow::{Context as _, Result, bail};
+use std::io::Write as _;
 
+use crate::atomic::{self, Durability};
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::index::{IndexError, RadarIndex};
 use crate::radar::export::{self, Exported, Format};
 use crate::radar::store::write_atomic;
 use crate::settings::Settings;
 
 pub fn export(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
-    let cfg = ctx.radar_config()?;
-    let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let format = match args.format {
         ExportFormat::ByorCsv => Format::ByorCsv,
         ExportFormat::ByorJson => Format::ByorJson,
         ExportFormat::Zalando => Format::Zalando,
         ExportFormat::Backstage => Format::Backstage,
         ExportFormat::Aoe => Format::Aoe,
+        ExportFormat::Ndjson => return export_items(ctx, args),
     };
+    let cfg = ctx.radar_config()?;
+    let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let placed = entries.iter().filter(|e| e.ring.is_some()).count();
     match (export::export(&entries, format, ctx.now)?, &args.out) {
         (Exported::File(text), None) => super::review::emit(&text)?,
@@ -49,6 +53,53 @@ pub fn export(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
                 );
             }
         }
+    }
+    Ok(0)
+}
+
+/// `--format ndjson`: the index's items, streamed (an index of a million
+/// items is gigabytes of JSON; it is never held in memory).
+fn export_items(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
+    let path = ctx.index_path()?;
+    if !path.join("meta.json").exists() {
+        bail!(
+            "no index at {}: run `radar crawl` (or `radar ingest PATH`) first",
+            path.display()
+        );
+    }
+    let index = RadarIndex::open_or_create(&path)?;
+    let n = match &args.out {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+            let n = match index.export_ndjson(&mut out) {
+                Err(IndexError::Export { source, .. })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    // `| head`: the reader has all it wanted.
+                    return Ok(0);
+                }
+                other => other?,
+            };
+            match out.flush() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+                other => other.context("cannot write the export to stdout")?,
+            }
+            n
+        }
+        Some(out) => {
+            let mut n = 0;
+            atomic::write_with(out, Durability::NoSync, |w| {
+                n = index.export_ndjson(w).map_err(std::io::Error::other)?;
+                Ok(())
+            })?;
+            n
+        }
+    };
+    if !ctx.quiet
+        && let Some(out) = &args.out
+    {
+        eprintln!("wrote {n} items to {} (ndjson)", out.display());
     }
     Ok(0)
 }

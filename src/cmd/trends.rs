@@ -24,9 +24,11 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
     let stack = config::load_stack(&cfg.stack_path)?;
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let index = RadarIndex::open_or_create(&ctx.index_path_in(&cfg))?;
-    let items = index.all_items()?;
     let terms = update::tracked_terms(&stack, &update::tracked(&stack, &entries));
     let opts = TrendOptions::for_weeks(usize::from(args.weeks));
+    // The window and the week in progress after it; older history cannot
+    // change the counts.
+    let items = index.items_published_since(update::window_start(week.first_day(), &opts))?;
     let mut report = trend::trends_ending(&items, &terms, week.first_day(), &opts);
     if args.json {
         print_json(&report)?;

@@ -5,11 +5,16 @@
 //! queries. Upsert is by item id, so re-ingesting never duplicates.
 
 mod advisories;
+mod advisory_table;
+mod export;
+mod migrate;
 mod schema;
 mod search;
 mod write;
 
-pub use schema::Fields;
+pub use advisory_table::{AdvisoryLookup, AdvisoryTable};
+pub use migrate::Migrated;
+pub use schema::{Fields, repo_about};
 pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
 pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
@@ -59,6 +64,29 @@ pub enum IndexError {
         op: &'static str,
         detail: String,
     },
+    #[error(
+        "index {path}: upgrading it to this version's format failed while {step}; the old index is kept. Fix the cause (free disk space, permissions) and run the command again"
+    )]
+    Migrate {
+        path: PathBuf,
+        step: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "index {path}: cannot write the advisory table beside it (radar-advisories.*); check the folder's permissions and free space"
+    )]
+    AdvisoryTable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("index {path}: writing the export failed")]
+    Export {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("index {path}: {op}")]
     Tantivy {
         path: PathBuf,
@@ -89,7 +117,15 @@ pub struct RadarIndex {
 
 impl RadarIndex {
     /// Opens the index at `path`, creating an empty one if the folder is new.
+    ///
+    /// An index of the previous format is migrated first (see `migrate.rs`).
     pub fn open_or_create(path: &Path) -> Result<RadarIndex, IndexError> {
+        migrate::finish_interrupted(path)?;
+        if path.join("meta.json").exists()
+            && schema::format_of(path).as_deref() == Some(schema::PREVIOUS_FORMAT)
+        {
+            migrate::migrate(path)?;
+        }
         std::fs::create_dir_all(path).map_err(|source| IndexError::Create {
             path: path.to_path_buf(),
             source,
@@ -242,15 +278,39 @@ impl RadarIndex {
         search::all_items(self)
     }
 
-    /// Items published in `[from, to)` plus every advisory: what a digest
-    /// of a week (and the trend window before it) can show, without
-    /// reading years of history.
+    /// Items published in `[from, to)` plus the advisories published or
+    /// modified in `[changed_from, changed_to)`: what a digest of a week
+    /// (and the trend window before it) can show, without reading years of
+    /// history or the whole advisory database.
     pub fn items_in_range_and_advisories(
         &self,
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
+        changed_from: chrono::DateTime<chrono::Utc>,
+        changed_to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_in_range_and_advisories(self, from, to)
+        search::items_in_range_and_advisories(self, from, to, changed_from, changed_to)
+    }
+
+    /// Items published at or after `from` (undated items never): the
+    /// window `trends` and `update` count mentions in. One range query
+    /// over the `published` fast field; older history is not read.
+    pub fn items_published_since(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Item>, IndexError> {
+        search::items_published_since(self, from)
+    }
+
+    /// Release items about any of these `about` terms (lower-cased package
+    /// keys, or [`repo_about`] of a GitHub repository), whatever their age.
+    pub fn releases_about(&self, about: &[String]) -> Result<Vec<Item>, IndexError> {
+        search::releases_about(self, about)
+    }
+
+    /// Items carrying this tag, whatever their age.
+    pub fn items_tagged(&self, tag: &str) -> Result<Vec<Item>, IndexError> {
+        search::items_tagged(self, tag)
     }
 
     /// Items that mention any of these package keys (`crates.io/tokio`).

@@ -24,6 +24,15 @@ pub struct Fields {
     pub package_key: tantivy::schema::Field,
     pub tags: tantivy::schema::Field,
     pub published: tantivy::schema::Field,
+    /// What a release is about, lower-cased: its package keys, or for an
+    /// item without packages the `github.com/owner/repo` of its GitHub
+    /// release link. `update` fetches the stack's releases by these terms
+    /// instead of scanning every release (format 3).
+    pub about: tantivy::schema::Field,
+    /// Every date an item counts in a week by: `published`, and for an
+    /// advisory also its own `published` and `modified` (format 3). The
+    /// digest finds the week's advisories by range instead of reading all.
+    pub changed: tantivy::schema::Field,
     /// The whole item as JSON: the source of truth when reading back, for
     /// snippets too, and what an upsert compares to tell "unchanged".
     pub item: tantivy::schema::Field,
@@ -48,6 +57,8 @@ pub(crate) fn build() -> Schema {
     b.add_text_field("tags", STRING);
     b.add_date_field("published", INDEXED | FAST);
     b.add_text_field("item", STORED);
+    b.add_text_field("about", STRING);
+    b.add_date_field("changed", INDEXED);
     b.build()
 }
 
@@ -58,15 +69,52 @@ pub(crate) fn build() -> Schema {
 /// number whenever the on-disk format changes in a way the schema check
 /// cannot see.
 const FORMAT_FILE: &str = "radar-index-format";
-const FORMAT: &str = "2 sstable";
+const FORMAT: &str = "3 sstable";
+/// The format this version migrates from (`migrate.rs`). Every format
+/// change ships the migration from the one before it.
+pub(crate) const PREVIOUS_FORMAT: &str = "2 sstable";
+pub(crate) const FORMAT_NUMBER: u32 = 3;
 
 /// True when the index in `dir` was written in this version's format.
 pub(crate) fn format_matches(dir: &Path) -> bool {
-    std::fs::read_to_string(dir.join(FORMAT_FILE)).is_ok_and(|f| f.trim() == FORMAT)
+    format_of(dir).is_some_and(|f| f == FORMAT)
+}
+
+/// The format line of the index in `dir`, trimmed, if it has one.
+pub(crate) fn format_of(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()
+        .map(|f| f.trim().to_string())
 }
 
 pub(crate) fn write_format(dir: &Path) -> std::io::Result<()> {
-    std::fs::write(dir.join(FORMAT_FILE), format!("{FORMAT}\n"))
+    crate::atomic::write(
+        &dir.join(FORMAT_FILE),
+        format!("{FORMAT}\n").as_bytes(),
+        crate::atomic::Durability::Sync,
+    )
+    .map_err(|e| e.source)
+}
+
+/// The `about` terms of an item (see [`Fields::about`]).
+pub(crate) fn about_terms(item: &crate::model::Item) -> Vec<String> {
+    if !item.packages.is_empty() {
+        return item.packages.iter().map(|p| p.to_lowercase()).collect();
+    }
+    item.url
+        .as_deref()
+        .and_then(crate::model::github_release_repo)
+        .map(|r| vec![repo_about(r)])
+        .unwrap_or_default()
+}
+
+/// The `about` term of a GitHub repository (`owner/repo`), as
+/// [`crate::index::RadarIndex::releases_about`] takes it.
+pub fn repo_about(repo: &str) -> String {
+    format!(
+        "github.com/{}",
+        repo.trim().trim_matches('/').to_lowercase()
+    )
 }
 
 pub(crate) fn register_tokenizers(index: &Index) {
@@ -97,6 +145,8 @@ impl Fields {
             tags: f("tags")?,
             published: f("published")?,
             item: f("item")?,
+            about: f("about")?,
+            changed: f("changed")?,
         })
     }
 }

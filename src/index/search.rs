@@ -256,35 +256,94 @@ pub(super) fn all_items(index: &RadarIndex) -> Result<Vec<Item>, IndexError> {
     collect(index, &AllQuery)
 }
 
-/// Items published in `[from, to)`, and every advisory whatever its date
-/// (an advisory counts in a week by its `modified` too, which the
-/// `published` field does not hold).
+/// Items published in `[from, to)`, and advisories with any date
+/// (`published`, or the advisory's own `published` or `modified`) in
+/// `[changed_from, changed_to)`: an advisory counts in a week by its
+/// `modified` too, which the `published` field does not hold.
 pub(super) fn items_in_range_and_advisories(
     index: &RadarIndex,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    changed_from: DateTime<Utc>,
+    changed_to: DateTime<Utc>,
 ) -> Result<Vec<Item>, IndexError> {
     let f = index.fields;
-    let date = |d: DateTime<Utc>| {
-        Term::from_field_date(f.published, TantivyDate::from_timestamp_secs(d.timestamp()))
+    let range = |field, a: DateTime<Utc>, b: DateTime<Utc>| {
+        let date = |d: DateTime<Utc>| {
+            Term::from_field_date(field, TantivyDate::from_timestamp_secs(d.timestamp()))
+        };
+        RangeQuery::new(
+            std::ops::Bound::Included(date(a)),
+            std::ops::Bound::Excluded(date(b)),
+        )
     };
-    let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+    let advisories = BooleanQuery::new(vec![
         (
-            Occur::Should,
-            Box::new(RangeQuery::new(
-                std::ops::Bound::Included(date(from)),
-                std::ops::Bound::Excluded(date(to)),
-            )),
-        ),
-        (
-            Occur::Should,
+            Occur::Must,
             Box::new(TermQuery::new(
                 Term::from_field_text(f.kind, ItemKind::Advisory.as_str()),
                 IndexRecordOption::Basic,
-            )),
+            )) as Box<dyn Query>,
         ),
+        (
+            Occur::Must,
+            Box::new(range(f.changed, changed_from, changed_to)),
+        ),
+    ]);
+    let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Should, Box::new(range(f.published, from, to))),
+        (Occur::Should, Box::new(advisories)),
     ];
     collect(index, &BooleanQuery::new(clauses))
+}
+
+pub(super) fn items_published_since(
+    index: &RadarIndex,
+    from: DateTime<Utc>,
+) -> Result<Vec<Item>, IndexError> {
+    let from = Term::from_field_date(
+        index.fields.published,
+        TantivyDate::from_timestamp_secs(from.timestamp()),
+    );
+    collect(
+        index,
+        &RangeQuery::new(std::ops::Bound::Included(from), std::ops::Bound::Unbounded),
+    )
+}
+
+pub(super) fn releases_about(
+    index: &RadarIndex,
+    about: &[String],
+) -> Result<Vec<Item>, IndexError> {
+    if about.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f = index.fields;
+    let terms = about.iter().map(|a| Term::from_field_text(f.about, a));
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(tantivy::query::TermSetQuery::new(terms)) as Box<dyn Query>,
+        ),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, ItemKind::Release.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ]);
+    collect(index, &query)
+}
+
+pub(super) fn items_tagged(index: &RadarIndex, tag: &str) -> Result<Vec<Item>, IndexError> {
+    collect(
+        index,
+        &TermQuery::new(
+            Term::from_field_text(index.fields.tags, tag),
+            IndexRecordOption::Basic,
+        ),
+    )
 }
 
 pub(super) fn items_for_packages(
@@ -338,20 +397,36 @@ mod tests {
     }
 
     /// The digest's read: the range is half-open, undated items and old
-    /// releases stay out, advisories of any date come in.
+    /// releases stay out, advisories come by any of their dates in the
+    /// advisory range, whatever their item date.
     #[test]
-    fn range_read_keeps_the_window_and_every_advisory() {
+    fn range_read_keeps_the_window_and_the_advisories_changed_in_the_week() {
         let dir = tempfile::tempdir().unwrap();
         let index = RadarIndex::open_or_create(dir.path()).unwrap();
         let mut w = index.writer().unwrap();
+        let advisory =
+            |id: &str, published: Option<i64>, own: Option<i64>, modified: Option<i64>| {
+                let mut it = item(id, ItemKind::Advisory, published);
+                it.advisory = Some(crate::model::Advisory {
+                    id: id.into(),
+                    published: own.map(|s| Utc.timestamp_opt(s, 0).unwrap()),
+                    modified: modified.map(|s| Utc.timestamp_opt(s, 0).unwrap()),
+                    ..Default::default()
+                });
+                it
+            };
         for it in [
             item("before", ItemKind::Release, Some(999)),
             item("first", ItemKind::Release, Some(1_000)),
             item("inside", ItemKind::Article, Some(1_500)),
             item("at-end", ItemKind::Release, Some(2_000)),
             item("undated", ItemKind::Article, None),
-            item("old-advisory", ItemKind::Advisory, Some(10)),
-            item("undated-advisory", ItemKind::Advisory, None),
+            advisory("old-advisory", Some(10), Some(10), Some(20)),
+            advisory("undated-advisory", None, None, None),
+            advisory("modified-in-week", None, Some(10), Some(1_900)),
+            advisory("published-in-week", None, Some(1_800), None),
+            advisory("item-date-in-week", Some(1_850), None, None),
+            advisory("modified-after", None, None, Some(2_000)),
         ] {
             w.upsert(&it).unwrap();
         }
@@ -359,11 +434,20 @@ mod tests {
         drop(w);
         let at = |s| Utc.timestamp_opt(s, 0).unwrap();
         let got: Vec<String> = index
-            .items_in_range_and_advisories(at(1_000), at(2_000))
+            .items_in_range_and_advisories(at(1_000), at(2_000), at(1_700), at(2_000))
             .unwrap()
             .into_iter()
             .map(|i| i.id)
             .collect();
-        assert_eq!(got, ["first", "inside", "old-advisory", "undated-advisory"]);
+        assert_eq!(
+            got,
+            [
+                "first",
+                "inside",
+                "item-date-in-week",
+                "modified-in-week",
+                "published-in-week"
+            ]
+        );
     }
 }

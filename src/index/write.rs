@@ -35,6 +35,9 @@ pub struct IndexWriter<'a> {
     /// `modified` of advisories written since the last commit (see
     /// `advisories.rs`: a newer stored copy wins).
     pub(super) pending_modified: HashMap<String, Option<chrono::DateTime<chrono::Utc>>>,
+    /// An advisory was written or something deleted since the last commit:
+    /// the advisory table goes stale with this commit.
+    advisories_dirty: bool,
 }
 
 impl<'a> IndexWriter<'a> {
@@ -84,6 +87,7 @@ impl<'a> IndexWriter<'a> {
             searcher: index.reader.searcher(),
             dirty: false,
             pending_modified: HashMap::new(),
+            advisories_dirty: false,
         })
     }
 
@@ -123,6 +127,7 @@ impl<'a> IndexWriter<'a> {
             self.tantivy().delete_term(id);
         }
         let index = self.index;
+        self.advisories_dirty |= p.advisory_modified.is_some();
         self.tantivy()
             .add_document(p.doc)
             .map_err(index.tantivy_err("add document"))?;
@@ -137,6 +142,7 @@ impl<'a> IndexWriter<'a> {
         self.tantivy().delete_term(term);
         self.pending.remove(id);
         self.dirty = true;
+        self.advisories_dirty = true;
     }
 
     /// Makes everything since the last commit durable and visible. A commit
@@ -146,6 +152,14 @@ impl<'a> IndexWriter<'a> {
             return Ok(());
         }
         let index = self.index;
+        let table_err = |source| IndexError::AdvisoryTable {
+            path: index.path.clone(),
+            source,
+        };
+        let touches_table = self.advisories_dirty || super::advisory_table::is_pending(&index.path);
+        if touches_table {
+            super::advisory_table::mark_pending(&index.path).map_err(table_err)?;
+        }
         if let Err(e) = self.tantivy().commit() {
             // Drop the batch and the segment files it wrote, so a full disk
             // is not kept full by our own leftovers; the last commit stands.
@@ -156,8 +170,13 @@ impl<'a> IndexWriter<'a> {
             self.pending.clear();
             self.pending_modified.clear();
             self.dirty = false;
+            self.advisories_dirty = false;
             return Err(index.write_error("commit", e));
         }
+        if touches_table {
+            super::advisory_table::mark_committed(&index.path).map_err(table_err)?;
+        }
+        self.advisories_dirty = false;
         self.index.reload()?;
         self.searcher = self.index.reader.searcher();
         self.pending.clear();
@@ -263,14 +282,28 @@ impl Preparer {
         for t in &item.tags {
             doc.add_text(f.tags, t);
         }
+        for a in super::schema::about_terms(item) {
+            doc.add_text(f.about, a);
+        }
         // tantivy stores nanoseconds in an i64 (years 1678..2262); a date
         // outside that (Go's zero time 0001-01-01) would overflow, so it is
-        // left out of the date field (it stays in the stored item).
-        if let Some(p) = item
-            .published
-            .filter(|p| p.timestamp().abs() < i64::MAX / 1_000_000_000)
-        {
+        // left out of the date fields (it stays in the stored item).
+        let representable =
+            |d: &chrono::DateTime<chrono::Utc>| d.timestamp().abs() < i64::MAX / 1_000_000_000;
+        if let Some(p) = item.published.filter(representable) {
             doc.add_date(f.published, TantivyDate::from_timestamp_secs(p.timestamp()));
+        }
+        let advisory_dates = item
+            .advisory
+            .as_ref()
+            .map(|a| [a.published, a.modified])
+            .unwrap_or_default();
+        for d in std::iter::once(item.published)
+            .chain(advisory_dates)
+            .flatten()
+            .filter(representable)
+        {
+            doc.add_date(f.changed, TantivyDate::from_timestamp_secs(d.timestamp()));
         }
         doc.add_text(f.item, json);
         Ok(Prepared {

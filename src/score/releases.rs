@@ -181,18 +181,7 @@ fn attribute(
     out
 }
 
-/// `https://github.com/tokio-rs/tokio/releases/tag/…` → `tokio-rs/tokio`.
-pub fn github_release_repo(url: &str) -> Option<&str> {
-    let rest = url
-        .strip_prefix("https://github.com/")
-        .or_else(|| url.strip_prefix("http://github.com/"))?;
-    let mut parts = rest.splitn(3, '/');
-    let owner = parts.next()?;
-    let repo = parts.next()?;
-    let tail = parts.next()?;
-    (!owner.is_empty() && !repo.is_empty() && tail.starts_with("releases"))
-        .then(|| &rest[..owner.len() + 1 + repo.len()])
-}
+pub use crate::model::github_release_repo;
 
 fn first_version(title: &str) -> Option<Version> {
     title.split_whitespace().find_map(|t| {

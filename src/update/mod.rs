@@ -13,10 +13,12 @@
 mod entries;
 mod evidence;
 mod recommend;
+mod window;
 
 pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
 pub use evidence::{advisory_hits, locked_versions, service_usage};
 pub use recommend::{UpdateInput, recommend, tracked, tracked_terms};
+pub use window::{scoring_items, window_start};
 
 use std::path::PathBuf;
 
@@ -56,7 +58,9 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
     crate::score::bind_source_repos(&mut stack.techs, &repos);
     let index = RadarIndex::open_or_create(&settings.index_path_in(cfg))?;
     let started = std::time::Instant::now();
-    let items = index.all_items()?;
+    let entries = crate::radar::load_entries(&cfg.entries_path)?;
+    let trends = TrendOptions::default();
+    let items = scoring_items(&index, &tracked(&stack, &entries), settings.now, &trends)?;
     tracing::debug!(
         "read {} items in {:.3}s",
         items.len(),
@@ -78,7 +82,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
             services: &services,
             locked: &locked,
             now: settings.now,
-            trends: TrendOptions::default(),
+            trends,
         },
     )?;
     tracing::debug!(

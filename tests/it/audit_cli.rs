@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The bundled demo data with its relative dates rendered against the
 /// tests' "now" (the files are templates; the demo renders them the same way).
-fn demo() -> PathBuf {
+pub(crate) fn demo() -> PathBuf {
     static RENDERED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     RENDERED
         .get_or_init(|| {

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use techradar::audit::Report;
-use techradar::index::RadarIndex;
+use techradar::index::{AdvisoryTable, RadarIndex};
 
 struct Expected {
     lockfile: &'static str,
@@ -259,6 +259,19 @@ fn check_all(index: &RadarIndex, f: &Path, database: &str) {
             e.lockfile
         );
         assert!(report.summary.fails, "cargo-audit exits 1 on each");
+    }
+    // `radar audit` answers from the advisory table when it is current:
+    // the same report, finding for finding.
+    index.write_advisory_table().unwrap();
+    let table = AdvisoryTable::open(index.path()).expect("a current table after writing it");
+    for e in &ALL {
+        let via_index = serde_json::to_value(audit_lockfile(index, f, e.lockfile)).unwrap();
+        let via_table = serde_json::to_value(audit_lockfile(&table, f, e.lockfile)).unwrap();
+        assert_eq!(
+            via_table, via_index,
+            "{database}: {} audited from the advisory table differs",
+            e.lockfile
+        );
     }
 }
 

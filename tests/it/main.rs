@@ -29,6 +29,7 @@ mod propose_cli;
 mod readers;
 mod releases_authority;
 mod reliability;
+mod scale_cli;
 mod schedule_cli;
 mod site;
 mod spine;

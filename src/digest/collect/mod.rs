@@ -95,10 +95,15 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
     }
     let index = RadarIndex::open_or_create(&index_path)?;
     // The week itself and the trend window before it (one week spare);
-    // advisories come whatever their date, since they count in a week by
-    // `modified` too. Older items cannot change this digest.
+    // advisories by any of their dates in the week (they count in a week by
+    // `modified` too). Older items cannot change this digest.
     let window = chrono::Duration::weeks(TrendOptions::default().weeks as i64 + 1);
-    let items = index.items_in_range_and_advisories(week.start() - window, week.end())?;
+    let items = index.items_in_range_and_advisories(
+        week.start() - window,
+        week.end(),
+        week.start(),
+        week.end(),
+    )?;
     let techs = &stack.techs;
     let matcher = StackMatcher::new(techs);
     let in_use = packages_in_use(&stack, stack_path.as_deref());

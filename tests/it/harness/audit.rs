@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use techradar::audit::{self, AuditOptions, Finding, Report};
-use techradar::index::RadarIndex;
+use techradar::index::{AdvisoryLookup, RadarIndex};
 use techradar::model::Advisory;
 use techradar::sources::{self, ParseContext};
 use techradar::stack::{Package, PackageSource};
@@ -106,7 +106,7 @@ pub fn rustsec_index(f: &Path) -> &'static RadarIndex {
         .1
 }
 
-pub fn audit_lockfile(index: &RadarIndex, f: &Path, name: &str) -> Report {
+pub fn audit_lockfile(index: &dyn AdvisoryLookup, f: &Path, name: &str) -> Report {
     audit::run(
         index,
         &lockfile(f, name),
