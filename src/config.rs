@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::model::{Quadrant, Ring};
+use crate::shape::Shape;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -110,6 +111,9 @@ pub struct RadarConfig {
     /// Base URLs of the package registries release sources are derived
     /// from (mirrors); the public registries where unset.
     pub registries: Registries,
+    /// `[radar]`: quadrants and rings; the Thoughtworks four and four where
+    /// unset.
+    pub shape: Shape,
 }
 
 /// `[site]`: where the published radar lives, for absolute links in mail
@@ -424,6 +428,17 @@ struct RawRadar {
     site: SiteSettings,
     #[serde(default)]
     registries: Registries,
+    #[serde(default)]
+    radar: Option<RawShape>,
+}
+
+/// `[radar]`: the team's quadrants and rings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShape {
+    quadrants: Option<Vec<String>>,
+    rings: Option<Vec<String>>,
+    hold: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -499,7 +514,11 @@ pub fn load_radar(path: &Path) -> Result<RadarConfig, ConfigError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_radar(&text, path)
+    let config = parse_radar(&text, path)?;
+    // Entry files and stack.toml are read against this radar's shape from
+    // here on (see `shape`).
+    crate::shape::install(&config.shape);
+    Ok(config)
 }
 
 /// Parses radar.toml text; `path` names the file in errors and anchors
@@ -538,6 +557,37 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
             })?;
         }
     }
+    let shape = match &raw.radar {
+        None => Shape::default(),
+        Some(r) => {
+            let default = Shape::default();
+            let titles = |xs: &[String]| xs.to_vec();
+            let quadrants = r.quadrants.as_deref().map(titles).unwrap_or_else(|| {
+                default
+                    .quadrants()
+                    .iter()
+                    .map(|q| q.title().to_string())
+                    .collect()
+            });
+            let rings = r.rings.as_deref().map(titles).unwrap_or_else(|| {
+                default
+                    .rings()
+                    .iter()
+                    .map(|q| q.title().to_string())
+                    .collect()
+            });
+            Shape::new(&quadrants, &rings, r.hold.as_deref()).map_err(|e| {
+                let (line, column) = line_of(text, "[radar]");
+                ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: e.to_string(),
+                    context: String::new(),
+                }
+            })?
+        }
+    };
     for (key, base) in raw.registries.given() {
         let ok = url::Url::parse(base)
             .map(|u| matches!(u.scheme(), "http" | "https"))
@@ -596,6 +646,7 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
         deliver,
         site: raw.site,
         registries: raw.registries,
+        shape,
     })
 }
 
@@ -845,6 +896,19 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError>
         package: rs.package.or(package),
         html,
     })
+}
+
+/// Line and column of the first line that starts with `header` (1, 1 when
+/// absent), for errors found after parsing.
+fn line_of(text: &str, header: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(header) {
+            return line_col(text, offset);
+        }
+        offset += line.len();
+    }
+    (1, 1)
 }
 
 /// Turns a toml error into `file:line:col: message in [[source]] "name"`.

@@ -38,7 +38,7 @@ pub fn render(input: &DigestInput) -> String {
 <meta name="generator" content="radar digest">
 <title>{title}</title>
 <style>
-{CSS}</style>
+{CSS}{}</style>
 </head>
 <body>
 <div class="page">
@@ -46,6 +46,7 @@ pub fn render(input: &DigestInput) -> String {
 <h1>{}: week {} of {}</h1>
 <p class="meta">{} · generated {}</p>
 "#,
+        shape_css(&crate::shape::active()),
         sanitize::html(&input.title),
         input.week.week(),
         input.week.year(),
@@ -358,8 +359,8 @@ fn proposals(s: &mut String, r: &Ranked) {
             sanitize::html(&p.name),
             quadrant_class(p.quadrant),
             escape_html(svg::quadrant_title(p.quadrant)),
-            p.from.map_or("Not on the radar", rank::ring_title),
-            rank::ring_title(p.to)
+            p.from.map_or("Not on the radar", Ring::title),
+            p.to.title()
         );
         let reasons: Vec<String> = p
             .reasons
@@ -377,6 +378,23 @@ fn proposals(s: &mut String, r: &Ranked) {
         s.push_str("</li>\n");
     }
     s.push_str("</ul>\n<p class=\"muted\">Decide with <code>radar review accept NAME</code> or <code>radar review reject NAME</code>.</p>\n</section>\n");
+}
+
+/// Colour classes for a configured shape's quadrants; digest.css has the
+/// default four.
+fn shape_css(shape: &crate::shape::Shape) -> String {
+    if shape.is_default() {
+        return String::new();
+    }
+    let mut css = String::new();
+    for &q in shape.quadrants() {
+        let (c, qc) = (svg::quadrant_color(q), quadrant_class(q));
+        let _ = writeln!(
+            css,
+            ".{qc}{{color:{c}}}.n.{qc}{{background:{c};color:#fff}}"
+        );
+    }
+    css
 }
 
 fn quadrant_class(q: Quadrant) -> String {
@@ -399,7 +417,8 @@ fn radar(s: &mut String, r: &Ranked) {
         let _ = write!(s, "<li>{}{label}</li>", key_icon(m));
     }
     s.push_str("</ul></figcaption>\n</figure>\n<div class=\"legend\">\n");
-    for q in Quadrant::ALL {
+    let shape = crate::shape::active();
+    for &q in shape.quadrants() {
         let in_q: Vec<_> = r.blips.iter().filter(|(_, b)| b.quadrant == q).collect();
         if in_q.is_empty() {
             continue;
@@ -410,12 +429,12 @@ fn radar(s: &mut String, r: &Ranked) {
             r#"<section><h3 class="{qc}">{}</h3>"#,
             escape_html(svg::quadrant_title(q))
         );
-        for ring in Ring::ALL {
+        for &ring in shape.rings() {
             let in_ring: Vec<_> = in_q.iter().filter(|(_, b)| b.ring == ring).collect();
             if in_ring.is_empty() {
                 continue;
             }
-            let _ = write!(s, "<h4>{}</h4><ol>", rank::ring_title(ring));
+            let _ = write!(s, "<h4>{}</h4><ol>", ring.title());
             for (n, b) in in_ring {
                 let _ = write!(
                     s,
