@@ -1076,6 +1076,62 @@ mod tests {
     }
 
     #[test]
+    fn radar_table_sets_the_shape_and_defaults_stay_thoughtworks() {
+        let plain = parse_radar("", Path::new("radar.toml")).unwrap();
+        assert!(plain.shape.is_default());
+        let cfg = parse_radar(
+            "[radar]\nquadrants = [\"Techniques\", \"Data & AI\"]\nrings = [\"Adopt\", \"Hold\", \"Retire\"]\n",
+            Path::new("radar.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.shape.quadrant_list(), "techniques, data-and-ai");
+        assert_eq!(cfg.shape.hold().as_str(), "hold");
+        // Rings alone keep the default quadrants.
+        let cfg = parse_radar(
+            "[radar]\nrings = [\"Use\", \"Stop\"]\n",
+            Path::new("radar.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.shape.quadrants().len(), 4);
+        assert_eq!(cfg.shape.hold().as_str(), "stop");
+        let e = err(
+            "[index]\npath = \"i\"\n\n[radar]\nrings = [\"Adopt\", \"Hold\"]\nhold = \"Retire\"\n",
+        );
+        assert_eq!(
+            e,
+            "radar.toml:4:1: [radar] hold = \"Retire\" is not one of the rings: Adopt, Hold"
+        );
+        let e = err("[radar]\nquadrnts = [\"A\", \"B\"]\n");
+        assert!(
+            e.starts_with("radar.toml:2:1: unknown field \"quadrnts\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn stack_toml_is_read_against_the_shape() {
+        let shape =
+            crate::shape::Shape::new(&["Tools", "Data & AI"], &["Adopt", "Hold"], None).unwrap();
+        let _scope = crate::shape::scoped(&shape);
+        let ok = parse_stack(
+            "[[tech]]\nname = \"dbt\"\nquadrant = \"data-and-ai\"\nring = \"adopt\"\n",
+            Path::new("stack.toml"),
+        )
+        .unwrap();
+        assert_eq!(ok.techs[0].quadrant.title(), "Data & AI");
+        let e = parse_stack(
+            "[[tech]]\nname = \"dbt\"\nquadrant = \"platforms\"\nring = \"adopt\"\n",
+            Path::new("stack.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("stack.toml:3:12: unknown quadrant \"platforms\"; the configured quadrants are: tools, data-and-ai"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn unknown_field_names_file_line_column_and_source() {
         let text = "[crawl]\nconcurrency = 4\n\n[[source]]\nname = \"tokio releases\"\nurll = \"https://x\"\n";
         let e = err(text);

@@ -335,7 +335,7 @@ impl Shape {
     /// Where a technology not yet on the radar enters: the ring just inside
     /// hold, never the innermost (in the default shape: assess).
     pub fn entry_ring(&self) -> Ring {
-        self.rings[(self.hold - 1).max(1).min(self.hold)]
+        self.rings[(self.hold - 1).clamp(1, self.hold)]
     }
 
     /// One ring out, stopping at hold: rings past hold are a lead's call.
@@ -381,10 +381,10 @@ pub fn closest<'a>(text: &str, valid: impl Iterator<Item = &'a str>) -> Option<&
         .map(|(_, v)| v)
 }
 
-/// "; did you mean \"tools\"?" or nothing.
+/// " (did you mean \"tools\"?)" or nothing.
 fn did_you_mean<'a>(text: &str, valid: impl Iterator<Item = &'a str>) -> String {
     closest(text, valid)
-        .map(|c| format!("; did you mean {c:?}?"))
+        .map(|c| format!(" (did you mean {c:?}?)"))
         .unwrap_or_default()
 }
 

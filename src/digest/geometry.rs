@@ -138,8 +138,7 @@ impl Geometry {
             // Quarters: the edges are the axes around the signed corner.
             let (sx, sy) = quarter_signs(pos);
             let a = sy.atan2(sx);
-            let (lo, hi) = (a - PI / 4.0, a + PI / 4.0);
-            (lo, hi)
+            (a - PI / 4.0, a + PI / 4.0)
         } else {
             let a = self.start_angle(pos);
             (a, a + self.span())

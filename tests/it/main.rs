@@ -24,6 +24,7 @@ mod examples;
 mod init_scan;
 mod properties;
 mod propose_cli;
+mod radar_shape;
 mod releases_authority;
 mod reliability;
 mod schedule_cli;
