@@ -253,7 +253,7 @@ fn check_folders(r: &mut DoctorReport, dir: &Path, shape: &Shape) {
         if name.starts_with('.') || shape.quadrant(name).is_some() {
             continue;
         }
-        let count = crate::radar::store::entry_files(&folder).len();
+        let count = crate::radar::store::entry_like_files(&folder);
         if count == 0 {
             continue;
         }

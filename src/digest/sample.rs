@@ -343,10 +343,16 @@ pub fn many_blips_in(shape: &crate::shape::Shape, n: usize) -> Vec<Blip> {
         .map(|i| {
             let x = ((i as u64 * 7919) % 1000) as u32;
             let y = ((i as u64 * 104_729 / 7) % 1000) as u32;
+            // One blip in every segment first, so each is exercised.
+            let (quadrant, ring) = if i < q.len() * r.len() {
+                (q[i % q.len()].0, r[i / q.len()].0)
+            } else {
+                (pick(&q, x), pick(&r, y))
+            };
             Blip {
                 name: format!("tech-{i:03}"),
-                quadrant: pick(&q, x),
-                ring: pick(&r, y),
+                quadrant,
+                ring,
                 movement: [
                     Movement::Unchanged,
                     Movement::New,

@@ -162,7 +162,7 @@ fn refuse_unconfigured_folders(dir: &Path, shape: &Shape) -> Result<(), RadarErr
         if name.starts_with('.') || !path.is_dir() || shape.quadrant(name).is_some() {
             continue;
         }
-        let count = entry_files(&path).len();
+        let count = entry_like_files(&path);
         if count > 0 {
             folders.push((name.to_string(), count));
         }
@@ -181,7 +181,23 @@ fn refuse_unconfigured_folders(dir: &Path, shape: &Shape) -> Result<(), RadarErr
     }
 }
 
-/// The `.md` entry files directly in `folder` (none when unreadable).
+/// How many `.md` files directly in `folder` start like an entry (`+++`):
+/// a folder of notes or digests next to the quadrants is not orphaned.
+pub fn entry_like_files(folder: &Path) -> usize {
+    entry_files(folder)
+        .iter()
+        .filter(|p| {
+            use std::io::Read as _;
+            let mut head = Vec::with_capacity(6);
+            let _ = std::fs::File::open(p).and_then(|f| f.take(6).read_to_end(&mut head));
+            head.strip_prefix(b"\xef\xbb\xbf")
+                .unwrap_or(&head)
+                .starts_with(b"+++")
+        })
+        .count()
+}
+
+/// The `.md` files directly in `folder` (none when unreadable).
 pub fn entry_files(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .into_iter()
