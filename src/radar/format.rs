@@ -145,7 +145,7 @@ pub fn unconfigured(text: &str, shape: &crate::shape::Shape) -> Vec<Unconfigured
                 line: i + 1,
                 key: key.to_string(),
                 value: value.to_string(),
-                closest: super::store::closest(value, valid.into_iter()),
+                closest: crate::shape::closest(value, valid.into_iter()),
             });
         }
     }
