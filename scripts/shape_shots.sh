@@ -42,7 +42,8 @@ shot() { # name
     python3 - "$dir/digest.html" "$out/$1.html" <<'EOF'
 import sys
 html = open(sys.argv[1], encoding="utf-8").read()
-svg = html[html.index("<svg"):html.index("</svg>") + len("</svg>")]
+start = html.index("<svg xmlns")
+svg = html[start:html.index("</svg>", start) + len("</svg>")]
 open(sys.argv[2], "w", encoding="utf-8").write(
     '<!DOCTYPE html><meta charset="utf-8"><body style="margin:0;background:#fff">'
     '<div style="width:1000px">' + svg + "</div>")
