@@ -260,6 +260,11 @@ pub struct ExportArgs {
     /// Output file (folder for aoe); stdout when omitted.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// When the radar has more quadrants or rings than the format holds
+    /// (zalando: 4 and 4; byor: 4 quadrants, at most 4 rings), write the
+    /// first ones and list the entries left out instead of failing
+    #[arg(long)]
+    pub fit: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

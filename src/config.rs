@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::model::{Quadrant, Ring};
+use crate::shape::Shape;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -110,6 +111,9 @@ pub struct RadarConfig {
     /// Base URLs of the package registries release sources are derived
     /// from (mirrors); the public registries where unset.
     pub registries: Registries,
+    /// `[radar]`: quadrants and rings; the Thoughtworks four and four where
+    /// unset.
+    pub shape: Shape,
 }
 
 /// `[site]`: where the published radar lives, for absolute links in mail
@@ -438,6 +442,17 @@ struct RawRadar {
     site: SiteSettings,
     #[serde(default)]
     registries: Registries,
+    #[serde(default)]
+    radar: Option<RawShape>,
+}
+
+/// `[radar]`: the team's quadrants and rings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShape {
+    quadrants: Option<Vec<String>>,
+    rings: Option<Vec<String>>,
+    hold: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -513,7 +528,11 @@ pub fn load_radar(path: &Path) -> Result<RadarConfig, ConfigError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_radar(&text, path)
+    let config = parse_radar(&text, path)?;
+    // Entry files and stack.toml are read against this radar's shape from
+    // here on (see `shape`).
+    crate::shape::install(&config.shape);
+    Ok(config)
 }
 
 /// Parses radar.toml text; `path` names the file in errors and anchors
@@ -552,6 +571,37 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
             })?;
         }
     }
+    let shape = match &raw.radar {
+        None => Shape::default(),
+        Some(r) => {
+            let default = Shape::default();
+            let titles = |xs: &[String]| xs.to_vec();
+            let quadrants = r.quadrants.as_deref().map(titles).unwrap_or_else(|| {
+                default
+                    .quadrants()
+                    .iter()
+                    .map(|q| q.title().to_string())
+                    .collect()
+            });
+            let rings = r.rings.as_deref().map(titles).unwrap_or_else(|| {
+                default
+                    .rings()
+                    .iter()
+                    .map(|q| q.title().to_string())
+                    .collect()
+            });
+            Shape::new(&quadrants, &rings, r.hold.as_deref()).map_err(|e| {
+                let (line, column) = line_of(text, "[radar]");
+                ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: e.to_string(),
+                    context: String::new(),
+                }
+            })?
+        }
+    };
     for (key, base) in raw.registries.given() {
         let ok = url::Url::parse(base)
             .map(|u| matches!(u.scheme(), "http" | "https"))
@@ -610,6 +660,7 @@ pub fn parse_radar(text: &str, path: &Path) -> Result<RadarConfig, ConfigError> 
         deliver,
         site: raw.site,
         registries: raw.registries,
+        shape,
     })
 }
 
@@ -861,6 +912,19 @@ fn expand_source(rs: RawSource, base: &Path) -> Result<Source, SourceEntryError>
     })
 }
 
+/// Line and column of the first line that starts with `header` (1, 1 when
+/// absent), for errors found after parsing.
+fn line_of(text: &str, header: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(header) {
+            return line_col(text, offset);
+        }
+        offset += line.len();
+    }
+    (1, 1)
+}
+
 /// Turns a toml error into `file:line:col: message in [[source]] "name"`.
 fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     let (line, column, offset) = match e.span() {
@@ -1023,6 +1087,62 @@ mod tests {
         parse_radar(text, Path::new("radar.toml"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn radar_table_sets_the_shape_and_defaults_stay_thoughtworks() {
+        let plain = parse_radar("", Path::new("radar.toml")).unwrap();
+        assert!(plain.shape.is_default());
+        let cfg = parse_radar(
+            "[radar]\nquadrants = [\"Techniques\", \"Data & AI\"]\nrings = [\"Adopt\", \"Hold\", \"Retire\"]\n",
+            Path::new("radar.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.shape.quadrant_list(), "techniques, data-and-ai");
+        assert_eq!(cfg.shape.hold().as_str(), "hold");
+        // Rings alone keep the default quadrants.
+        let cfg = parse_radar(
+            "[radar]\nrings = [\"Use\", \"Stop\"]\n",
+            Path::new("radar.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.shape.quadrants().len(), 4);
+        assert_eq!(cfg.shape.hold().as_str(), "stop");
+        let e = err(
+            "[index]\npath = \"i\"\n\n[radar]\nrings = [\"Adopt\", \"Hold\"]\nhold = \"Retire\"\n",
+        );
+        assert_eq!(
+            e,
+            "radar.toml:4:1: [radar] hold = \"Retire\" is not one of the rings: Adopt, Hold"
+        );
+        let e = err("[radar]\nquadrnts = [\"A\", \"B\"]\n");
+        assert!(
+            e.starts_with("radar.toml:2:1: unknown field \"quadrnts\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn stack_toml_is_read_against_the_shape() {
+        let shape =
+            crate::shape::Shape::new(&["Tools", "Data & AI"], &["Adopt", "Hold"], None).unwrap();
+        let _scope = crate::shape::scoped(&shape);
+        let ok = parse_stack(
+            "[[tech]]\nname = \"dbt\"\nquadrant = \"data-and-ai\"\nring = \"adopt\"\n",
+            Path::new("stack.toml"),
+        )
+        .unwrap();
+        assert_eq!(ok.techs[0].quadrant.title(), "Data & AI");
+        let e = parse_stack(
+            "[[tech]]\nname = \"dbt\"\nquadrant = \"platforms\"\nring = \"adopt\"\n",
+            Path::new("stack.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("stack.toml:3:12: unknown quadrant \"platforms\"; the configured quadrants are: tools, data-and-ai"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::index::RadarIndex;
 use crate::settings::Settings;
+use crate::shape::Shape;
 
 /// One thing checked.
 #[derive(Debug, Clone, Serialize)]
@@ -80,12 +81,13 @@ pub fn run(ctx: &Settings, fix: bool) -> DoctorReport {
                 Err(e) => r.fail("stack", crate::terminal::error_chain(&e)),
             }
         }
-        check_entries(&mut r, &cfg.entries_path);
+        check_entries(&mut r, &cfg.entries_path, &cfg.shape);
     }
     let mut temp_dirs: Vec<PathBuf> = cfg
         .iter()
         .flat_map(|c| {
-            crate::model::Quadrant::ALL
+            c.shape
+                .quadrants()
                 .iter()
                 .map(|q| c.entries_path.join(q.as_str()))
         })
@@ -262,7 +264,63 @@ fn check_state(
 }
 
 /// Every entry file on its own, so one bad file does not hide the next.
-fn check_entries(r: &mut DoctorReport, dir: &Path) {
+/// `path:line: quadrant = "tools" is not configured; closest: tooling …`
+fn off_shape_detail(path: &Path, u: &crate::radar::Unconfigured, shape: &Shape) -> String {
+    let (what, valid) = if u.key == "quadrant" {
+        ("quadrant", shape.quadrant_list())
+    } else {
+        ("ring", shape.ring_list())
+    };
+    let hint = match u.closest {
+        Some(c) => format!("did you mean {c:?}? "),
+        None => String::new(),
+    };
+    format!(
+        "{}:{}: {} = {:?} is not a configured {what}; {hint}configured: {valid}. Edit the file, or add it to radar.toml [radar]",
+        path.display(),
+        u.line,
+        u.key,
+        u.value
+    )
+}
+
+/// Entry folders that are not configured quadrants (a renamed quadrant).
+fn check_folders(r: &mut DoctorReport, dir: &Path, shape: &Shape) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut folders: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let Some(name) = folder.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') || shape.quadrant(name).is_some() {
+            continue;
+        }
+        let count = crate::radar::store::entry_like_files(&folder);
+        if count == 0 {
+            continue;
+        }
+        let hint = crate::radar::store::closest(name, shape.quadrants().iter().map(|q| q.as_str()))
+            .map(|c| format!("did you mean {c:?}? "))
+            .unwrap_or_default();
+        r.fail(
+            "shape",
+            format!(
+                "{}: {count} entries in a folder that is not a configured quadrant; {hint}configured: {}. Move them (`git mv`) and fix their `quadrant =`",
+                folder.display(),
+                shape.quadrant_list()
+            ),
+        );
+    }
+}
+
+fn check_entries(r: &mut DoctorReport, dir: &Path, shape: &Shape) {
+    check_folders(r, dir, shape);
     let mut stack = vec![dir.to_path_buf()];
     let (mut good, mut bad) = (0, 0);
     while let Some(d) = stack.pop() {
@@ -279,11 +337,20 @@ fn check_entries(r: &mut DoctorReport, dir: &Path) {
             if p.extension().and_then(|e| e.to_str()) != Some("md") {
                 continue;
             }
-            let parsed = std::fs::read_to_string(&p)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    crate::radar::parse_entry(&p, &t).map_err(|e| crate::terminal::error_chain(&e))
-                });
+            let text = std::fs::read_to_string(&p).map_err(|e| e.to_string());
+            if let Ok(t) = &text {
+                let off_shape = crate::radar::unconfigured(t, shape);
+                if !off_shape.is_empty() {
+                    bad += 1;
+                    for u in off_shape {
+                        r.fail("shape", off_shape_detail(&p, &u, shape));
+                    }
+                    continue;
+                }
+            }
+            let parsed = text.and_then(|t| {
+                crate::radar::parse_entry(&p, &t).map_err(|e| crate::terminal::error_chain(&e))
+            });
             match parsed {
                 Ok(_) => good += 1,
                 Err(e) => {

@@ -24,6 +24,7 @@ pub mod scan;
 pub mod schedule;
 pub mod score;
 pub mod settings;
+pub mod shape;
 pub mod site;
 pub mod sources;
 pub mod stack;

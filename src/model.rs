@@ -270,68 +270,7 @@ pub enum Event {
     Limit(String),
 }
 
-/// A radar ring, innermost first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Ring {
-    Adopt,
-    Trial,
-    Assess,
-    Hold,
-}
-
-impl Ring {
-    pub const ALL: [Ring; 4] = [Ring::Adopt, Ring::Trial, Ring::Assess, Ring::Hold];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Ring::Adopt => "adopt",
-            Ring::Trial => "trial",
-            Ring::Assess => "assess",
-            Ring::Hold => "hold",
-        }
-    }
-}
-
-impl fmt::Display for Ring {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A radar quadrant, in the order the radar draws them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum Quadrant {
-    Techniques,
-    Tools,
-    Platforms,
-    LanguagesAndFrameworks,
-}
-
-impl Quadrant {
-    pub const ALL: [Quadrant; 4] = [
-        Quadrant::Techniques,
-        Quadrant::Tools,
-        Quadrant::Platforms,
-        Quadrant::LanguagesAndFrameworks,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Quadrant::Techniques => "techniques",
-            Quadrant::Tools => "tools",
-            Quadrant::Platforms => "platforms",
-            Quadrant::LanguagesAndFrameworks => "languages-and-frameworks",
-        }
-    }
-}
-
-impl fmt::Display for Quadrant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::shape::{Quadrant, Ring};
 
 /// `https://github.com/tokio-rs/tokio/releases/tag/…` → `tokio-rs/tokio`.
 /// Scoring attributes untagged releases by it, and the index files them

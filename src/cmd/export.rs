@@ -21,8 +21,20 @@ pub fn export(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
     };
     let cfg = ctx.radar_config()?;
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
-    let placed = entries.iter().filter(|e| e.ring.is_some()).count();
-    match (export::export(&entries, format, ctx.now)?, &args.out) {
+    let export::Export { exported, left_out } =
+        export::export_shaped(&entries, format, ctx.now, &cfg.shape, args.fit)?;
+    let placed = entries.iter().filter(|e| e.ring.is_some()).count() - left_out.len();
+    if !left_out.is_empty() {
+        eprintln!(
+            "left out {} entries that {} cannot hold (--fit):",
+            left_out.len(),
+            format.as_str()
+        );
+        for (name, why) in &left_out {
+            eprintln!("  {}: {why}", crate::terminal::clean(name));
+        }
+    }
+    match (exported, &args.out) {
         (Exported::File(text), None) => super::review::emit(&text)?,
         (Exported::File(text), Some(out)) => {
             write_atomic(out, text.as_bytes())?;

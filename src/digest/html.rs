@@ -20,6 +20,7 @@ use super::rank::{self, Group, LIMITS, Ranked};
 use super::sanitize;
 use super::svg;
 use crate::model::{Quadrant, Ring};
+use std::fmt::Write as _;
 
 const CSS: &str = include_str!("digest.css");
 
@@ -71,7 +72,7 @@ pub fn render_for(input: &DigestInput, medium: &Medium) -> String {
                 "\n"
                 (head_meta(csp, "radar digest")) "\n"
                 title { (title) " digest " (input.week) } "\n"
-                style { "\n" (PreEscaped(CSS)) } "\n"
+                style { "\n" (PreEscaped(CSS)) (PreEscaped(shape_css(&crate::shape::active()))) } "\n"
             } "\n"
             body {
                 "\n"
@@ -409,7 +410,7 @@ fn proposals(r: &Ranked) -> Markup {
                             span.pkg { (sanitize::text(&p.name)) } " "
                             span class={ "muted " (quadrant_class(p.quadrant)) } { (svg::quadrant_title(p.quadrant)) }
                         }
-                        p.move { (p.from.map_or("Not on the radar", rank::ring_title)) " → " (rank::ring_title(p.to)) }
+                        p.move { (p.from.map_or("Not on the radar", Ring::title)) " → " (p.to.title()) }
                         @if !p.reasons.is_empty() {
                             ul.reasons {
                                 @for x in p.reasons.iter().take(LIMITS.reasons) { li { (sanitize::text(x)) } }
@@ -424,6 +425,23 @@ fn proposals(r: &Ranked) -> Markup {
             } "\n"
         } "\n"
     }
+}
+
+/// Colour classes for a configured shape's quadrants; digest.css has the
+/// default four.
+fn shape_css(shape: &crate::shape::Shape) -> String {
+    if shape.is_default() {
+        return String::new();
+    }
+    let mut css = String::new();
+    for &q in shape.quadrants() {
+        let (c, qc) = (svg::quadrant_color(q), quadrant_class(q));
+        let _ = writeln!(
+            css,
+            ".{qc}{{color:{c}}}.n.{qc}{{background:{c};color:#fff}}"
+        );
+    }
+    css
 }
 
 pub fn quadrant_class(q: Quadrant) -> String {
@@ -482,16 +500,17 @@ pub fn legend(r: &Ranked, href: &dyn Fn(&str) -> Option<String>) -> Markup {
     html! {
         div.legend {
             "\n"
-            @for q in Quadrant::ALL {
+            @let shape = crate::shape::active();
+            @for &q in shape.quadrants() {
                 @let in_q: Vec<_> = r.blips.iter().filter(|(_, b)| b.quadrant == q).collect();
                 @if !in_q.is_empty() {
                     @let qc = quadrant_class(q);
                     section {
                         h3 class=(qc) { (svg::quadrant_title(q)) }
-                        @for ring in Ring::ALL {
+                        @for &ring in shape.rings() {
                             @let in_ring: Vec<_> = in_q.iter().filter(|(_, b)| b.ring == ring).collect();
                             @if !in_ring.is_empty() {
-                                h4 { (rank::ring_title(ring)) }
+                                h4 { (ring.title()) }
                                 ol {
                                     @for (n, b) in in_ring {
                                         li {

@@ -11,7 +11,7 @@ use super::model::{DigestInput, Movement};
 use super::rank::{self, LIMITS, Ranked};
 use super::sanitize::{self, escape_markdown};
 use super::svg;
-use crate::model::{Quadrant, Ring};
+use crate::model::Ring;
 
 /// Renders the digest; sections in the order, empty ones left out.
 pub fn render(input: &DigestInput) -> String {
@@ -267,8 +267,8 @@ fn proposals(s: &mut String, r: &Ranked) {
             "- **{}** ({}): {} → {}",
             sanitize::markdown(&p.name),
             escape_markdown(svg::quadrant_title(p.quadrant)),
-            p.from.map_or("Not on the radar", rank::ring_title),
-            rank::ring_title(p.to)
+            p.from.map_or("Not on the radar", Ring::title),
+            p.to.title()
         );
         for reason in p.reasons.iter().take(LIMITS.reasons) {
             let _ = writeln!(s, "  - {}", sanitize::markdown(reason));
@@ -286,13 +286,14 @@ fn radar(s: &mut String, r: &Ranked) {
         return;
     }
     s.push_str("## The radar\n\n");
-    for q in Quadrant::ALL {
+    let shape = crate::shape::active();
+    for &q in shape.quadrants() {
         let in_q: Vec<_> = r.blips.iter().filter(|(_, b)| b.quadrant == q).collect();
         if in_q.is_empty() {
             continue;
         }
         let _ = writeln!(s, "### {}\n", escape_markdown(svg::quadrant_title(q)));
-        for ring in Ring::ALL {
+        for &ring in shape.rings() {
             let names: Vec<String> = in_q
                 .iter()
                 .filter(|(_, b)| b.ring == ring)
@@ -307,7 +308,7 @@ fn radar(s: &mut String, r: &Ranked) {
                 })
                 .collect();
             if !names.is_empty() {
-                let _ = writeln!(s, "- **{}:** {}", rank::ring_title(ring), names.join(" · "));
+                let _ = writeln!(s, "- **{}:** {}", ring.title(), names.join(" · "));
             }
         }
         s.push('\n');

@@ -15,6 +15,7 @@
 //! one outside its segment (`svg`).
 
 pub mod collect;
+pub mod geometry;
 pub mod html;
 pub mod markdown;
 pub mod model;

@@ -166,16 +166,6 @@ pub fn growth(g: f64) -> String {
     }
 }
 
-pub fn ring_title(r: crate::model::Ring) -> &'static str {
-    use crate::model::Ring;
-    match r {
-        Ring::Adopt => "Adopt",
-        Ring::Trial => "Trial",
-        Ring::Assess => "Assess",
-        Ring::Hold => "Hold",
-    }
-}
-
 /// The links worth showing: only safe ones (`sanitize::link`), each once,
 /// at most `LIMITS.links`, each with a short label: its host
 /// ("github.com"), or host and last path segment when several links share

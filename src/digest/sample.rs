@@ -215,8 +215,23 @@ fn term(term: &str, counts: &[u32], growth: f64, in_stack: bool) -> EmergingTerm
 
 fn sample_radar() -> Vec<Blip> {
     use Movement::*;
-    use Quadrant::*;
-    use Ring::*;
+    // The default shape's names, as the enums these once were.
+    #[allow(non_upper_case_globals)]
+    const Techniques: Quadrant = Quadrant::Techniques;
+    #[allow(non_upper_case_globals)]
+    const Tools: Quadrant = Quadrant::Tools;
+    #[allow(non_upper_case_globals)]
+    const Platforms: Quadrant = Quadrant::Platforms;
+    #[allow(non_upper_case_globals)]
+    const LanguagesAndFrameworks: Quadrant = Quadrant::LanguagesAndFrameworks;
+    #[allow(non_upper_case_globals)]
+    const Adopt: Ring = Ring::Adopt;
+    #[allow(non_upper_case_globals)]
+    const Trial: Ring = Ring::Trial;
+    #[allow(non_upper_case_globals)]
+    const Assess: Ring = Ring::Assess;
+    #[allow(non_upper_case_globals)]
+    const Hold: Ring = Ring::Hold;
     let rows: &[(&str, Quadrant, Ring, Movement)] = &[
         ("Trunk-based development", Techniques, Adopt, Unchanged),
         ("Infrastructure as code", Techniques, Adopt, Unchanged),
@@ -299,6 +314,51 @@ pub fn many_blips(n: usize) -> Vec<Blip> {
                 quadrant: pick(&Q, x),
                 ring: pick(&R, y),
                 movement: M[i % M.len()],
+            }
+        })
+        .collect()
+}
+
+/// `n` blips spread unevenly over every segment of `shape` (for geometry
+/// tests and screenshots of radars with other shapes).
+pub fn many_blips_in(shape: &crate::shape::Shape, n: usize) -> Vec<Blip> {
+    // Uneven weights, then shares in per-mille (the last takes the rest).
+    fn shares<T: Copy>(items: &[T]) -> Vec<(T, u32)> {
+        let weights: Vec<u32> = (0..items.len()).map(|k| 2 + (k as u32 * 5) % 4).collect();
+        let total: u32 = weights.iter().sum();
+        let mut out: Vec<(T, u32)> = items
+            .iter()
+            .zip(&weights)
+            .map(|(&v, w)| (v, w * 1000 / total))
+            .collect();
+        let used: u32 = out.iter().map(|x| x.1).sum();
+        if let Some(last) = out.last_mut() {
+            last.1 += 1000 - used;
+        }
+        out
+    }
+    let q = shares(shape.quadrants());
+    let r = shares(shape.rings());
+    (0..n)
+        .map(|i| {
+            let x = ((i as u64 * 7919) % 1000) as u32;
+            let y = ((i as u64 * 104_729 / 7) % 1000) as u32;
+            // One blip in every segment first, so each is exercised.
+            let (quadrant, ring) = if i < q.len() * r.len() {
+                (q[i % q.len()].0, r[i / q.len()].0)
+            } else {
+                (pick(&q, x), pick(&r, y))
+            };
+            Blip {
+                name: format!("tech-{i:03}"),
+                quadrant,
+                ring,
+                movement: [
+                    Movement::Unchanged,
+                    Movement::New,
+                    Movement::MovedIn,
+                    Movement::MovedOut,
+                ][i % 4],
             }
         })
         .collect()

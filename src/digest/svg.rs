@@ -1,4 +1,5 @@
-//! The radar picture: 4 quadrants × 4 rings as an SVG we draw ourselves.
+//! The radar picture: N slices × M rings (the radar's shape) as an SVG we
+//! draw ourselves, on the coordinates `geometry` owns.
 //!
 //! Layout is deterministic and collision-free by construction. Each segment
 //! (one quadrant × one ring) gets a set of candidate slots on concentric
@@ -17,70 +18,41 @@
 
 use std::fmt::Write as _;
 
+use super::geometry::{self, Geometry, round1};
 use super::model::{Blip, Movement};
 use super::sanitize;
 use crate::model::{Quadrant, Ring};
+use crate::shape::{self, Shape};
 
-/// The picture is `SIZE` × `SIZE` user units (it scales to any width).
-pub const SIZE: f64 = 800.0;
-pub const CENTER: f64 = SIZE / 2.0;
-/// Outer radius of each ring, innermost (adopt) first.
-pub const RING_OUTER: [f64; 4] = [150.0, 242.0, 320.0, 390.0];
+/// Outer radius of each ring of the four-ring radar, innermost first.
+pub use super::geometry::RING_OUTER;
+pub use super::geometry::{AXIS_MARGIN, CENTER, RING_MARGIN, SIZE};
 /// Blip radius when a segment has room for it.
 pub const BLIP_RADIUS: f64 = 14.0;
 /// Smallest blip radius before the layout gives up.
 pub const MIN_BLIP_RADIUS: f64 = 1.5;
-/// Clearance between a blip and a quadrant axis (room for ring labels).
-pub const AXIS_MARGIN: f64 = 10.0;
-/// Clearance between a blip and a ring line.
-pub const RING_MARGIN: f64 = 3.0;
 
-/// Inner and outer radius of a ring.
+/// Inner and outer radius of a ring in the active shape's picture.
 pub fn ring_bounds(ring: Ring) -> (f64, f64) {
-    let i = ring_index(ring);
-    let inner = if i == 0 { 0.0 } else { RING_OUTER[i - 1] };
-    (inner, RING_OUTER[i])
+    Geometry::of(&shape::active()).ring_bounds(ring.position())
 }
 
-fn ring_index(ring: Ring) -> usize {
-    match ring {
-        Ring::Adopt => 0,
-        Ring::Trial => 1,
-        Ring::Assess => 2,
-        Ring::Hold => 3,
-    }
-}
-
-/// Direction of a quadrant from the centre as (x sign, y sign) in SVG
-/// coordinates (y grows downwards): techniques top left, tools top right,
-/// platforms bottom left, languages & frameworks bottom right, so the
-/// reading order matches `Quadrant::ALL` and the legend.
+/// Direction of a quadrant of the four-quadrant radar from the centre as
+/// (x sign, y sign) in SVG coordinates (y grows downwards): techniques top
+/// left, tools top right, platforms bottom left, languages & frameworks
+/// bottom right, so the reading order matches the legend. Other counts are
+/// slices clockwise from twelve o'clock: see [`Geometry`].
 pub fn quadrant_signs(q: Quadrant) -> (f64, f64) {
-    match q {
-        Quadrant::Techniques => (-1.0, -1.0),
-        Quadrant::Tools => (1.0, -1.0),
-        Quadrant::Platforms => (-1.0, 1.0),
-        Quadrant::LanguagesAndFrameworks => (1.0, 1.0),
-    }
+    geometry::quarter_signs(q.position())
 }
 
 pub fn quadrant_title(q: Quadrant) -> &'static str {
-    match q {
-        Quadrant::Techniques => "Techniques",
-        Quadrant::Tools => "Tools",
-        Quadrant::Platforms => "Platforms",
-        Quadrant::LanguagesAndFrameworks => "Languages & Frameworks",
-    }
+    q.title()
 }
 
 /// Fill colour per quadrant (contrast ≥ 4.5:1 against the white numbers).
 pub fn quadrant_color(q: Quadrant) -> &'static str {
-    match q {
-        Quadrant::Techniques => "#1f6f8b",
-        Quadrant::Tools => "#6b4c9a",
-        Quadrant::Platforms => "#a4481c",
-        Quadrant::LanguagesAndFrameworks => "#2c7347",
-    }
+    geometry::quadrant_color(q)
 }
 
 /// Blips in legend order with their numbers (1-based): by quadrant, ring,
@@ -119,6 +91,12 @@ pub struct Placed {
 /// Places every blip; `None` when a segment holds more blips than fit even
 /// at [`MIN_BLIP_RADIUS`] (hundreds in one segment). Result is in number order.
 pub fn layout(blips: &[Blip]) -> Option<Vec<Placed>> {
+    layout_in(&shape::active(), blips)
+}
+
+/// [`layout`] for a given shape.
+pub fn layout_in(shape: &Shape, blips: &[Blip]) -> Option<Vec<Placed>> {
+    let g = Geometry::of(shape);
     let numbered = number(blips);
     let mut placed = Vec::with_capacity(numbered.len());
     // `numbered` is grouped by segment already.
@@ -129,16 +107,21 @@ pub fn layout(blips: &[Blip]) -> Option<Vec<Placed>> {
             .iter()
             .position(|(_, b)| (b.quadrant, b.ring) != (q, r))
             .map_or(numbered.len(), |n| start + n);
-        placed.extend(layout_segment(q, r, &numbered[start..end])?);
+        placed.extend(layout_segment(&g, q, r, &numbered[start..end])?);
         start = end;
     }
     Some(placed)
 }
 
-fn layout_segment(q: Quadrant, ring: Ring, blips: &[(u32, &Blip)]) -> Option<Vec<Placed>> {
+fn layout_segment(
+    g: &Geometry,
+    q: Quadrant,
+    ring: Ring,
+    blips: &[(u32, &Blip)],
+) -> Option<Vec<Placed>> {
     let mut radius = BLIP_RADIUS;
     let slots = loop {
-        let slots = slots(ring, radius);
+        let slots = g.slots(ring.position(), radius);
         if slots.len() >= blips.len() {
             break slots;
         }
@@ -147,7 +130,6 @@ fn layout_segment(q: Quadrant, ring: Ring, blips: &[(u32, &Blip)]) -> Option<Vec
             return None;
         }
     };
-    let (sx, sy) = quadrant_signs(q);
     let mut taken = vec![false; slots.len()];
     let mut out = Vec::with_capacity(blips.len());
     for &(n, b) in blips {
@@ -156,68 +138,19 @@ fn layout_segment(q: Quadrant, ring: Ring, blips: &[(u32, &Blip)]) -> Option<Vec
             i = (i + 1) % slots.len();
         }
         taken[i] = true;
-        let (u, v) = slots[i];
+        let (rho, t) = slots[i];
+        let (x, y) = g.to_picture(q.position(), rho, t);
         out.push(Placed {
             number: n,
             quadrant: q,
             ring,
             movement: b.movement,
-            x: round1(CENTER + sx * u),
-            y: round1(CENTER + sy * v),
+            x: round1(x),
+            y: round1(y),
             r: round1(radius),
         });
     }
     Some(out)
-}
-
-/// Candidate centres in quadrant-local coordinates (u, v ≥ 0 away from the
-/// two axes), for blips of radius `r` in `ring`.
-fn slots(ring: Ring, r: f64) -> Vec<(f64, f64)> {
-    // Rounding each coordinate to 0.1 moves a centre by at most 0.071; the
-    // gap and margins below leave room for that.
-    let gap = (r * 0.3).max(1.0);
-    let step = 2.0 * r + gap;
-    let edge = r + AXIS_MARGIN;
-    let (inner, outer) = ring_bounds(ring);
-    // The smallest arc that still has an angular range clear of both axes:
-    // a point at angle 45° is `rho / √2` from each axis.
-    let rho_min = (inner + r + RING_MARGIN).max(edge * std::f64::consts::SQRT_2);
-    let rho_max = outer - r - RING_MARGIN;
-    if rho_max < rho_min {
-        return Vec::new();
-    }
-    let arcs = ((rho_max - rho_min) / step).floor() as usize + 1;
-    let mut out = Vec::new();
-    for a in 0..arcs {
-        let rho = if arcs == 1 {
-            (rho_min + rho_max) / 2.0
-        } else {
-            rho_min + (rho_max - rho_min) * a as f64 / (arcs - 1) as f64
-        };
-        // Keep `edge` from both axes: v = rho·sin θ ≥ edge, u = rho·cos θ ≥ edge.
-        let k = (edge / rho).min(1.0);
-        let (t_min, t_max) = (k.asin(), k.acos());
-        if t_max < t_min {
-            continue;
-        }
-        // Chord between neighbours ≥ step.
-        let dt = 2.0 * (step / (2.0 * rho)).min(1.0).asin();
-        let n = ((t_max - t_min) / dt).floor() as usize + 1;
-        for j in 0..n {
-            let t = if n == 1 {
-                (t_min + t_max) / 2.0
-            } else {
-                t_min + (t_max - t_min) * j as f64 / (n - 1) as f64
-            };
-            out.push((rho * t.cos(), rho * t.sin()));
-        }
-    }
-    debug_assert!(out.iter().all(|&(u, v)| u >= 0.0 && v >= 0.0));
-    out
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// FNV-1a, 64 bit: a stable seed from a name (std's hasher may change).
@@ -234,51 +167,77 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// with an XML prolog as a file). Each blip is a `<g class="blip">` with a
 /// `<title>` naming the entry, for hover and screen readers.
 pub fn render(blips: &[Blip]) -> String {
+    render_in(&shape::active(), blips)
+}
+
+/// [`render`] for a given shape.
+pub fn render_in(shape: &Shape, blips: &[Blip]) -> String {
+    let g = Geometry::of(shape);
     let mut s = String::with_capacity(4096 + blips.len() * 400);
     let total = blips.len();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="0 0 {SIZE} {SIZE}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" role="img" aria-labelledby="radar-title"><title id="radar-title">Technology radar, {total} entries</title>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="{}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" role="img" aria-labelledby="radar-title"><title id="radar-title">Technology radar, {total} entries</title>"##,
+        g.view_box()
     );
     // Rings, outermost first so inner ones paint over.
-    let fills = ["#eef1f4", "#f3f5f7", "#f7f8fa", "#fbfbfc"];
-    for i in (0..4).rev() {
+    for i in (0..g.ring_count()).rev() {
         let _ = write!(
             s,
             r##"<circle cx="{CENTER}" cy="{CENTER}" r="{}" fill="{}" stroke="#c3cad3" stroke-width="1.5"/>"##,
-            RING_OUTER[i], fills[i]
+            g.ring_outer()[i],
+            g.ring_fill(i)
         );
     }
-    let (lo, hi) = (CENTER - RING_OUTER[3], CENTER + RING_OUTER[3]);
-    let _ = write!(
-        s,
-        r##"<path d="M{lo} {CENTER}H{hi}M{CENTER} {lo}V{hi}" stroke="#9aa5b1" stroke-width="1.5"/>"##
-    );
-    // Ring names on the horizontal axis, both sides.
-    s.push_str(r##"<g class="ring-labels" font-size="12" font-weight="600" fill="#5b6673" text-anchor="middle" letter-spacing="1">"##);
-    for ring in Ring::ALL {
-        let (inner, outer) = ring_bounds(ring);
-        let mid = (inner + outer) / 2.0;
-        let label = ring.as_str().to_uppercase();
-        for x in [CENTER - mid, CENTER + mid] {
+    let outermost = g.ring_outer()[g.ring_count() - 1];
+    if g.quartered() {
+        let (lo, hi) = (CENTER - outermost, CENTER + outermost);
+        let _ = write!(
+            s,
+            r##"<path d="M{lo} {CENTER}H{hi}M{CENTER} {lo}V{hi}" stroke="#9aa5b1" stroke-width="1.5"/>"##
+        );
+    } else {
+        s.push_str(r##"<path d=""##);
+        for pos in 0..g.quadrant_count() {
+            let a = g.start_angle(pos);
             let _ = write!(
                 s,
-                r##"<text x="{x}" y="{}" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##,
-                CENTER + 4.0
+                "M{CENTER} {CENTER}L{} {}",
+                round1(CENTER + outermost * a.cos()),
+                round1(CENTER + outermost * a.sin())
+            );
+        }
+        s.push_str(r##"" stroke="#9aa5b1" stroke-width="1.5"/>"##);
+    }
+    // Ring names on an edge: both sides of the horizontal axis for quarters,
+    // up the twelve o'clock edge (where slice 1 starts) otherwise.
+    s.push_str(r##"<g class="ring-labels" font-size="12" font-weight="600" fill="#5b6673" text-anchor="middle" letter-spacing="1">"##);
+    for ring in shape.rings() {
+        let (inner, outer) = g.ring_bounds(ring.position());
+        let mid = (inner + outer) / 2.0;
+        let label = sanitize::escape_html(&ring.title().to_uppercase());
+        if g.quartered() {
+            for x in [CENTER - mid, CENTER + mid] {
+                let _ = write!(
+                    s,
+                    r##"<text x="{x}" y="{}" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##,
+                    CENTER + 4.0
+                );
+            }
+        } else {
+            let (x, y) = (CENTER + 4.0, round1(CENTER - mid));
+            let _ = write!(
+                s,
+                r##"<text x="{x}" y="{y}" transform="rotate(-90 {x} {y})" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##
             );
         }
     }
     s.push_str("</g>");
-    // Quadrant names in the corners, outside the circle.
+    // Quadrant names outside the circle: the corners for quarters, beyond
+    // each slice's middle otherwise.
     s.push_str(r##"<g class="quadrant-labels" font-size="17" font-weight="700">"##);
-    for q in Quadrant::ALL {
-        let (sx, sy) = quadrant_signs(q);
-        let (x, anchor) = if sx < 0.0 {
-            (12.0, "start")
-        } else {
-            (SIZE - 12.0, "end")
-        };
-        let y = if sy < 0.0 { 26.0 } else { SIZE - 14.0 };
+    for &q in shape.quadrants() {
+        let (x, y, anchor) = g.label_anchor(q.position());
         let _ = write!(
             s,
             r##"<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{}">{}</text>"##,
@@ -287,7 +246,7 @@ pub fn render(blips: &[Blip]) -> String {
         );
     }
     s.push_str("</g>");
-    match layout(blips) {
+    match layout_in(shape, blips) {
         Some(placed) => {
             let names = number(blips);
             s.push_str(r##"<g class="blips" font-weight="700" text-anchor="middle" fill="#fff">"##);
@@ -406,8 +365,9 @@ mod tests {
 
     #[test]
     fn every_segment_has_room_for_a_realistic_share() {
+        let g = Geometry::of(&Shape::default());
         for ring in Ring::ALL {
-            let n = slots(ring, BLIP_RADIUS).len();
+            let n = g.slots(ring.position(), BLIP_RADIUS).len();
             assert!(n >= 8, "{ring}: only {n} slots at the default size");
         }
     }

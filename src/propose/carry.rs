@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{ProposeError, committed_text, uncommitted};
-use crate::model::Quadrant;
 use crate::radar::{self, Entry, RadarError};
 
 /// Sorts the uncommitted files under the entries folder: entry files whose
@@ -57,7 +56,10 @@ fn is_entry_file(path: &Path, entries_rel: &str) -> bool {
     let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
     match parts.as_slice() {
         [quadrant, file] => {
-            Quadrant::ALL.iter().any(|q| q.as_str() == *quadrant)
+            crate::shape::active()
+                .quadrants()
+                .iter()
+                .any(|q| q.as_str() == *quadrant)
                 && file.ends_with(".md")
                 && !file.starts_with('.')
         }

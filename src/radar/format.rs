@@ -93,6 +93,65 @@ fn split(path: &Path, text: &str) -> Result<(String, String), RadarError> {
     Err(err("no closing `+++` line after the front matter"))
 }
 
+/// A ring or quadrant slug in an entry file that the shape does not have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unconfigured {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// `quadrant`, `ring`, `proposed` or `from`.
+    pub key: String,
+    pub value: String,
+    /// The nearest configured slug, when one is close.
+    pub closest: Option<&'static str>,
+}
+
+/// Every `quadrant =` / ring-valued key in the front matter whose value
+/// `shape` does not configure, with the nearest configured slug. Reads
+/// lines, not TOML, so it works on the files `parse_entry` rejects.
+pub fn unconfigured(text: &str, shape: &crate::shape::Shape) -> Vec<Unconfigured> {
+    let mut out = Vec::new();
+    let mut fences = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_end() == FENCE {
+            fences += 1;
+            if fences == 2 {
+                break;
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let value = value
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let (known, valid): (bool, Vec<&'static str>) = match key {
+            "quadrant" => (
+                shape.quadrant(value).is_some(),
+                shape.quadrants().iter().map(|q| q.as_str()).collect(),
+            ),
+            "ring" | "proposed" | "from" => (
+                shape.ring(value).is_some(),
+                shape.rings().iter().map(|r| r.as_str()).collect(),
+            ),
+            _ => continue,
+        };
+        if !known {
+            out.push(Unconfigured {
+                line: i + 1,
+                key: key.to_string(),
+                value: value.to_string(),
+                closest: crate::shape::closest(value, valid.into_iter()),
+            });
+        }
+    }
+    out
+}
+
 /// Parses one entry file; `path` names the file in errors.
 pub fn parse_entry(path: &Path, text: &str) -> Result<Entry, RadarError> {
     let (front, body) = split(path, text)?;

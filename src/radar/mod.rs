@@ -31,7 +31,7 @@ use thiserror::Error;
 use crate::model::{Quadrant, Ring};
 use crate::score::Signal;
 
-pub use format::{parse_entry, render_entry};
+pub use format::{Unconfigured, parse_entry, render_entry, unconfigured};
 pub use store::{load_entries, write_entry};
 
 #[derive(Debug, Error)]
@@ -69,8 +69,22 @@ pub enum RadarError {
         dir: PathBuf,
         hint: String,
     },
+    #[error(
+        "{folder}: {count} entries sit in a folder that is not a configured quadrant{hint}. \
+         Configured quadrants: {valid}. Move them (`git mv`) and fix their `quadrant =`, \
+         or add the quadrant to radar.toml [radar]; `radar doctor` lists them"
+    )]
+    UnconfiguredFolder {
+        folder: PathBuf,
+        count: usize,
+        valid: String,
+        hint: String,
+    },
     #[error("{0}")]
     Review(String),
+    /// A format that cannot hold the radar's shape.
+    #[error("{0}")]
+    Shape(String),
     #[error("{path}: {message}")]
     Import { path: PathBuf, message: String },
     #[error("cannot encode {what}: {message}")]

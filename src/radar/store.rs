@@ -14,6 +14,7 @@ use super::slug::{short_hash, slug};
 use super::{Entry, RadarError};
 use crate::atomic::{self, Durability};
 use crate::model::Quadrant;
+use crate::shape::Shape;
 
 /// What [`write_entry`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,9 @@ fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> Ra
 pub fn load_entries(dir: &Path) -> Result<Vec<Entry>, RadarError> {
     let mut entries = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for q in Quadrant::ALL {
+    let shape = crate::shape::active();
+    refuse_unconfigured_folders(dir, &shape)?;
+    for &q in shape.quadrants() {
         let folder = dir.join(q.as_str());
         let listing = match std::fs::read_dir(&folder) {
             Ok(rd) => rd,
@@ -141,6 +144,77 @@ fn free_path(dir: &Path, entry: &Entry) -> Result<PathBuf, RadarError> {
     }
 }
 
+/// A folder of entries whose quadrant is not configured would silently
+/// drop off the radar (a quadrant renamed in radar.toml): refuse, and say
+/// where they should go.
+fn refuse_unconfigured_folders(dir: &Path, shape: &Shape) -> Result<(), RadarError> {
+    let listing = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(dir, "list folder")(e)),
+    };
+    let mut folders: Vec<(String, usize)> = Vec::new();
+    for item in listing {
+        let path = item.map_err(io(dir, "list folder"))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') || !path.is_dir() || shape.quadrant(name).is_some() {
+            continue;
+        }
+        let count = entry_like_files(&path);
+        if count > 0 {
+            folders.push((name.to_string(), count));
+        }
+    }
+    folders.sort();
+    match folders.into_iter().next() {
+        None => Ok(()),
+        Some((folder, count)) => Err(RadarError::UnconfiguredFolder {
+            folder: dir.join(&folder),
+            count,
+            hint: closest(&folder, shape.quadrants().iter().map(|q| q.as_str()))
+                .map(|c| format!(" (closest: {c})"))
+                .unwrap_or_default(),
+            valid: shape.quadrant_list(),
+        }),
+    }
+}
+
+/// How many `.md` files directly in `folder` start like an entry (`+++`):
+/// a folder of notes or digests next to the quadrants is not orphaned.
+pub fn entry_like_files(folder: &Path) -> usize {
+    entry_files(folder)
+        .iter()
+        .filter(|p| {
+            use std::io::Read as _;
+            let mut head = Vec::with_capacity(6);
+            let _ = std::fs::File::open(p).and_then(|f| f.take(6).read_to_end(&mut head));
+            head.strip_prefix(b"\xef\xbb\xbf")
+                .unwrap_or(&head)
+                .starts_with(b"+++")
+        })
+        .count()
+}
+
+/// The `.md` files directly in `folder` (none when unreadable).
+pub fn entry_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|i| i.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".md") && !name.starts_with('.') && p.is_file()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub use crate::shape::closest;
+
 /// Accepts only `<quadrant folder>/<file>.md`: the shapes `load_entries`
 /// produces. Anything else (absolute, `..`, deeper) is refused.
 fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), RadarError> {
@@ -152,8 +226,10 @@ fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), Ra
     let [Component::Normal(folder), Component::Normal(file)] = parts.as_slice() else {
         return Err(unsafe_path());
     };
-    let quadrant = Quadrant::ALL
-        .into_iter()
+    let quadrant = crate::shape::active()
+        .quadrants()
+        .iter()
+        .copied()
         .find(|q| folder.to_str() == Some(q.as_str()))
         .ok_or_else(unsafe_path)?;
     let file = file.to_str().ok_or_else(unsafe_path)?;
@@ -167,7 +243,7 @@ fn checked_relative(entry: &Entry, rel: &Path) -> Result<(PathBuf, Quadrant), Ra
 /// (see [`atomic::stale_temps`]); returns them, relative to `dir`.
 pub fn remove_stale_temps(dir: &Path) -> Result<Vec<PathBuf>, RadarError> {
     let mut removed = Vec::new();
-    for q in Quadrant::ALL {
+    for &q in crate::shape::active().quadrants() {
         let gone =
             atomic::remove_stale_temps(&dir.join(q.as_str())).map_err(|e| RadarError::Io {
                 path: e.path,

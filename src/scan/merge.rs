@@ -10,7 +10,7 @@ use thiserror::Error;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::{Found, advisory_source};
-use crate::model::{canonical_name, package_key};
+use crate::model::{Quadrant, canonical_name, package_key};
 
 #[derive(Debug, Error)]
 pub enum MergeError {
@@ -96,6 +96,7 @@ pub fn merge_stack(
         .iter()
         .filter_map(|t| t.get("package")?.as_str().map(canonical_key))
         .collect();
+    let shape = crate::shape::active();
     for tech in &found.techs {
         if packages.contains(&canonical_key(&tech.package)) {
             continue;
@@ -109,12 +110,18 @@ pub fn merge_stack(
         names.insert(name.to_lowercase());
         let mut t = Table::new();
         t["name"] = value(name.clone());
-        t["quadrant"] = value(if tech.dev {
-            "tools"
+        // A radar without these quadrants takes scanned packages in its
+        // first slice; the innermost ring is "in use" whatever it is called.
+        let want = if tech.dev {
+            Quadrant::Tools
         } else {
-            "languages-and-frameworks"
-        });
-        t["ring"] = value("adopt");
+            Quadrant::LanguagesAndFrameworks
+        };
+        let quadrant = shape
+            .quadrant(want.as_str())
+            .unwrap_or(shape.quadrants()[0]);
+        t["quadrant"] = value(quadrant.as_str());
+        t["ring"] = value(shape.innermost().as_str());
         t["package"] = value(tech.package.clone());
         if let Some(v) = &tech.version {
             t["version"] = value(v.clone());

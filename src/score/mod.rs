@@ -26,6 +26,7 @@ pub use signal::{Signal, SignalKind};
 
 use crate::config::{StackConfig, TechConfig};
 use crate::model::{Informational, Item, Quadrant, Ring};
+use crate::shape::Shape;
 use crate::sources::eol::{EolFacts, EolProduct};
 use crate::sources::registry::status::{Standing, StatusFacts, VersionStatus};
 use crate::trend::{Direction, TrendReport};
@@ -261,12 +262,17 @@ pub fn score_tracked(
 /// `assess` proposals for rising terms that are neither in the stack nor
 /// on the radar. They land in `tools` until a lead moves them.
 pub fn score_candidates(trends: &TrendReport) -> Vec<Recommendation> {
+    // A radar without a Tools quadrant takes newcomers in its first slice.
+    let shape = crate::shape::active();
+    let landing = shape
+        .quadrant(Quadrant::Tools.as_str())
+        .unwrap_or(shape.quadrants()[0]);
     trends
         .candidates()
         .map(|t| {
             let mut ev = Evidence::default();
             ev.push(trend_signal(t));
-            ev.finish(&t.term, Quadrant::Tools, None)
+            ev.finish(&t.term, landing, None)
         })
         .collect()
 }
@@ -435,7 +441,14 @@ impl Evidence {
                 .sum::<f64>()
                 .clamp(-1.0, 1.0),
         );
-        let (ring, rule) = propose(current, score, self.forced_hold.as_deref(), &self.signals);
+        let shape = crate::shape::active();
+        let (ring, rule) = propose(
+            &shape,
+            current,
+            score,
+            self.forced_hold.as_deref(),
+            &self.signals,
+        );
         Recommendation {
             name: name.to_string(),
             quadrant,
@@ -449,46 +462,56 @@ impl Evidence {
 }
 
 /// The ring rules, first match wins. Returns the proposal and the rule.
+/// The rules speak of positions in `shape`: the hold ring, one ring out
+/// (never past hold), one ring in (never into the innermost), and the ring
+/// a newcomer enters (just inside hold).
 pub fn propose(
+    shape: &Shape,
     current: Option<Ring>,
     score: f64,
     forced_hold: Option<&str>,
     signals: &[Signal],
 ) -> (Option<Ring>, String) {
+    let hold = shape.hold();
     if let Some(why) = forced_hold {
-        return (Some(Ring::Hold), format!("{why} → hold"));
+        return (Some(hold), format!("{why} → {hold}"));
     }
     if score <= HOLD_SCORE {
         return (
-            Some(Ring::Hold),
-            format!("score {score:+.2} ≤ {HOLD_SCORE:+.2} → hold"),
+            Some(hold),
+            format!("score {score:+.2} ≤ {HOLD_SCORE:+.2} → {hold}"),
         );
     }
     let Some(current) = current else {
         // Not on the radar: only a rising trend earns a place, in assess.
+        let entry = shape.entry_ring();
         return if signals.iter().any(|s| s.kind == SignalKind::Trend) {
-            (
-                Some(Ring::Assess),
-                "rising, not on the radar → assess".into(),
-            )
+            (Some(entry), format!("rising, not on the radar → {entry}"))
         } else {
             (None, "not on the radar, nothing rising".into())
         };
     };
     if score <= OUT_SCORE {
-        let out = outward(current);
+        let out = shape.outward(current);
         return (
             Some(out),
-            format!("score {score:+.2} ≤ {OUT_SCORE:+.2} → one ring out ({current} → {out})"),
+            if out == current {
+                format!(
+                    "score {score:+.2} ≤ {OUT_SCORE:+.2}, but the tool never proposes past {hold} → stay {current}"
+                )
+            } else {
+                format!("score {score:+.2} ≤ {OUT_SCORE:+.2} → one ring out ({current} → {out})")
+            },
         );
     }
     if score >= IN_SCORE {
-        let inn = inward(current);
+        let inn = shape.inward(current);
         return (
             Some(inn),
             if inn == current {
                 format!(
-                    "score {score:+.2} ≥ {IN_SCORE:+.2}, but the tool never proposes adopt → stay {current}"
+                    "score {score:+.2} ≥ {IN_SCORE:+.2}, but the tool never proposes {} → stay {current}",
+                    shape.innermost()
                 )
             } else {
                 format!("score {score:+.2} ≥ {IN_SCORE:+.2} → one ring in ({current} → {inn})")
@@ -499,23 +522,6 @@ pub fn propose(
         Some(current),
         format!("score {score:+.2} between {OUT_SCORE:+.2} and {IN_SCORE:+.2} → stay {current}"),
     )
-}
-
-fn outward(r: Ring) -> Ring {
-    match r {
-        Ring::Adopt => Ring::Trial,
-        Ring::Trial => Ring::Assess,
-        Ring::Assess | Ring::Hold => Ring::Hold,
-    }
-}
-
-/// One ring in, never into adopt.
-fn inward(r: Ring) -> Ring {
-    match r {
-        Ring::Hold => Ring::Assess,
-        Ring::Assess => Ring::Trial,
-        Ring::Trial | Ring::Adopt => r,
-    }
 }
 
 fn advisory_signals(hits: &[&AdvisoryHit], ev: &mut Evidence) {

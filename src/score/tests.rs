@@ -501,3 +501,55 @@ fn yanked_and_deprecated_versions_in_use_weigh_against() {
         "widget 1.0.0 in use is deprecated on npm: \"no longer maintained, use gadget\"; 2.0.0 is the newest good version"
     );
 }
+
+#[test]
+fn rules_speak_of_positions_in_a_custom_shape() {
+    let shape = crate::shape::Shape::new(
+        &["Techniques", "Tools", "Data & AI"],
+        &["Use", "Try", "Watch", "Hold", "Retire"],
+        None,
+    )
+    .unwrap();
+    let r = |slug: &str| shape.ring(slug).unwrap();
+    let trend = Signal {
+        kind: SignalKind::Trend,
+        weight: 0.2,
+        because: "rising".into(),
+        url: None,
+        evidence: vec![],
+    };
+    // Forced and score-based hold go to the hold ring, not the outermost.
+    assert_eq!(
+        propose(&shape, Some(r("use")), 0.0, Some("unmaintained"), &[]).0,
+        Some(r("hold"))
+    );
+    assert_eq!(
+        propose(&shape, Some(r("try")), -0.6, None, &[]),
+        (Some(r("hold")), "score -0.60 ≤ -0.50 → hold".into())
+    );
+    // Newcomers enter just inside hold.
+    assert_eq!(
+        propose(&shape, None, 0.2, None, &[trend]).0,
+        Some(r("watch"))
+    );
+    // One ring out stops at hold; retire is a lead's call.
+    assert_eq!(
+        propose(&shape, Some(r("watch")), -0.3, None, &[]).0,
+        Some(r("hold"))
+    );
+    let (ring, rule) = propose(&shape, Some(r("hold")), -0.3, None, &[]);
+    assert_eq!(ring, Some(r("hold")));
+    assert!(rule.contains("never proposes past hold"), "{rule}");
+    assert_eq!(
+        propose(&shape, Some(r("retire")), -0.3, None, &[]).0,
+        Some(r("retire"))
+    );
+    // One ring in, never into the innermost.
+    assert_eq!(
+        propose(&shape, Some(r("retire")), 0.5, None, &[]).0,
+        Some(r("hold"))
+    );
+    let (ring, rule) = propose(&shape, Some(r("try")), 0.5, None, &[]);
+    assert_eq!(ring, Some(r("try")));
+    assert!(rule.contains("never proposes use"), "{rule}");
+}

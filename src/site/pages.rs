@@ -137,7 +137,7 @@ fn unplaced(site: &SiteInput, files: &BTreeMap<String, String>) -> Markup {
                         @if let Some(h) = files.get(&e.name) { a href=(h) { (sanitize::text(&e.name)) } }
                         " " span.muted { (svg::quadrant_title(e.quadrant)) }
                         @if let Some(p) = e.entry.as_ref().and_then(|x| x.pending()) {
-                            " · proposed for " (rank::ring_title(p))
+                            " · proposed for " (p.title())
                         }
                     }
                 }
@@ -175,7 +175,7 @@ pub fn entry(site: &SiteInput, v: &EntryView) -> String {
             h1 { (name) } "\n"
             p.placement {
                 span class={ "ring ring-" (v.ring.map_or("none", |r| r.as_str())) } {
-                    (v.ring.map_or("Not on the radar", rank::ring_title))
+                    (v.ring.map_or("Not on the radar", crate::model::Ring::title))
                 }
                 " " span class=(qc) { (svg::quadrant_title(v.quadrant)) }
                 @if let Some(p) = &v.package { " · " code { (sanitize::text(p)) } }
@@ -215,7 +215,7 @@ fn proposal(e: &crate::radar::Entry) -> Markup {
     html! {
         section.card id="proposal" {
             "\n"
-            h2 { "Proposed: " (e.ring.map_or("Not on the radar", rank::ring_title)) " → " (rank::ring_title(to)) } "\n"
+            h2 { "Proposed: " (e.ring.map_or("Not on the radar", crate::model::Ring::title)) " → " (to.title()) } "\n"
             @if let Some(rule) = &e.rule { p.hint { (sanitize::text(rule)) } "\n" }
             ul.reasons {
                 @for s in reasons.iter().take(rank::LIMITS.reasons) { li { (sanitize::text(&s.because)) } }
@@ -334,14 +334,14 @@ fn history(e: &crate::radar::Entry) -> Markup {
                         @match ev {
                             Event::Move(h) => {
                                 @match h.from {
-                                    Some(f) => { "Moved from " (rank::ring_title(f)) " to " strong { (rank::ring_title(h.ring)) } },
-                                    None => { "Placed in " strong { (rank::ring_title(h.ring)) } },
+                                    Some(f) => { "Moved from " (f.title()) " to " strong { (h.ring.title()) } },
+                                    None => { "Placed in " strong { (h.ring.title()) } },
                                 }
                                 @if let Some(n) = &h.note { ": " (sanitize::text(n)) }
                             }
                             Event::Decision(d) => {
                                 (match d.verdict { Verdict::Accepted => "Accepted", Verdict::Rejected => "Rejected" })
-                                " the proposal " strong { (rank::ring_title(d.proposed)) }
+                                " the proposal " strong { (d.proposed.title()) }
                                 @if let Some(r) = &d.reason { ": " (sanitize::text(r)) }
                             }
                         }
@@ -396,7 +396,7 @@ fn weeks_drawn(site: &SiteInput, v: &EntryView) -> Markup {
                 @for (d, b) in seen {
                     li {
                         a href={ "../" (paths::week_page(d.week)) } { (d.week) }
-                        " " (rank::ring_title(b.ring))
+                        " " (b.ring.title())
                         @if b.movement != crate::digest::Movement::Unchanged { " · " (b.movement.label()) }
                     }
                 }

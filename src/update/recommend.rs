@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{StackConfig, TechConfig};
 use crate::model::Item;
-use crate::model::Ring;
 use crate::radar::Entry;
 use crate::score::{self, AdvisoryHit, Recommendation, Tracked};
 use crate::trend::{self, TrackedTerm, TrendOptions, TrendReport};
@@ -94,7 +93,9 @@ pub fn tracked(stack: &StackConfig, entries: &[Entry]) -> Vec<Tracked> {
                 tech: TechConfig {
                     name: e.name.clone(),
                     quadrant: e.quadrant,
-                    ring: e.ring.unwrap_or(Ring::Assess),
+                    ring: e
+                        .ring
+                        .unwrap_or_else(|| crate::shape::active().entry_ring()),
                     package: None,
                     version: None,
                     aliases: Vec::new(),

@@ -6,10 +6,12 @@
 //! rendered SVG, so they test the picture people see, not just the layout
 //! function's own bookkeeping.
 
-use techradar::digest::sample::many_blips;
+use techradar::digest::geometry::Geometry;
+use techradar::digest::sample::{many_blips, many_blips_in};
 use techradar::digest::svg::{self, CENTER, Placed};
 use techradar::digest::{Blip, Movement};
 use techradar::model::{Quadrant, Ring};
+use techradar::shape::Shape;
 
 fn check_geometry(blips: &[Blip]) -> Vec<Placed> {
     let placed = svg::layout(blips).expect("layout fits");
@@ -174,4 +176,129 @@ fn uneven_pseudo_random_radars_fit() {
             .collect();
         check_geometry(&blips);
     }
+}
+
+/// A shape with `n` quadrants and `m` rings, named q0…, r0….
+fn shape(n: usize, m: usize) -> Shape {
+    let qs: Vec<String> = (0..n).map(|i| format!("Slice {i}")).collect();
+    let rs: Vec<String> = (0..m).map(|i| format!("Ring {i}")).collect();
+    Shape::new(&qs, &rs, None).unwrap()
+}
+
+/// The geometry checks for any shape, re-derived from the ring bounds and
+/// slice edges `Geometry` publishes (and `contains`, tested against them
+/// in the library): every blip inside its own segment, clear of the other
+/// slices, and no two overlapping. Returns (segments used, smallest blip).
+fn check_shaped(shape: &Shape, blips: &[Blip]) -> (usize, f64) {
+    let g = Geometry::of(shape);
+    let placed = svg::layout_in(shape, blips).expect("layout fits");
+    assert_eq!(placed.len(), blips.len());
+    for p in &placed {
+        let (q, r) = (p.quadrant.position(), p.ring.position());
+        assert!(
+            p.r >= svg::MIN_BLIP_RADIUS,
+            "blip {} too small: {p:?}",
+            p.number
+        );
+        assert!(
+            g.contains(q, r, p.x, p.y, p.r),
+            "blip {} leaves its segment: {p:?}",
+            p.number
+        );
+        let (inner, outer) = g.ring_bounds(r);
+        let rho = (p.x - CENTER).hypot(p.y - CENTER);
+        assert!(
+            rho - p.r > inner && rho + p.r < outer,
+            "blip {}: {p:?}",
+            p.number
+        );
+        for other in (0..shape.quadrants().len()).filter(|o| *o != q) {
+            assert!(
+                !g.contains(other, r, p.x, p.y, 0.0),
+                "blip {} in slice {other}",
+                p.number
+            );
+        }
+    }
+    for (i, a) in placed.iter().enumerate() {
+        for b in &placed[i + 1..] {
+            let d = (a.x - b.x).hypot(a.y - b.y);
+            assert!(
+                d > a.r + b.r,
+                "blips {} and {} overlap at {d}",
+                a.number,
+                b.number
+            );
+        }
+    }
+    let mut segments: Vec<(usize, usize)> = placed
+        .iter()
+        .map(|p| (p.quadrant.position(), p.ring.position()))
+        .collect();
+    segments.sort();
+    segments.dedup();
+    let smallest = placed.iter().map(|p| p.r).fold(f64::INFINITY, f64::min);
+    (segments.len(), smallest)
+}
+
+#[test]
+fn every_shape_from_two_to_eight_slices_fits_150_entries() {
+    let mut report = vec![
+        "| N | M | blips | segments used | overlaps | outside segment | smallest blip r |"
+            .to_string(),
+        "| --- | --- | --- | --- | --- | --- | --- |".to_string(),
+    ];
+    for n in 2..=8 {
+        for m in [4, 5, 6] {
+            let s = shape(n, m);
+            let blips = many_blips_in(&s, 150);
+            let (segments, smallest) = check_shaped(&s, &blips);
+            assert_eq!(segments, n * m, "N={n} M={m}: every segment exercised");
+            report.push(format!(
+                "| {n} | {m} | 150 | {segments}/{} | 0 | 0 | {smallest} |",
+                n * m
+            ));
+            // The picture draws what was laid out: one blip per entry, a
+            // label per slice and ring.
+            let picture = svg::render_in(&s, &blips);
+            assert_eq!(blips_in_svg(&picture).len(), 150);
+            for q in s.quadrants() {
+                assert!(picture.contains(&format!(">{}</text>", q.title())), "N={n}");
+            }
+            for r in s.rings() {
+                assert!(picture.contains(&format!(">{}</text>", r.title().to_uppercase())));
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+}
+
+#[test]
+fn all_150_in_the_narrowest_segment_still_fit() {
+    // Eight slices, six rings: the innermost segment is the smallest.
+    let s = shape(8, 6);
+    for (q, r) in [(0, 0), (7, 5), (3, 2)] {
+        let blips: Vec<Blip> = (0..150)
+            .map(|i| Blip {
+                name: format!("crowd-{i}"),
+                quadrant: s.quadrants()[q],
+                ring: s.rings()[r],
+                movement: Movement::MovedIn,
+            })
+            .collect();
+        let (_, smallest) = check_shaped(&s, &blips);
+        println!("8×6, 150 blips in segment ({q}, {r}): smallest r = {smallest}");
+    }
+}
+
+#[test]
+fn the_default_shape_keeps_its_layout() {
+    let blips = many_blips(150);
+    assert_eq!(
+        svg::render_in(&Shape::default(), &blips),
+        svg::render(&blips),
+        "the active shape of a process without [radar] is the default"
+    );
+    let (segments, _) = check_shaped(&Shape::default(), &blips);
+    assert_eq!(segments, 16);
 }

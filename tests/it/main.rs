@@ -6,8 +6,8 @@
 mod harness;
 
 mod audit_cli;
-mod audit_kinds;
 mod audit_ecosystems;
+mod audit_kinds;
 mod audit_parity;
 mod audit_testcases;
 mod crawl_cli;
@@ -26,6 +26,7 @@ mod examples;
 mod init_scan;
 mod properties;
 mod propose_cli;
+mod radar_shape;
 mod readers;
 mod releases_authority;
 mod reliability;

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::model::{Quadrant, Ring};
 use crate::radar::{Entry, HistoryEntry, RadarError};
+use crate::shape::Shape;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Response {
@@ -53,9 +54,10 @@ struct Moment {
     description: Option<String>,
 }
 
-pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarError> {
+pub fn write(entries: &[&Entry], now: DateTime<Utc>, shape: &Shape) -> Result<String, RadarError> {
     let response = Response {
-        quadrants: Quadrant::ALL
+        quadrants: shape
+            .quadrants()
             .iter()
             .map(|q| IdName {
                 id: q.as_str().to_string(),
@@ -63,7 +65,8 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarErro
                 color: None,
             })
             .collect(),
-        rings: Ring::ALL
+        rings: shape
+            .rings()
             .iter()
             .map(|r| IdName {
                 id: r.as_str().to_string(),
@@ -134,13 +137,13 @@ pub fn read(text: &str, _today: NaiveDate) -> Result<Imported, ImportError> {
         let q = &r.quadrants[pos];
         parse_quadrant(&q.name)
             .or_else(|| parse_quadrant(&q.id))
-            .or_else(|| Quadrant::ALL.get(pos).copied())
+            .or_else(|| crate::shape::active().quadrant_at(pos))
     };
     let ring_of = |id: &str| -> Option<Ring> {
         match r.rings.iter().position(|x| x.id == id) {
             Some(pos) => parse_ring(&r.rings[pos].name)
                 .or_else(|| parse_ring(&r.rings[pos].id))
-                .or_else(|| Ring::ALL.get(pos).copied()),
+                .or_else(|| crate::shape::active().ring_at(pos)),
             None => parse_ring(id),
         }
     };

@@ -21,6 +21,7 @@ use thiserror::Error;
 
 use super::{Entry, RadarError};
 use crate::model::{Quadrant, Ring};
+use crate::shape::Shape;
 
 /// Why a document or folder is not a radar the readers take; `import`
 /// names the file. A bad row or item is not an error: it is skipped with its
@@ -83,22 +84,103 @@ impl Format {
     }
 }
 
-/// Writes the placed entries in `format`. `now` dates the snapshot and
-/// decides what counts as new or moved (a move in the last
-/// [`RECENT_DAYS`] days).
+/// Writes the placed entries in `format` for the active shape, refusing a
+/// shape the format cannot hold. `now` dates the snapshot and decides what
+/// counts as new or moved (a move in the last [`RECENT_DAYS`] days).
 pub fn export(
     entries: &[Entry],
     format: Format,
     now: DateTime<Utc>,
 ) -> Result<Exported, RadarError> {
-    let placed: Vec<&Entry> = entries.iter().filter(|e| e.ring.is_some()).collect();
+    export_shaped(entries, format, now, &crate::shape::active(), false).map(|e| e.exported)
+}
+
+/// An export and the entries a fitted export left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub exported: Exported,
+    /// (entry name, why), for `--fit`.
+    pub left_out: Vec<(String, String)>,
+}
+
+/// The most a format holds: (quadrants it needs, rings it holds at most,
+/// whether it needs exactly that many rings). None: any shape.
+pub fn limits(format: Format) -> Option<(usize, usize, bool)> {
     match format {
+        // zalando/tech-radar draws exactly four quadrants and four rings.
+        Format::Zalando => Some((4, 4, true)),
+        // BYOR lays out four quadrants and at most four rings.
+        Format::ByorCsv | Format::ByorJson => Some((4, 4, false)),
+        Format::Backstage | Format::Aoe => None,
+    }
+}
+
+/// [`export`] for a given shape. With `fit`, a shape the format cannot hold
+/// is cut to what fits (the first quadrants and rings) and the entries
+/// outside are listed in [`Export::left_out`]; without it, that is an
+/// error naming the limit.
+pub fn export_shaped(
+    entries: &[Entry],
+    format: Format,
+    now: DateTime<Utc>,
+    shape: &Shape,
+    fit: bool,
+) -> Result<Export, RadarError> {
+    let mut placed: Vec<&Entry> = entries.iter().filter(|e| e.ring.is_some()).collect();
+    let mut left_out = Vec::new();
+    if let Some((quadrants, rings, exact)) = limits(format) {
+        let (nq, nr) = (shape.quadrants().len(), shape.rings().len());
+        let too_few_rings = exact && nr < rings;
+        if nq != quadrants || nr > rings || too_few_rings {
+            let rings_rule = if exact {
+                format!("exactly {rings}")
+            } else {
+                format!("at most {rings}")
+            };
+            if !fit || nq < quadrants || too_few_rings {
+                return Err(RadarError::Shape(format!(
+                    "{} holds exactly {quadrants} quadrants and {rings_rule} rings; this radar has {nq} quadrants ({}) and {nr} rings ({}). {}",
+                    format.as_str(),
+                    shape.quadrant_list(),
+                    shape.ring_list(),
+                    if nq > quadrants || nr > rings {
+                        "Give --fit to write what fits and list the entries left out, or use --format backstage or aoe, which keep any shape"
+                    } else {
+                        "Use --format backstage or aoe, which keep any shape"
+                    }
+                )));
+            }
+            placed.retain(|e| {
+                let q_ok = e.quadrant.position() < quadrants;
+                let r_ok = e.ring.is_some_and(|r| r.position() < rings);
+                if !q_ok {
+                    left_out.push((
+                        e.name.clone(),
+                        format!(
+                            "quadrant {} is past {}'s {quadrants}",
+                            e.quadrant,
+                            format.as_str()
+                        ),
+                    ));
+                } else if !r_ok {
+                    let ring = e.ring.map(|r| r.as_str()).unwrap_or_default();
+                    left_out.push((
+                        e.name.clone(),
+                        format!("ring {ring} is past {}'s {rings}", format.as_str()),
+                    ));
+                }
+                q_ok && r_ok
+            });
+        }
+    }
+    let exported = match format {
         Format::ByorCsv => byor::write_csv(&placed, now).map(Exported::File),
         Format::ByorJson => byor::write_json(&placed, now).map(Exported::File),
-        Format::Zalando => zalando::write(&placed, now).map(Exported::File),
-        Format::Backstage => backstage::write(&placed, now).map(Exported::File),
+        Format::Zalando => zalando::write(&placed, now, shape).map(Exported::File),
+        Format::Backstage => backstage::write(&placed, now, shape).map(Exported::File),
         Format::Aoe => aoe::write(&placed, now).map(Exported::Folder),
-    }
+    }?;
+    Ok(Export { exported, left_out })
 }
 
 /// A stable id per entry for formats that key items by id (Backstage, AOE
@@ -159,64 +241,52 @@ pub fn movement(e: &Entry, now: DateTime<Utc>) -> Movement {
 }
 
 pub fn quadrant_label(q: Quadrant) -> &'static str {
-    match q {
-        Quadrant::Techniques => "Techniques",
-        Quadrant::Tools => "Tools",
-        Quadrant::Platforms => "Platforms",
-        Quadrant::LanguagesAndFrameworks => "Languages & Frameworks",
-    }
+    q.title()
 }
 
 pub fn ring_label(r: Ring) -> &'static str {
-    match r {
-        Ring::Adopt => "Adopt",
-        Ring::Trial => "Trial",
-        Ring::Assess => "Assess",
-        Ring::Hold => "Hold",
-    }
+    r.title()
 }
 
-/// The usual ring colours (as Thoughtworks and Zalando draw them).
+/// The usual ring colours (as Thoughtworks and Zalando draw them), then two
+/// more for radars with five or six rings.
 pub fn ring_color(r: Ring) -> &'static str {
-    match r {
-        Ring::Adopt => "#5ba300",
-        Ring::Trial => "#009eb0",
-        Ring::Assess => "#c7ba00",
-        Ring::Hold => "#e09b96",
-    }
+    const COLORS: [&str; 6] = [
+        "#5ba300", "#009eb0", "#c7ba00", "#e09b96", "#8d8d8d", "#b07aa1",
+    ];
+    COLORS[r.position().min(COLORS.len() - 1)]
 }
 
-/// Reads a ring name in any case.
+/// Reads a ring by its configured name or slug, in any case.
 pub fn parse_ring(s: &str) -> Option<Ring> {
-    match s.trim().to_lowercase().as_str() {
-        "adopt" => Some(Ring::Adopt),
-        "trial" => Some(Ring::Trial),
-        "assess" => Some(Ring::Assess),
-        "hold" => Some(Ring::Hold),
-        _ => None,
-    }
+    crate::shape::active().ring(&s.trim().to_lowercase())
 }
 
-/// Reads a quadrant from the names other radars use: "Languages &
-/// Frameworks", "languages-and-frameworks", AOE's "methods-and-patterns"
-/// and "platforms-and-aoe-services", Backstage's "infrastructure",
-/// "process" …
+/// Reads a quadrant: a configured name or slug first, then (for the
+/// Thoughtworks quadrants a radar has) the names other radars use:
+/// "Languages & Frameworks", AOE's "methods-and-patterns" and
+/// "platforms-and-aoe-services", Backstage's "infrastructure", "process" …
 pub fn parse_quadrant(s: &str) -> Option<Quadrant> {
+    let shape = crate::shape::active();
+    if let Some(q) = shape.quadrant(s) {
+        return Some(q);
+    }
     let l = s.trim().to_lowercase();
-    if l.contains("lang") || l.contains("framework") {
-        Some(Quadrant::LanguagesAndFrameworks)
+    let guess = if l.contains("lang") || l.contains("framework") {
+        Quadrant::LanguagesAndFrameworks
     } else if l.contains("platform") || l.contains("infra") {
-        Some(Quadrant::Platforms)
+        Quadrant::Platforms
     } else if l.contains("tool") {
-        Some(Quadrant::Tools)
+        Quadrant::Tools
     } else if ["techni", "method", "pattern", "process", "practice"]
         .iter()
         .any(|k| l.contains(k))
     {
-        Some(Quadrant::Techniques)
+        Quadrant::Techniques
     } else {
-        None
-    }
+        return None;
+    };
+    shape.quadrant(guess.as_str())
 }
 
 /// `2026-11-25T00:00:00.000Z`, the date form JavaScript viewers parse.

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::model::{Quadrant, Ring};
 use crate::radar::{Entry, HistoryEntry, RadarError};
+use crate::shape::Shape;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Config {
@@ -50,25 +51,32 @@ fn yes() -> bool {
 }
 
 fn q_index(q: Quadrant) -> usize {
-    Quadrant::ALL.iter().position(|x| *x == q).unwrap_or(0)
+    q.position()
 }
 
 fn r_index(r: Ring) -> usize {
-    Ring::ALL.iter().position(|x| *x == r).unwrap_or(0)
+    r.position()
 }
 
-pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarError> {
+/// Writes the first four quadrants and rings of `shape`: the caller
+/// ([`super::export_shaped`]) has checked the shape or dropped what does
+/// not fit.
+pub fn write(entries: &[&Entry], now: DateTime<Utc>, shape: &Shape) -> Result<String, RadarError> {
     let config = Config {
         date: now.format("%Y.%m").to_string(),
-        quadrants: Quadrant::ALL
+        quadrants: shape
+            .quadrants()
             .iter()
+            .take(4)
             .map(|q| Named {
                 name: quadrant_label(*q).to_string(),
                 color: None,
             })
             .collect(),
-        rings: Ring::ALL
+        rings: shape
+            .rings()
             .iter()
+            .take(4)
             .map(|r| Named {
                 name: ring_label(*r).to_uppercase(),
                 color: Some(ring_color(*r).to_string()),
@@ -102,6 +110,7 @@ pub fn write(entries: &[&Entry], now: DateTime<Utc>) -> Result<String, RadarErro
 /// names when it has them, else in our order.
 pub fn read(text: &str, today: NaiveDate) -> Result<Imported, ImportError> {
     let config: Config = serde_json::from_str(text).map_err(ImportError::Zalando)?;
+    let shape = crate::shape::active();
     let mut out = Imported::default();
     let mut seen = std::collections::HashSet::new();
     for z in config.entries {
@@ -114,11 +123,22 @@ pub fn read(text: &str, today: NaiveDate) -> Result<Imported, ImportError> {
             .quadrants
             .get(z.quadrant)
             .and_then(|q| parse_quadrant(&q.name))
-            .or_else(|| Quadrant::ALL.get(z.quadrant).copied());
-        let (Some(quadrant), Some(&ring)) = (quadrant, Ring::ALL.get(z.ring)) else {
+            .or_else(|| shape.quadrant_at(z.quadrant));
+        let ring = config
+            .rings
+            .get(z.ring)
+            .and_then(|r| super::parse_ring(&r.name))
+            .or_else(|| shape.ring_at(z.ring));
+        let (Some(quadrant), Some(ring)) = (quadrant, ring) else {
             out.skipped.push((
                 name,
-                format!("quadrant {} / ring {} out of range 0-3", z.quadrant, z.ring),
+                format!(
+                    "quadrant {} / ring {} is not one of this radar's (quadrants: {}; rings: {})",
+                    z.quadrant,
+                    z.ring,
+                    shape.quadrant_list(),
+                    shape.ring_list()
+                ),
             ));
             continue;
         };

@@ -217,7 +217,9 @@ impl StatusFacts {
                 continue;
             };
             for k in &item.packages {
-                facts.by_key.insert(crate::model::canonical_key(k), s.clone());
+                facts
+                    .by_key
+                    .insert(crate::model::canonical_key(k), s.clone());
             }
         }
         facts
