@@ -79,6 +79,18 @@ impl Browser {
                 "--disable-default-apps",
                 "--mute-audio",
                 "--hide-scrollbars",
+                // No test may send traffic beyond loopback, and Chromium
+                // otherwise resolves Google hosts and probes DNS-over-HTTPS
+                // at every start (measured with strace): fail every name but
+                // the loopback server's, and turn the probing features off.
+                // What remains is a UDP connect to a public IPv6 address,
+                // Chromium's route lookup, which sends no packet.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                "--disable-features=DnsOverHttps,OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,NetworkTimeServiceQuerying,CertificateTransparencyComponentUpdater",
+                "--dns-prefetch-disable",
+                "--disable-domain-reliability",
+                "--no-pings",
+                "--disable-client-side-phishing-detection",
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
