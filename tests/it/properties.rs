@@ -281,6 +281,44 @@ proptest! {
     }
 }
 
+/// Every lockfile and SBOM kind beyond the four above: our own seed in
+/// fuzz/seeds/lockfiles/KIND, plus osv-scalibr's test files for it when
+/// ../shared is present.
+macro_rules! lockfile_properties {
+    ($($name:ident: $format:ident, $ours:literal, $shared:expr;)*) => {
+        proptest! {
+            #![proptest_config(config())]
+            $(
+                #[test]
+                fn $name(b in input(seeds(&[$ours], $shared, |_| true))) {
+                    let format = techradar::stack::Format::$format;
+                    let path = Path::new("/nonexistent").join(format.kind());
+                    let _ = techradar::stack::parse_lockfile_as(format, &path, &text(&b));
+                }
+            )*
+        }
+    };
+}
+
+lockfile_properties! {
+    pnpm_lock_never_panics: Pnpm, "fuzz/seeds/lockfiles/pnpm", &["lockfiles/osv-scalibr/pnpmlock"];
+    yarn_lock_never_panics: Yarn, "fuzz/seeds/lockfiles/yarn", &["lockfiles/osv-scalibr/yarnlock"];
+    poetry_lock_never_panics: Poetry, "fuzz/seeds/lockfiles/poetry", &["lockfiles/osv-scalibr/poetrylock"];
+    uv_lock_never_panics: Uv, "fuzz/seeds/lockfiles/uv", &["lockfiles/osv-scalibr/uvlock"];
+    pipfile_lock_never_panics: Pipfile, "fuzz/seeds/lockfiles/pipfile", &["lockfiles/osv-scalibr/pipfilelock"];
+    pdm_lock_never_panics: Pdm, "fuzz/seeds/lockfiles/pdm", &["lockfiles/osv-scalibr/pdmlock"];
+    gemfile_lock_never_panics: Gemfile, "fuzz/seeds/lockfiles/gemfile", &["lockfiles/osv-scalibr/gemfilelock"];
+    composer_lock_never_panics: Composer, "fuzz/seeds/lockfiles/composer", &["lockfiles/osv-scalibr/composerlock"];
+    bun_lock_never_panics: Bun, "fuzz/seeds/lockfiles/bun", &["lockfiles/osv-scalibr/bunlock"];
+    gradle_lock_never_panics: Gradle, "fuzz/seeds/lockfiles/gradle", &["lockfiles/osv-scalibr/gradlelockfile"];
+    pom_lock_never_panics: Pom, "fuzz/seeds/lockfiles/pom", &["lockfiles/osv-scalibr/pomxml"];
+    nuget_lock_never_panics: NuGet, "fuzz/seeds/lockfiles/nuget", &["lockfiles/osv-scalibr/packageslockjson"];
+    pubspec_lock_never_panics: Pubspec, "fuzz/seeds/lockfiles/pubspec", &["lockfiles/osv-scalibr/pubspec"];
+    mix_lock_never_panics: MixLock, "fuzz/seeds/lockfiles/mix", &["lockfiles/osv-scalibr/mixlock"];
+    cyclonedx_lock_never_panics: CycloneDx, "fuzz/seeds/lockfiles/cyclonedx", &[];
+    spdx_lock_never_panics: Spdx, "fuzz/seeds/lockfiles/spdx", &[];
+}
+
 /// Version-like strings: real shapes and noise.
 fn version() -> impl Strategy<Value = String> {
     prop_oneof![
