@@ -143,7 +143,8 @@ pub struct TermTrend {
     /// Distinct sources mentioning it in the recent weeks.
     pub recent_sources: usize,
     /// Of those, the sources that published anything in the baseline
-    /// weeks: only they count towards `min_sources` for rising.
+    /// weeks; reported, not required (a feed may keep only its newest
+    /// entries).
     pub established_sources: usize,
     /// One-sided p-value of the test in the direction the counts lean
     /// (the smaller tail); `direction` is not steady only when it is at or
@@ -298,12 +299,15 @@ pub fn trends_ending(
             .iter()
             .filter(|s| established.contains(*s))
             .count();
+        // Established sources are reported, not required: requiring them
+        // silenced real rises from feeds that only keep their newest
+        // entries (most release feeds), not just advisory-feed noise.
         let (direction, p_value) = direction(
             recent_sum,
             base_sum,
             recent,
             weeks - recent,
-            established_sources,
+            recent_sources[id].len(),
             opts,
         );
         let t = TermTrend {
@@ -337,7 +341,7 @@ pub fn trends_ending(
         weeks,
         week_labels,
         test: format!(
-            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources that published in the weeks before",
+            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources",
             weeks - recent,
             opts.alpha,
             opts.min_support,

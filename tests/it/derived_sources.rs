@@ -146,7 +146,8 @@ fn every_registry_is_crawled_from_its_mirror_without_a_source_line() {
     let expected = [
         ("crates.io/serde", 2),
         ("PyPI/requests", 2),
-        ("npm/react", 2),
+        // Two releases and the packument's status item (deprecations).
+        ("npm/react", 3),
         ("RubyGems/rails", 2),
         ("Packagist/monolog/monolog", 2),
         ("Maven/com.fasterxml.jackson.core:jackson-databind", 2),
@@ -346,7 +347,7 @@ fn yanked_and_deprecated_versions_in_use_become_signals() {
         tech("react", "npm/react"),
         tech("rails", "RubyGems/rails"),
     );
-    let team = crawl_radar(FAST, &registries(&server))
+    let team = crawl_radar(&format!("{FAST}track = \"direct\"\n"), &registries(&server))
         .stack(&stack)
         .file("requirements.txt", "requests==1.9.0\n");
     let run = team.crawl();
