@@ -203,7 +203,7 @@ fn print_added(
 ) {
     let verb = if existed { "Merged into" } else { "Wrote" };
     println!(
-        "{verb} {} and {}: {} lockfiles, {} techs, {} advisory sources added.",
+        "{verb} {} and {}: {} lockfiles, {} techs, {} sources added.",
         radar.display(),
         stack.display(),
         added.lockfiles.len(),

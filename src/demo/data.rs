@@ -97,6 +97,35 @@ pub const ADVISORIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// endoflife.date products in the API v1 shape (our own trimmed copies):
+/// (file served, source name, body). Dates are absolute, as endoflife.date
+/// publishes them.
+pub const EOL_PRODUCTS: &[(&str, &str, &str)] = &[
+    (
+        "eol-python.json",
+        "Python end of life",
+        include_str!("data/eol/python.json"),
+    ),
+    (
+        "eol-django.json",
+        "Django end of life",
+        include_str!("data/eol/django.json"),
+    ),
+];
+
+/// What the demo services run that no lockfile pins: the interpreter.
+/// Appended to the demo's stack.toml with its version kept.
+pub const STACK_EXTRA: &str = r#"
+# The services still run Python 3.8: endoflife.date says it is past its
+# end of life, so `update` proposes hold and the digest asks for an upgrade.
+[[tech]]
+name = "Python"
+quadrant = "languages-and-frameworks"
+ring = "adopt"
+version = "3.8.18"
+eol = "python"
+"#;
+
 /// One advisory in RustSec's Markdown format, served as its own source.
 pub const RUSTSEC_NOTE: (&str, &str) = (
     "DEMO-2026-0006.md",

@@ -44,6 +44,15 @@ pub async fn start_server(now: DateTime<Utc>, port: Option<u16>) -> Result<DemoS
             },
         );
     }
+    for (file, _, body) in data::EOL_PRODUCTS {
+        files.insert(
+            file.to_string(),
+            Served {
+                content_type: "application/json",
+                body: body.as_bytes().to_vec(),
+            },
+        );
+    }
     files.insert(
         "advisories.zip".to_string(),
         Served {
@@ -122,6 +131,12 @@ pub fn write_radar(
         server.url("advisories.zip"),
         server.url(data::RUSTSEC_NOTE.0)
     ));
+    for (file, name, _) in data::EOL_PRODUCTS {
+        toml.push_str(&format!(
+            "\n[[source]]\nname = {name:?}\nkind = \"eol\"\nurl = {:?}\n",
+            server.url(file)
+        ));
+    }
     let config = dir.join("radar.toml");
     write(&config, &toml)?;
     let locks = dir.join("lockfiles");
@@ -133,6 +148,7 @@ pub fn write_radar(
         .filter(|l| !l.trim_start().starts_with("version ="))
         .map(|l| format!("{l}\n"))
         .collect();
+    stack.push_str(data::STACK_EXTRA);
     stack.push_str(
         "\n# The demo services' lockfiles: `radar audit` checks every package in them.\n",
     );

@@ -1,15 +1,16 @@
 //! Writes a scan into stack.toml and radar.toml, editing the documents
 //! with `toml_edit` so a lead's comments, order and edits survive. Only
 //! appends: a `[[lockfile]]` already listed, a `[[tech]]` already naming
-//! the package (or the name), a `[[source]]` with the same URL or name is
-//! left as it is. Pure: text in, text out.
+//! the package (or the name, or for a runtime the same `eol` product), a
+//! `[[source]]` with the same URL, name or `eol` product is left as it is.
+//! Pure: text in, text out.
 
 use std::collections::HashSet;
 use std::path::Path;
 use thiserror::Error;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::{Found, advisory_source};
+use super::{Found, advisory_source, eol};
 use crate::model::{Quadrant, canonical_name, package_key};
 
 #[derive(Debug, Error)]
@@ -126,12 +127,40 @@ pub fn merge_stack(
         if let Some(v) = &tech.version {
             t["version"] = value(v.clone());
         }
+        if let Some(product) = eol::product_of(&tech.package) {
+            t["eol"] = value(product);
+        }
         techs.push(t);
         added.techs.push(format!(
             "{name} ({} {})",
             tech.package,
             tech.version.as_deref().unwrap_or("unpinned")
         ));
+    }
+    let products: HashSet<String> = techs
+        .iter()
+        .filter_map(|t| t.get("eol")?.as_str().map(str::to_lowercase))
+        .collect();
+    for runtime in &found.runtimes {
+        let name = eol::title(runtime.product);
+        if products.contains(runtime.product) || names.contains(&name.to_lowercase()) {
+            continue;
+        }
+        names.insert(name.to_lowercase());
+        let quadrant = shape
+            .quadrant(Quadrant::LanguagesAndFrameworks.as_str())
+            .unwrap_or(shape.quadrants()[0]);
+        let mut t = Table::new();
+        t["name"] = value(name.clone());
+        t["quadrant"] = value(quadrant.as_str());
+        t["ring"] = value(shape.innermost().as_str());
+        // The oldest version a manifest allows: the cycle to upgrade from.
+        t["version"] = value(runtime.version.clone());
+        t["eol"] = value(runtime.product);
+        techs.push(t);
+        added
+            .techs
+            .push(format!("{name} ({} {})", runtime.product, runtime.version));
     }
     if doc
         .get("lockfile")
@@ -150,7 +179,24 @@ pub fn merge_stack(
     Ok((doc.to_string(), added))
 }
 
-/// Appends one advisory source per ecosystem found to radar.toml's text.
+/// The endoflife.date products the scan matched: declared runtimes and
+/// packages our table knows.
+fn eol_products(found: &Found) -> std::collections::BTreeSet<&'static str> {
+    found
+        .runtimes
+        .iter()
+        .map(|r| r.product)
+        .chain(
+            found
+                .techs
+                .iter()
+                .filter_map(|t| eol::product_of(&t.package)),
+        )
+        .collect()
+}
+
+/// Appends one advisory source per ecosystem found, and one `eol` source
+/// per product matched, to radar.toml's text.
 pub fn merge_radar(
     text: &str,
     path: &Path,
@@ -178,6 +224,22 @@ pub fn merge_radar(
         t["name"] = value(name.clone());
         t["kind"] = value(kind);
         t["url"] = value(url);
+        sources.push(t);
+        added.push(name);
+    }
+    let have_eol: HashSet<String> = sources
+        .iter()
+        .filter_map(|t| t.get("eol")?.as_str().map(|p| p.trim().to_lowercase()))
+        .collect();
+    for product in eol_products(found) {
+        let name = format!("{} end of life", eol::title(product));
+        let url = format!("https://endoflife.date/api/v1/products/{product}/");
+        if have_eol.contains(product) || urls.contains(&url) || names.contains(&name) {
+            continue;
+        }
+        let mut t = Table::new();
+        t["name"] = value(name.clone());
+        t["eol"] = value(product);
         sources.push(t);
         added.push(name);
     }
@@ -235,6 +297,7 @@ mod tests {
             ],
             ecosystems: ["crates.io".to_string(), "npm".to_string()].into(),
             warnings: vec![],
+            runtimes: vec![],
         }
     }
 
@@ -282,5 +345,75 @@ mod tests {
         assert!(again.is_empty());
         let e = merge_radar("source = 3\n", Path::new("radar.toml"), &found()).unwrap_err();
         assert!(e.to_string().contains("[[source]]"), "{e}");
+    }
+
+    #[test]
+    fn eol_products_become_tech_keys_and_sources_once() {
+        let mut f = found();
+        f.techs.push(FoundTech {
+            package: "PyPI/django".into(),
+            name: "django".into(),
+            version: Some("4.2.1".into()),
+            dev: false,
+        });
+        f.runtimes = vec![
+            eol::Runtime {
+                product: "python",
+                version: "3.9".into(),
+            },
+            eol::Runtime {
+                product: "nodejs",
+                version: "18.17".into(),
+            },
+        ];
+        // The lead already tracks Node under their own name, with its key.
+        let lead = "[[tech]]\nname = \"node\"\nquadrant = \"platforms\"\nring = \"adopt\"\neol = \"nodejs\"\n";
+        let (text, added) = merge_stack(lead, Path::new("stack.toml"), &f, rel).unwrap();
+        assert!(
+            added.techs.contains(&"Python (python 3.9)".to_string()),
+            "{added:?}"
+        );
+        assert!(
+            !added.techs.iter().any(|t| t.starts_with("Node.js")),
+            "{added:?}"
+        );
+        let stack = crate::config::parse_stack(&text, Path::new("/repo/stack.toml")).unwrap();
+        let python = stack.techs.iter().find(|t| t.name == "Python").unwrap();
+        assert_eq!(python.eol.as_deref(), Some("python"));
+        assert_eq!(python.version.as_deref(), Some("3.9"));
+        let django = stack.techs.iter().find(|t| t.name == "django").unwrap();
+        assert_eq!(django.eol.as_deref(), Some("django"));
+        assert!(
+            stack
+                .techs
+                .iter()
+                .find(|t| t.name == "tokio")
+                .unwrap()
+                .eol
+                .is_none()
+        );
+
+        let lead = "[[source]]\nname = \"Node\"\neol = \"NodeJS\"\n";
+        let (text, added) = merge_radar(lead, Path::new("radar.toml"), &f).unwrap();
+        assert_eq!(
+            added,
+            [
+                "RustSec advisories",
+                "npm advisories (OSV)",
+                "Django end of life",
+                "Python end of life"
+            ]
+        );
+        let c = crate::config::parse_radar(&text, Path::new("/r/radar.toml")).unwrap();
+        let eols: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|s| s.kind == crate::config::SourceKind::Eol)
+            .map(|s| s.name.clone())
+            .collect();
+        assert_eq!(eols, ["Node", "Django end of life", "Python end of life"]);
+        let (again, added) = merge_radar(&text, Path::new("radar.toml"), &f).unwrap();
+        assert!(added.is_empty(), "{added:?}");
+        assert_eq!(again, text);
     }
 }

@@ -9,6 +9,7 @@
 //! Reads files only; never the index or the network. Owns no lockfile
 //! format (that is `stack`'s) beyond the manifests in `manifests`.
 
+pub mod eol;
 pub mod manifests;
 pub mod merge;
 
@@ -43,6 +44,9 @@ pub struct Found {
     pub ecosystems: BTreeSet<String>,
     /// Files that could not be read (each names the file); the scan went on.
     pub warnings: Vec<String>,
+    /// Runtimes the manifests declare, one per product at the oldest
+    /// version any manifest allows.
+    pub runtimes: Vec<eol::Runtime>,
 }
 
 /// Walks `roots` and reads what it finds.
@@ -109,6 +113,16 @@ pub fn scan(roots: &[PathBuf]) -> Found {
         }
     }
     let mut techs: BTreeMap<String, FoundTech> = BTreeMap::new();
+    for manifest in &manifests {
+        let text = std::fs::read_to_string(manifest).unwrap_or_default();
+        for r in eol::runtimes(manifest, &text) {
+            match found.runtimes.iter_mut().find(|k| k.product == r.product) {
+                Some(k) if eol::older(&r.version, &k.version) => *k = r,
+                Some(_) => {}
+                None => found.runtimes.push(r),
+            }
+        }
+    }
     for manifest in manifests {
         let deps = match manifests::read(&manifest) {
             Ok(d) => d,

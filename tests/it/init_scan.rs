@@ -45,7 +45,7 @@ fn monorepo(root: &Path) {
     put(
         root,
         "services/api/Cargo.toml",
-        "[workspace]\nmembers = [\"crates/*\"]\n\n[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n\
+        "[workspace]\nmembers = [\"crates/*\"]\n\n[package]\nname = \"api\"\nversion = \"0.1.0\"\nrust-version = \"1.74\"\n\n\
          [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\napi-core = { path = \"crates/core\" }\n\n\
          [dev-dependencies]\ninsta = \"1\"\n",
     );
@@ -67,7 +67,7 @@ fn monorepo(root: &Path) {
     put(
         root,
         "web/package.json",
-        r#"{"name":"web","dependencies":{"react":"^18.3.0","@acme/ui":"workspace:*"},"devDependencies":{"vite":"^5.4.0"}}"#,
+        r#"{"name":"web","engines":{"node":"^18.17 || >=20"},"dependencies":{"react":"^18.3.0","@acme/ui":"workspace:*"},"devDependencies":{"vite":"^5.4.0"}}"#,
     );
     put(
         root,
@@ -92,7 +92,7 @@ fn monorepo(root: &Path) {
     put(
         root,
         "py/pyproject.toml",
-        "[project]\nname = \"jobs\"\ndependencies = [\"Django>=4.2\", \"requests\"]\n[dependency-groups]\ndev = [\"pytest\"]\n",
+        "[project]\nname = \"jobs\"\nrequires-python = \">=3.9\"\ndependencies = [\"Django>=4.2\", \"requests\"]\n[dependency-groups]\ndev = [\"pytest\"]\n",
     );
     put(
         root,
@@ -107,7 +107,7 @@ fn monorepo(root: &Path) {
     put(
         root,
         "ruby/Gemfile",
-        "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngroup :test do\n  gem 'rspec'\nend\n",
+        "source 'https://rubygems.org'\nruby '3.2.2'\ngem 'rails', '~> 7.1'\ngroup :test do\n  gem 'rspec'\nend\n",
     );
     put(
         root,
@@ -172,7 +172,7 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
     monorepo(&repo);
     let printed = init_scan(&radar_dir, &repo);
     assert!(
-        printed.contains("5 lockfiles, 12 techs, 6 advisory sources added"),
+        printed.contains("5 lockfiles, 18 techs, 15 sources added"),
         "{printed}"
     );
 
@@ -198,6 +198,12 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
     assert_eq!(
         names,
         [
+            "Go",
+            "Node.js",
+            "PHP",
+            "Python",
+            "Ruby",
+            "Rust",
             "django",
             "github.com/spf13/cobra",
             "insta",
@@ -252,6 +258,27 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
     assert_eq!(tech(&stack.techs, "rails").version, None);
     assert_eq!(tech(&stack.techs, "rspec").quadrant, Quadrant::Tools);
     assert_eq!(tech(&stack.techs, "vite").quadrant, Quadrant::Tools);
+    // endoflife.date products: packages our table knows get `eol`, the
+    // runtimes manifests declare become techs at the oldest version allowed.
+    assert_eq!(tech(&stack.techs, "django").eol.as_deref(), Some("django"));
+    assert_eq!(tech(&stack.techs, "react").eol.as_deref(), Some("react"));
+    assert_eq!(tech(&stack.techs, "rails").eol.as_deref(), Some("rails"));
+    assert_eq!(tech(&stack.techs, "serde").eol, None);
+    for (name, product, version) in [
+        ("Python", "python", "3.9"),
+        ("Node.js", "nodejs", "18.17"),
+        ("Go", "go", "1.22"),
+        ("Rust", "rust", "1.74"),
+        ("Ruby", "ruby", "3.2.2"),
+        ("PHP", "php", "8.2"),
+    ] {
+        let t = tech(&stack.techs, name);
+        assert_eq!(
+            (t.eol.as_deref(), t.version.as_deref(), t.package.as_deref()),
+            (Some(product), Some(version), None),
+            "{name}"
+        );
+    }
 
     let config = load_radar(&radar_dir.join("radar.toml")).unwrap();
     let sources: Vec<(&str, &str)> = config
@@ -268,7 +295,25 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
             ("RubyGems advisories (OSV)", "osv"),
             ("RustSec advisories", "rustsec"),
             ("npm advisories (OSV)", "osv"),
+            ("Django end of life", "eol"),
+            ("Go end of life", "eol"),
+            ("Node.js end of life", "eol"),
+            ("PHP end of life", "eol"),
+            ("Python end of life", "eol"),
+            ("Rails end of life", "eol"),
+            ("React end of life", "eol"),
+            ("Ruby end of life", "eol"),
+            ("Rust end of life", "eol"),
         ]
+    );
+    let python = config
+        .sources
+        .iter()
+        .find(|s| s.name == "Python end of life")
+        .unwrap();
+    assert_eq!(
+        python.location_display(),
+        "https://endoflife.date/api/v1/products/python/"
     );
 
     // A lead moves serde to hold and comments; the team adds a dependency.
@@ -292,7 +337,7 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
     let printed = init_scan(&radar_dir, &repo);
     assert!(printed.contains("Merged into"), "{printed}");
     assert!(
-        printed.contains("0 lockfiles, 1 techs, 0 advisory sources added"),
+        printed.contains("0 lockfiles, 1 techs, 0 sources added"),
         "{printed}"
     );
     assert!(
@@ -306,7 +351,7 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
     );
     let stack = load_stack(&radar_dir.join("stack.toml")).unwrap();
     assert_eq!(tech(&stack.techs, "serde").ring, Ring::Hold);
-    assert_eq!(stack.techs.len(), 13);
+    assert_eq!(stack.techs.len(), 19);
 
     // A third scan finds nothing new and changes no byte.
     let printed = init_scan(&radar_dir, &repo);
@@ -331,7 +376,13 @@ fn a_monorepo_becomes_the_stack_and_a_second_scan_merges() {
         .filter(|s| s["origin"] == "derived")
         .map(|s| s["package"].as_str().unwrap())
         .collect();
-    assert_eq!(derived.len(), 13, "{derived:?}");
+    // crates.io and PyPI packages also bring a `<package> status` source
+    // (yanked versions), at the same package.
+    let mut packages = derived.clone();
+    packages.sort();
+    packages.dedup();
+    assert_eq!(packages.len(), 13, "{derived:?}");
+    assert_eq!(derived.len(), 13 + 6, "{derived:?}");
     assert!(derived.contains(&"RubyGems/rails") && derived.contains(&"Go/github.com/spf13/cobra"));
 }
 
