@@ -16,6 +16,7 @@
 
 pub mod collect;
 pub mod geometry;
+pub mod labels;
 pub mod html;
 pub mod markdown;
 pub mod model;
