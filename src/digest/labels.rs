@@ -12,7 +12,7 @@
 //! label turns a quarter *across* the edge, where it only needs the ring's
 //! width for its height; the blip layout then keeps blips off its box.
 
-use super::geometry::{Geometry, CENTER};
+use super::geometry::{CENTER, Geometry};
 
 /// Ring label font size, and the smallest it shrinks to.
 pub const RING_FONT: f64 = 12.0;
@@ -146,10 +146,7 @@ pub fn ring_labels(g: &Geometry, titles: &[String]) -> Vec<RingLabel> {
                 (round1(cx), CENTER + 4.0)
             };
             let w = text_width(chars, RING_FONT, RING_SPACING);
-            let bbox = grow(
-                text_box(x, y, w, RING_FONT, "middle", along_vertical),
-                HALO,
-            );
+            let bbox = grow(text_box(x, y, w, RING_FONT, "middle", along_vertical), HALO);
             if bbox.within_band(inner, outer) {
                 out.push(RingLabel {
                     ring,

@@ -16,8 +16,8 @@
 
 pub mod collect;
 pub mod geometry;
-pub mod labels;
 pub mod html;
+pub mod labels;
 pub mod markdown;
 pub mod model;
 pub mod rank;
