@@ -6,6 +6,7 @@
 # the digest as HTML and screenshots its <svg> with headless Chromium.
 #
 #   scripts/shape_shots.sh OUT_DIR        # RADAR=path/to/radar to pick the binary
+#   SUFFIX=-fixed scripts/shape_shots.sh OUT_DIR   # q3-r5-fixed.png, …
 #
 # Loopback only (the demo serves its own feeds); needs python3 and chromium.
 set -eu
@@ -36,8 +37,10 @@ move_quadrant() {
     sed -i "s/^quadrant = \"$2\"/quadrant = \"$3\"/" "$1"/entries/"$3"/*.md "$1/stack.toml"
 }
 
+suffix=${SUFFIX:-}
 shot() { # name
     dir="$work/$1"
+    set -- "$1$suffix"
     "$radar" --config "$dir/radar.toml" --now "$now" digest --format html --out "$dir/digest.html"
     python3 - "$dir/digest.html" "$out/$1.html" <<'EOF'
 import sys
@@ -88,3 +91,15 @@ entry "$work/q8-r5" mobile "Kotlin Multiplatform" assess
 entry "$work/q8-r5" mobile "Cordova" hold
 entry "$work/q8-r5" tools "Jenkins" retire
 shot q8-r5
+
+# Eight quadrants, six rings: the narrowest rings.
+cp -r "$work/demo" "$work/q8-r6"
+printf '\n[radar]\nquadrants = ["Techniques", "Tools", "Platforms", "Languages & Frameworks", "Data & AI", "Observability", "Security", "Mobile"]\n%s\n' \
+    'rings = ["Adopt", "Trial", "Assess", "Hold", "Retire", "Deprecated"]' >>"$work/q8-r6/radar.toml"
+entry "$work/q8-r6" data-and-ai "Apache Spark" adopt
+entry "$work/q8-r6" data-and-ai "Hadoop" deprecated
+entry "$work/q8-r6" observability "OpenTelemetry" adopt
+entry "$work/q8-r6" security "Trivy" retire
+entry "$work/q8-r6" mobile "Cordova" deprecated
+entry "$work/q8-r6" tools "Jenkins" retire
+shot q8-r6

@@ -17,6 +17,7 @@
 pub mod collect;
 pub mod geometry;
 pub mod html;
+pub mod labels;
 pub mod markdown;
 pub mod model;
 pub mod rank;

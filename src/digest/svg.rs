@@ -19,6 +19,7 @@
 use std::fmt::Write as _;
 
 use super::geometry::{self, Geometry, round1};
+use super::labels::{self, LabelBox};
 use super::model::{Blip, Movement};
 use super::sanitize;
 use crate::model::{Quadrant, Ring};
@@ -97,6 +98,13 @@ pub fn layout(blips: &[Blip]) -> Option<Vec<Placed>> {
 /// [`layout`] for a given shape.
 pub fn layout_in(shape: &Shape, blips: &[Blip]) -> Option<Vec<Placed>> {
     let g = Geometry::of(shape);
+    // Labels along an edge sit in the gutter every blip keeps; only those
+    // turned across it take room blips must avoid.
+    let across: Vec<LabelBox> = labels::ring_labels(&g, &ring_titles(shape))
+        .into_iter()
+        .filter(|l| !l.radial)
+        .map(|l| l.bbox)
+        .collect();
     let numbered = number(blips);
     let mut placed = Vec::with_capacity(numbered.len());
     // `numbered` is grouped by segment already.
@@ -107,21 +115,38 @@ pub fn layout_in(shape: &Shape, blips: &[Blip]) -> Option<Vec<Placed>> {
             .iter()
             .position(|(_, b)| (b.quadrant, b.ring) != (q, r))
             .map_or(numbered.len(), |n| start + n);
-        placed.extend(layout_segment(&g, q, r, &numbered[start..end])?);
+        placed.extend(layout_segment(&g, &across, q, r, &numbered[start..end])?);
         start = end;
     }
     Some(placed)
 }
 
+/// Ring titles as drawn, innermost first.
+fn ring_titles(shape: &Shape) -> Vec<String> {
+    shape
+        .rings()
+        .iter()
+        .map(|r| r.title().to_uppercase())
+        .collect()
+}
+
 fn layout_segment(
     g: &Geometry,
+    keep_off: &[LabelBox],
     q: Quadrant,
     ring: Ring,
     blips: &[(u32, &Blip)],
 ) -> Option<Vec<Placed>> {
     let mut radius = BLIP_RADIUS;
     let slots = loop {
-        let slots = g.slots(ring.position(), radius);
+        let mut slots = g.slots(ring.position(), radius);
+        if !keep_off.is_empty() {
+            slots.retain(|&(rho, t)| {
+                let (x, y) = g.to_picture(q.position(), rho, t);
+                let (x, y) = (round1(x), round1(y));
+                keep_off.iter().all(|b| b.distance(x, y) > radius + 1.0)
+            });
+        }
         if slots.len() >= blips.len() {
             break slots;
         }
@@ -210,27 +235,27 @@ pub fn render_in(shape: &Shape, blips: &[Blip]) -> String {
         s.push_str(r##"" stroke="#9aa5b1" stroke-width="1.5"/>"##);
     }
     // Ring names on an edge: both sides of the horizontal axis for quarters,
-    // up the twelve o'clock edge (where slice 1 starts) otherwise.
+    // up the twelve o'clock edge (where slice 1 starts) otherwise; turned
+    // across the edge where a ring is too narrow (see `labels`).
     s.push_str(r##"<g class="ring-labels" font-size="12" font-weight="600" fill="#5b6673" text-anchor="middle" letter-spacing="1">"##);
-    for ring in shape.rings() {
-        let (inner, outer) = g.ring_bounds(ring.position());
-        let mid = (inner + outer) / 2.0;
-        let label = sanitize::escape_html(&ring.title().to_uppercase());
-        if g.quartered() {
-            for x in [CENTER - mid, CENTER + mid] {
-                let _ = write!(
-                    s,
-                    r##"<text x="{x}" y="{}" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##,
-                    CENTER + 4.0
-                );
-            }
+    let titles = ring_titles(shape);
+    for l in labels::ring_labels(&g, &titles) {
+        let label = sanitize::escape_html(&titles[l.ring]);
+        let (x, y) = (l.x, l.y);
+        let rotate = if l.vertical {
+            format!(r##" transform="rotate(-90 {x} {y})""##)
         } else {
-            let (x, y) = (CENTER + 4.0, round1(CENTER - mid));
-            let _ = write!(
-                s,
-                r##"<text x="{x}" y="{y}" transform="rotate(-90 {x} {y})" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##
-            );
-        }
+            String::new()
+        };
+        let size = if l.font == labels::RING_FONT {
+            String::new()
+        } else {
+            format!(r##" font-size="{}""##, l.font)
+        };
+        let _ = write!(
+            s,
+            r##"<text x="{x}" y="{y}"{rotate}{size} paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>"##
+        );
     }
     s.push_str("</g>");
     // Quadrant names outside the circle: the corners for quarters, beyond

@@ -7,6 +7,7 @@
 //! function's own bookkeeping.
 
 use techradar::digest::geometry::Geometry;
+use techradar::digest::labels;
 use techradar::digest::sample::{many_blips, many_blips_in};
 use techradar::digest::svg::{self, CENTER, Placed};
 use techradar::digest::{Blip, Movement};
@@ -193,7 +194,20 @@ fn check_shaped(shape: &Shape, blips: &[Blip]) -> (usize, f64) {
     let g = Geometry::of(shape);
     let placed = svg::layout_in(shape, blips).expect("layout fits");
     assert_eq!(placed.len(), blips.len());
+    let titles: Vec<String> = shape
+        .rings()
+        .iter()
+        .map(|r| r.title().to_uppercase())
+        .collect();
+    let ring_labels = labels::ring_labels(&g, &titles);
     for p in &placed {
+        for l in &ring_labels {
+            assert!(
+                l.bbox.distance(p.x, p.y) > p.r,
+                "blip {} covers the ring label {l:?}",
+                p.number
+            );
+        }
         let (q, r) = (p.quadrant.position(), p.ring.position());
         assert!(
             p.r >= svg::MIN_BLIP_RADIUS,
