@@ -15,7 +15,17 @@ pub fn parse_feed(ctx: &ParseContext, bytes: &[u8]) -> Result<Vec<Item>, SourceE
         // otherwise invent a random or link-derived one.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = match parser.parse(bytes) {
+    // feed-rs 3 (through quick-xml 0.42) panics on some malformed XML, e.g.
+    // a second XML declaration naming another encoding after the prolog
+    // (found by the `feed` fuzz target). One hostile feed must fail as
+    // itself, not take the crawl down with it.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+        .map_err(|_| {
+            SourceError::Feed(
+                "the XML is malformed in a way the feed parser cannot recover from (for example a second XML declaration)".into(),
+            )
+        })?;
+    let feed = match parsed {
         Ok(feed) => feed,
         Err(_) if super::release_list::sniff(bytes) => {
             return super::release_list::parse_release_list(ctx, bytes);
@@ -196,6 +206,15 @@ mod tests {
 <pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><category>release</category></item>
 <item><title>Why we moved to Postgres</title><description>Notes</description></item>
 </channel></rss>"#;
+
+    /// Found by the `feed` fuzz target: quick-xml (under feed-rs) panics on
+    /// a second XML declaration that names another encoding.
+    #[test]
+    fn a_second_xml_declaration_is_an_error_not_a_panic() {
+        let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss version=\"2.0\"><channel><title>W</title><item><title>a<?xml version=\"1.0\" encoding=\"UTF-8\"?></title></item></channel></rss>\n";
+        let e = parse_feed(&ctx(), xml.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("second XML declaration"), "{e}");
+    }
 
     #[test]
     fn rss_items_are_normalised() {
