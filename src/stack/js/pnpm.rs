@@ -289,7 +289,9 @@ fn split_key(key: &str, v5: bool) -> Option<(&str, &str)> {
         return None;
     }
     let name_end = parts[..name_len].iter().map(|p| p.len()).sum::<usize>() + name_len - 1;
-    let start = key.len() - parts.iter().map(|p| p.len() + 1).sum::<usize>() + 1;
+    // `key.len() + 1` first: a key without a leading `/` makes the sum one
+    // longer than the key (found by the fuzzer with overflow checks on).
+    let start = key.len() + 1 - parts.iter().map(|p| p.len() + 1).sum::<usize>();
     let name = &key[start..start + name_end];
     let version = strip_peers(parts[name_len], true);
     version_like(version).then_some((name, version))
