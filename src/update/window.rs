@@ -5,7 +5,9 @@
 //!   counts, ending with the last complete week before `now`);
 //! - every release about a tracked tech's package or GitHub repository,
 //!   whatever its age (release cadence and "majors behind" need history);
-//! - every end-of-life table.
+//! - every end-of-life table;
+//! - every registry-status item (yanked and deprecated versions; undated,
+//!   so no date range finds them).
 //!
 //! Scoring filters these exactly as it filtered the whole index, so the
 //! result is the same; reads only, writes nothing.
@@ -54,6 +56,7 @@ pub fn scoring_items(
         .into_iter()
         .chain(index.releases_about(&about)?)
         .chain(index.items_tagged(crate::sources::eol::EOL_TAG)?)
+        .chain(index.items_tagged(crate::sources::registry::status::STATUS_TAG)?)
     {
         by_id.entry(item.id.clone()).or_insert(item);
     }
