@@ -973,7 +973,10 @@ fn enclosing_table(text: &str, offset: usize) -> Option<String> {
     let header_line = text[header_start..].lines().next()?.trim();
     let header = header_line.split('#').next()?.trim().to_string();
     // The table's `name`, wherever it sits inside the table.
-    let body = &text[header_start + header_line.len().min(text.len() - header_start)..];
+    // Everything after the header's line; `header_line` is trimmed, so its
+    // length is no byte offset into `text` (found by fuzzing).
+    let rest = &text[header_start..];
+    let body = rest.find('\n').map_or("", |nl| &rest[nl + 1..]);
     let name = body
         .lines()
         .take_while(|l| !l.trim_start().starts_with('['))
@@ -1082,6 +1085,17 @@ pub fn parse_stack(text: &str, path: &Path) -> Result<StackConfig, ConfigError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the radar_toml fuzz target: an indented header with a
+    /// multi-byte character used to slice `text` inside that character.
+    #[test]
+    fn enclosing_table_of_an_indented_header_with_multibyte_text() {
+        let text = " [[x]]\u{e9}\nname = \"n\"\nurl = 1\n";
+        assert_eq!(
+            enclosing_table(text, 20).as_deref(),
+            Some("[[x]]\u{e9} \"n\"")
+        );
+    }
 
     fn err(text: &str) -> String {
         parse_radar(text, Path::new("radar.toml"))
