@@ -68,27 +68,31 @@ fn cmp_num(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
+/// One part against another; `None` is a missing part, which PHP ranks as
+/// `#` but below any number ("1.0" < "1.0.0"). Parts of equal rank that
+/// PHP would call equal stay equal, and a number beats a literal `#`, so
+/// the order is total (sorting panics on one that is not; found by the
+/// `version_range` fuzz target).
+fn cmp_part(x: Option<&str>, y: Option<&str>) -> Ordering {
+    let rank = |p: Option<&str>| p.map_or(4, special);
+    rank(x).cmp(&rank(y)).then_with(|| match (x, y) {
+        (Some(x), Some(y)) if is_num(x) && is_num(y) => cmp_num(x, y),
+        (Some(x), _) if is_num(x) => Ordering::Greater,
+        (_, Some(y)) if is_num(y) => Ordering::Less,
+        _ => Ordering::Equal,
+    })
+}
+
 impl Ord for PackagistVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         let (a, b) = (&self.0, &other.0);
-        for (x, y) in a.iter().zip(b) {
-            let o = if is_num(x) && is_num(y) {
-                cmp_num(x, y)
-            } else {
-                special(x).cmp(&special(y))
-            };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        let n = a.len().min(b.len());
-        match (a.get(n), b.get(n)) {
-            (Some(x), None) if is_num(x) => Ordering::Greater,
-            (Some(x), None) => special(x).cmp(&special("#")),
-            (None, Some(y)) if is_num(y) => Ordering::Less,
-            (None, Some(y)) => special("#").cmp(&special(y)),
-            _ => Ordering::Equal,
-        }
+        // Every part, the shorter padded with missing ones: stopping at the
+        // first extra part made "1" == "1#2" and "1" == "1#1" while
+        // "1#1" < "1#2".
+        (0..a.len().max(b.len()))
+            .map(|i| cmp_part(a.get(i).map(String::as_str), b.get(i).map(String::as_str)))
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
     }
 }
 
@@ -101,6 +105,28 @@ impl PartialOrd for PackagistVersion {
 #[cfg(test)]
 mod tests {
     use super::parse;
+
+    /// Found by the `version_range` fuzz target: an order that is not
+    /// total makes `sort_by` panic.
+    #[test]
+    fn the_order_is_total() {
+        let vs: Vec<_> = [
+            "1", "1-foo-1", "1-foo-2", "1.0", "1.0.0", "1#", "1-pl", "1-dev", "01", "1-x",
+        ]
+        .iter()
+        .map(|v| parse(v))
+        .collect();
+        for a in &vs {
+            for b in &vs {
+                for c in &vs {
+                    if a <= b && b <= c {
+                        assert!(a <= c, "{a:?} {b:?} {c:?}");
+                    }
+                }
+                assert_eq!(a.cmp(b), b.cmp(a).reverse(), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn ordering_table() {
