@@ -272,28 +272,20 @@ fn split_key(key: &str, v5: bool) -> Option<(&str, &str)> {
         let (n, v) = (&key[..at], &key[at + 1..]);
         return version_like(v).then_some((n, v));
     }
-    // 5.x: [host/]name/version[_peers], name maybe @scope/name.
-    let mut parts: Vec<&str> = key.split('/').collect();
-    if parts
-        .first()
-        .is_some_and(|h| h.contains('.') && !h.starts_with('@'))
-    {
-        parts.remove(0);
-    }
-    let name_len = if parts.first()?.starts_with('@') {
-        2
-    } else {
-        1
+    // 5.x: [host/]name/version[_peers], name maybe @scope/name. Sliced by
+    // separators, not by summed lengths: the old length arithmetic
+    // underflowed on every key (release builds wrapped it back into range,
+    // the fuzzer's overflow checks did not).
+    let key = match key.split_once('/') {
+        Some((host, rest)) if host.contains('.') && !host.starts_with('@') => rest,
+        _ => key,
     };
-    if parts.len() != name_len + 1 {
+    let (name, version) = key.rsplit_once('/')?;
+    let slashes_in_name = usize::from(name.starts_with('@'));
+    if name.is_empty() || name.matches('/').count() != slashes_in_name {
         return None;
     }
-    let name_end = parts[..name_len].iter().map(|p| p.len()).sum::<usize>() + name_len - 1;
-    // `key.len() + 1` first: a key without a leading `/` makes the sum one
-    // longer than the key (found by the fuzzer with overflow checks on).
-    let start = key.len() + 1 - parts.iter().map(|p| p.len() + 1).sum::<usize>();
-    let name = &key[start..start + name_end];
-    let version = strip_peers(parts[name_len], true);
+    let version = strip_peers(version, true);
     version_like(version).then_some((name, version))
 }
 
@@ -322,6 +314,13 @@ mod tests {
         );
         assert_eq!(split_key("my_pkg@1.0.0", false), Some(("my_pkg", "1.0.0")));
         assert_eq!(split_key("/foo/bar", true), None);
+        // Without the leading `/` (the old arithmetic underflowed here).
+        assert_eq!(split_key("acorn/8.7.0", true), Some(("acorn", "8.7.0")));
+        assert_eq!(split_key("@a/b/1.0.0_c@2", true), Some(("@a/b", "1.0.0")));
+        assert_eq!(split_key("/a/b/1.0.0", true), None);
+        assert_eq!(split_key("/@a/1.0.0", true), None);
+        assert_eq!(split_key("//1.0.0", true), None);
+        assert_eq!(split_key("/", true), None);
         assert_eq!(split_key("invalidpath", true), None);
         assert_eq!(split_key("invalidpath", false), None);
     }
