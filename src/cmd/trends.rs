@@ -25,7 +25,10 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
     let index = RadarIndex::open_or_create(&ctx.index_path_in(&cfg))?;
     let terms = update::tracked_terms(&stack, &update::tracked(&stack, &entries));
-    let opts = TrendOptions::for_weeks(usize::from(args.weeks));
+    let opts = TrendOptions {
+        first_seen: index.first_published_by_source()?,
+        ..TrendOptions::for_weeks(usize::from(args.weeks))
+    };
     // The window and the week in progress after it; older history cannot
     // change the counts.
     let items = index.items_published_since(update::window_start(week.first_day(), &opts))?;

@@ -7,6 +7,7 @@
 mod advisories;
 mod advisory_table;
 mod export;
+mod history;
 mod migrate;
 mod schema;
 mod search;
@@ -306,6 +307,16 @@ impl RadarIndex {
     /// keys, or [`repo_about`] of a GitHub repository), whatever their age.
     pub fn releases_about(&self, about: &[String]) -> Result<Vec<Item>, IndexError> {
         search::releases_about(self, about)
+    }
+
+    /// The oldest `published` date of each source in the whole index:
+    /// how long a source has been seen, which the trend test needs (a
+    /// source first seen in the recent weeks cannot make a term rise).
+    /// Read from fast columns; no document is loaded.
+    pub fn first_published_by_source(
+        &self,
+    ) -> Result<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>, IndexError> {
+        history::first_published_by_source(self)
     }
 
     /// Items carrying this tag, whatever their age.

@@ -76,6 +76,7 @@ fn rising(term: &str) -> TrendReport {
             sources: 2,
             recent_sources: 2,
             established_sources: 2,
+            recent_established: 9,
             p_value: 0.000004,
             evidence: vec!["https://blog.example/1".into()],
         }],

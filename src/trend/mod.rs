@@ -10,10 +10,12 @@
 //! (`Bun`, `OpenTelemetry`) and repository names (`astral-sh/uv` → `uv`).
 //!
 //! The window ends with the last *complete* ISO week: a partial week would
-//! read as a fall on Mondays and as nothing on Sundays. A source with no
-//! item in the baseline weeks (a feed added last week, an advisory feed
-//! that keeps only its newest entries) has nothing to compare with, so it
-//! cannot make a term rise: every mention would read as new.
+//! read as a fall on Mondays and as nothing on Sundays. A source first
+//! seen in the recent weeks (a feed added last week, an advisory feed whose
+//! first crawl holds only this month) has nothing to compare with, so its
+//! mentions cannot make a term rise: every one would read as new. "Seen"
+//! means its oldest item in the whole index (`TrendOptions::first_seen`),
+//! so a feed is established once the index holds older items of it.
 //!
 //! Pure computation: no index, no files, no clock (the caller passes `now`
 //! or the last week).
@@ -47,6 +49,11 @@ pub struct TrendOptions {
     pub min_sources: usize,
     /// New (untracked) rising terms reported at most.
     pub max_candidates: usize,
+    /// The oldest item of each source in the whole index (not just the
+    /// window). A source counts towards a rise only when it was seen before
+    /// the recent weeks; sources missing here are judged by the items
+    /// given.
+    pub first_seen: HashMap<String, DateTime<Utc>>,
 }
 
 impl Default for TrendOptions {
@@ -58,6 +65,7 @@ impl Default for TrendOptions {
             min_support: 4,
             min_sources: 2,
             max_candidates: 10,
+            first_seen: HashMap::new(),
         }
     }
 }
@@ -142,10 +150,11 @@ pub struct TermTrend {
     pub sources: usize,
     /// Distinct sources mentioning it in the recent weeks.
     pub recent_sources: usize,
-    /// Of those, the sources that published anything in the baseline
-    /// weeks; reported, not required (a feed may keep only its newest
-    /// entries).
+    /// Of those, the sources seen before the recent weeks (their oldest
+    /// item in the index is older): only these can make a term rise.
     pub established_sources: usize,
+    /// Recent items from established sources: the count the test uses.
+    pub recent_established: usize,
     /// One-sided p-value of the test in the direction the counts lean
     /// (the smaller tail); `direction` is not steady only when it is at or
     /// below the report's significance level and the support rules hold.
@@ -248,18 +257,33 @@ pub fn trends_ending(
         terms.add_candidate(&display);
     }
 
-    // Sources with history: anything published before the recent weeks.
-    let established: HashSet<&str> = window
+    // Sources with history: anything published before the recent weeks,
+    // in the whole index (`first_seen`) or among the items given. A feed
+    // that keeps only its newest entries is new on its first crawl and
+    // established once the index holds its older items.
+    let recent_start = (last_monday - Duration::weeks(recent as i64 - 1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    let mut established: HashSet<&str> = opts
+        .first_seen
         .iter()
-        .filter(|(slot, _)| *slot < weeks - recent)
-        .map(|(_, item)| item.source.as_str())
+        .filter(|(_, first)| **first < recent_start)
+        .map(|(source, _)| source.as_str())
         .collect();
+    established.extend(
+        items
+            .iter()
+            .filter(|i| i.published.is_some_and(|p| p < recent_start))
+            .map(|i| i.source.as_str()),
+    );
 
     // Pass 2: count items mentioning each term, per week, and who wrote them.
     let n = terms.names.len();
     let mut counts = vec![vec![0usize; weeks]; n];
     let mut sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
     let mut recent_sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
+    let mut recent_established = vec![0usize; n];
     let mut newest: Vec<Vec<(DateTime<Utc>, &str)>> = vec![Vec::new(); n];
     let mut seen: HashSet<usize> = HashSet::new();
     let mut text = String::new();
@@ -279,6 +303,9 @@ pub fn trends_ending(
             sources[id].insert(item.source.as_str());
             if *slot >= weeks - recent {
                 recent_sources[id].insert(item.source.as_str());
+                if established.contains(item.source.as_str()) {
+                    recent_established[id] += 1;
+                }
             }
             if let (Some(url), Some(p)) = (item.url.as_deref(), item.published) {
                 keep_newest(&mut newest[id], (p, url), 3);
@@ -299,15 +326,16 @@ pub fn trends_ending(
             .iter()
             .filter(|s| established.contains(*s))
             .count();
-        // Established sources are reported, not required: requiring them
-        // silenced real rises from feeds that only keep their newest
-        // entries (most release feeds), not just advisory-feed noise.
+        // The test compares like with like: baseline mentions all come from
+        // sources seen then, so only those sources' recent mentions count. A
+        // feed added last week (or an advisory feed whose first crawl holds
+        // only this month) would otherwise read as a surge.
         let (direction, p_value) = direction(
-            recent_sum,
+            recent_established[id],
             base_sum,
             recent,
             weeks - recent,
-            recent_sources[id].len(),
+            established_sources,
             opts,
         );
         let t = TermTrend {
@@ -324,6 +352,7 @@ pub fn trends_ending(
             sources: sources[id].len(),
             recent_sources: recent_sources[id].len(),
             established_sources,
+            recent_established: recent_established[id],
             p_value,
             evidence: newest[id].iter().map(|(_, u)| u.to_string()).collect(),
         };
@@ -341,7 +370,7 @@ pub fn trends_ending(
         weeks,
         week_labels,
         test: format!(
-            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources",
+            "exact conditional binomial test of the last {recent} weeks against the {} before, one-sided, significance {}; rising also needs {} mentions from {} sources, and only sources seen before the recent weeks count",
             weeks - recent,
             opts.alpha,
             opts.min_support,

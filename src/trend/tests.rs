@@ -165,44 +165,54 @@ fn direction_rule_table() {
     }
 }
 
-/// `established_sources` counts the recent sources that also published in
-/// the baseline weeks. It is reported for the lead to weigh (a feed that
-/// keeps only its newest entries has no baseline), not required.
+/// Only sources seen before the recent weeks can make a term rise: the
+/// baseline holds nothing from a feed first crawled last week (or an
+/// advisory feed whose first crawl covers only this month), so every one of
+/// its mentions would read as new.
 #[test]
-fn established_sources_are_reported_not_required() {
+fn sources_first_seen_in_the_recent_weeks_cannot_make_a_rise() {
     let recent_only = [0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 5];
+    let run = |items: &[Item], opts: &TrendOptions| {
+        trends(items, &[tracked("tokio", &[])], now(), opts)
+            .term("tokio")
+            .unwrap()
+            .clone()
+    };
+    // Two brand-new feeds: a burst, not a trend.
     let items = series("tokio", &recent_only, TWO);
-    let r = trends(
-        &items,
-        &[tracked("tokio", &[])],
-        now(),
-        &TrendOptions::default(),
-    );
-    let t = r.term("tokio").unwrap();
+    let t = run(&items, &TrendOptions::default());
     assert_eq!((t.recent_sources, t.established_sources), (2, 0));
-    assert_eq!(t.direction, Direction::Rising, "p = {}", t.p_value);
+    assert_eq!((t.recent, t.recent_established), (12, 0));
+    assert_eq!(t.direction, Direction::Steady, "p = {}", t.p_value);
     // The same feeds, having written about something else all along.
     let mut items = series("tokio", &recent_only, TWO);
     items.extend(series("Kubernetes", &[1; 12], TWO));
-    let r = trends(
-        &items,
-        &[tracked("tokio", &[])],
-        now(),
-        &TrendOptions::default(),
-    );
-    let t = r.term("tokio").unwrap();
+    let t = run(&items, &TrendOptions::default());
+    assert_eq!((t.established_sources, t.recent_established), (2, 12));
+    assert_eq!(t.direction, Direction::Rising);
+    // Their history may lie before the window: the index says when each
+    // source was first seen.
+    let items = series("tokio", &recent_only, TWO);
+    let mut opts = TrendOptions::default();
+    for s in TWO {
+        opts.first_seen
+            .insert(s.to_string(), now() - Duration::weeks(40));
+    }
+    let t = run(&items, &opts);
     assert_eq!(t.established_sources, 2);
     assert_eq!(t.direction, Direction::Rising);
-    // One established source and one new one.
+    // First seen inside the recent weeks: still new.
+    for first in opts.first_seen.values_mut() {
+        *first = now() - Duration::weeks(2);
+    }
+    assert_eq!(run(&items, &opts).direction, Direction::Steady);
+    // One established source and one new one: the new one's mentions do
+    // not count, and one source is not a trend.
     let mut items = series("tokio", &recent_only, TWO);
     items.extend(series("Kubernetes", &[1; 12], &["blog"]));
-    let r = trends(
-        &items,
-        &[tracked("tokio", &[])],
-        now(),
-        &TrendOptions::default(),
-    );
-    assert_eq!(r.term("tokio").unwrap().established_sources, 1);
+    let t = run(&items, &TrendOptions::default());
+    assert_eq!(t.established_sources, 1);
+    assert_eq!(t.direction, Direction::Steady);
 }
 
 #[test]

@@ -59,7 +59,10 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
     let index = RadarIndex::open_or_create(&settings.index_path_in(cfg))?;
     let started = std::time::Instant::now();
     let entries = crate::radar::load_entries(&cfg.entries_path)?;
-    let trends = TrendOptions::default();
+    let trends = TrendOptions {
+        first_seen: index.first_published_by_source()?,
+        ..TrendOptions::default()
+    };
     let items = scoring_items(&index, &tracked(&stack, &entries), settings.now, &trends)?;
     tracing::debug!(
         "read {} items in {:.3}s",

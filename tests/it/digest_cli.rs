@@ -553,6 +553,18 @@ ring = "assess"
         );
         w.upsert(&it).unwrap();
     }
+    // Both feeds were crawled long before: only sources with history can
+    // make a term rise.
+    for source in ["blog", "news"] {
+        let old = item(
+            &format!("{source}-first"),
+            ItemKind::Article,
+            source,
+            "Hello from our team",
+            "2026-05-04T10:00:00Z",
+        );
+        w.upsert(&old).unwrap();
+    }
     w.commit().unwrap();
     drop(w);
 

@@ -235,7 +235,11 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
         })
         .collect();
     let proposals = entries.iter().filter_map(proposal).collect();
-    let emerging = emerging(&items, &stack, &tracked, week);
+    let trend_opts = TrendOptions {
+        first_seen: index.first_published_by_source()?,
+        ..TrendOptions::default()
+    };
+    let emerging = emerging(&items, &stack, &tracked, week, &trend_opts);
 
     Ok(DigestInput {
         title: "Tech radar".to_string(),
@@ -380,10 +384,11 @@ fn emerging(
     stack: &StackConfig,
     tracked: &[crate::score::Tracked],
     week: IsoWeek,
+    opts: &TrendOptions,
 ) -> Vec<EmergingTerm> {
     let terms = crate::update::tracked_terms(stack, tracked);
     // The digest's week is the window's last week, as `radar trends --week`.
-    let report = trend::trends_ending(items, &terms, week.first_day(), &TrendOptions::default());
+    let report = trend::trends_ending(items, &terms, week.first_day(), opts);
     report
         .terms
         .into_iter()
