@@ -140,8 +140,18 @@ fn chips(r: &Ranked) -> Markup {
     let n = r.action.len();
     let releases = r.release_count();
     let proposals = r.proposals.len();
+    let eol = r.input.end_of_life.len();
     html! {
         ul.chips {
+            // End of life first, as in the Markdown headline: it is the
+            // most common reason to move something to hold.
+            @if eol > 0 {
+                li.urgent {
+                    a href="#action" style="color:inherit" {
+                        (eol) " end-of-life warning" (plural(eol, "", "s"))
+                    }
+                }
+            }
             @if n > 0 {
                 li.urgent {
                     a href="#action" style="color:inherit" {
