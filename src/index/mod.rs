@@ -289,7 +289,22 @@ impl RadarIndex {
         changed_from: chrono::DateTime<chrono::Utc>,
         changed_to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_in_range_and_advisories(self, from, to, changed_from, changed_to)
+        let q = search::range_and_advisories_query(self, from, to, changed_from, changed_to);
+        search::collect(self, &q)
+    }
+
+    /// [`RadarIndex::items_in_range_and_advisories`], handed to `f` one at a
+    /// time in storage order (not id order) instead of collected.
+    pub fn visit_in_range_and_advisories(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        changed_from: chrono::DateTime<chrono::Utc>,
+        changed_to: chrono::DateTime<chrono::Utc>,
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        let q = search::range_and_advisories_query(self, from, to, changed_from, changed_to);
+        search::visit(self, &q, &mut f)
     }
 
     /// Items published at or after `from` (undated items never): the
@@ -299,7 +314,18 @@ impl RadarIndex {
         &self,
         from: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_published_since(self, from)
+        search::collect(self, &search::published_since_query(self, from))
+    }
+
+    /// [`RadarIndex::items_published_since`], handed to `f` one at a time in
+    /// storage order (not id order) instead of collected: memory stays flat
+    /// however many items the window holds.
+    pub fn visit_published_since(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        search::visit(self, &search::published_since_query(self, from), &mut f)
     }
 
     /// Release items about any of these `about` terms (lower-cased package
