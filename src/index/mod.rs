@@ -10,6 +10,7 @@ mod export;
 mod migrate;
 mod schema;
 mod search;
+mod store_dir;
 mod write;
 
 pub use advisory_table::{AdvisoryLookup, AdvisoryTable};
@@ -19,7 +20,6 @@ pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
 pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use thiserror::Error;
 
@@ -140,7 +140,7 @@ impl RadarIndex {
                 path: path.to_path_buf(),
             });
         }
-        let dir = MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
+        let dir = store_dir::StoreReadsDirectory::open(path).map_err(open_err)?;
         let schema = schema::build();
         let index = Index::open_or_create(dir, schema).map_err(|e| match e {
             // tantivy's only check of an existing index's schema: its
@@ -332,6 +332,19 @@ impl RadarIndex {
     /// keys, or [`repo_about`] of a GitHub repository), whatever their age.
     pub fn releases_about(&self, about: &[String]) -> Result<Vec<Item>, IndexError> {
         search::releases_about(self, about)
+    }
+
+    /// [`RadarIndex::releases_about`], handed to `f` one at a time in
+    /// storage order (not id order) instead of collected.
+    pub fn visit_releases_about(
+        &self,
+        about: &[String],
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        if about.is_empty() {
+            return Ok(());
+        }
+        search::visit(self, &search::releases_about_query(self, about), &mut f)
     }
 
     /// Items carrying this tag, whatever their age.

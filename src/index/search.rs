@@ -325,9 +325,13 @@ pub(super) fn releases_about(
     if about.is_empty() {
         return Ok(Vec::new());
     }
+    collect(index, &releases_about_query(index, about))
+}
+
+pub(super) fn releases_about_query(index: &RadarIndex, about: &[String]) -> BooleanQuery {
     let f = index.fields;
     let terms = about.iter().map(|a| Term::from_field_text(f.about, a));
-    let query = BooleanQuery::new(vec![
+    BooleanQuery::new(vec![
         (
             Occur::Must,
             Box::new(tantivy::query::TermSetQuery::new(terms)) as Box<dyn Query>,
@@ -339,8 +343,7 @@ pub(super) fn releases_about(
                 IndexRecordOption::Basic,
             )),
         ),
-    ]);
-    collect(index, &query)
+    ])
 }
 
 pub(super) fn items_tagged(index: &RadarIndex, tag: &str) -> Result<Vec<Item>, IndexError> {

@@ -62,18 +62,32 @@ pub fn scoring_input(
     index.visit_published_since(from, |item| {
         counter.add(&item);
         if used_by_scoring(&item) {
-            by_id.entry(item.id.clone()).or_insert(item);
+            keep(&mut by_id, item);
         }
     })?;
+    index.visit_releases_about(&about, |item| keep(&mut by_id, item))?;
     for item in index
-        .releases_about(&about)?
+        .items_tagged(crate::sources::eol::EOL_TAG)?
         .into_iter()
-        .chain(index.items_tagged(crate::sources::eol::EOL_TAG)?)
         .chain(index.items_tagged(crate::sources::registry::status::STATUS_TAG)?)
     {
-        by_id.entry(item.id.clone()).or_insert(item);
+        keep(&mut by_id, item);
     }
     Ok((by_id.into_values().collect(), counter.finish_in_id_order()))
+}
+
+/// Keeps `item` for scoring. A release's body (its changelog) is dropped:
+/// scoring reads a release's title, date and link only, and a stack's
+/// release history is the one part of this read that grows with the years.
+/// End-of-life and registry-status items keep theirs: it is their data.
+fn keep(by_id: &mut BTreeMap<String, Item>, mut item: Item) {
+    if item.kind == ItemKind::Release
+        && !crate::sources::eol::is_eol_item(&item)
+        && !crate::sources::registry::status::is_status_item(&item)
+    {
+        item.body = String::new();
+    }
+    by_id.entry(item.id.clone()).or_insert(item);
 }
 
 /// The items `score::score_tracked` reads: releases (cadence, versions),
