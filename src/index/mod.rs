@@ -334,17 +334,29 @@ impl RadarIndex {
         search::releases_about(self, about)
     }
 
-    /// [`RadarIndex::releases_about`], handed to `f` one at a time in
-    /// storage order (not id order) instead of collected.
-    pub fn visit_releases_about(
+    /// Items published at or after `from` and releases about any of
+    /// `about` (see [`RadarIndex::releases_about`]), each handed to `f` once,
+    /// in storage order: `update`'s read. One pass, because each pass over
+    /// items spread across the history decompresses most of the docstore.
+    pub fn visit_published_since_and_releases_about(
         &self,
+        from: chrono::DateTime<chrono::Utc>,
         about: &[String],
         mut f: impl FnMut(Item),
     ) -> Result<(), IndexError> {
+        let window: Box<dyn tantivy::query::Query> =
+            Box::new(search::published_since_query(self, from));
         if about.is_empty() {
-            return Ok(());
+            return search::visit(self, &*window, &mut f);
         }
-        search::visit(self, &search::releases_about_query(self, about), &mut f)
+        let either = tantivy::query::BooleanQuery::new(vec![
+            (tantivy::query::Occur::Should, window),
+            (
+                tantivy::query::Occur::Should,
+                Box::new(search::releases_about_query(self, about)),
+            ),
+        ]);
+        search::visit(self, &either, &mut f)
     }
 
     /// Items carrying this tag, whatever their age.

@@ -59,13 +59,13 @@ pub fn scoring_input(
     about.dedup();
     let mut counter = TrendCounter::new(terms, last_week, opts);
     let mut by_id: BTreeMap<String, Item> = BTreeMap::new();
-    index.visit_published_since(from, |item| {
+    // The counter skips the releases from before the window.
+    index.visit_published_since_and_releases_about(from, &about, |item| {
         counter.add(&item);
         if used_by_scoring(&item) {
             keep(&mut by_id, item);
         }
     })?;
-    index.visit_releases_about(&about, |item| keep(&mut by_id, item))?;
     for item in index
         .items_tagged(crate::sources::eol::EOL_TAG)?
         .into_iter()
