@@ -12,7 +12,7 @@ use crate::digest::IsoWeek;
 use crate::index::RadarIndex;
 use crate::settings::Settings;
 use crate::terminal::{bold, clean, color_stdout, dim};
-use crate::trend::{self, Direction, TermTrend, TrendOptions};
+use crate::trend::{Direction, TermTrend, TrendCounter, TrendOptions};
 use crate::update;
 
 pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
@@ -30,9 +30,17 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
         ..TrendOptions::for_weeks(usize::from(args.weeks))
     };
     // The window and the week in progress after it; older history cannot
-    // change the counts.
-    let items = index.items_published_since(update::window_start(week.first_day(), &opts))?;
-    let mut report = trend::trends_ending(&items, &terms, week.first_day(), &opts);
+    // change the counts. Items stream through the counter, none is kept.
+    let after = week.end();
+    let mut so_far = 0usize;
+    let mut counter = TrendCounter::new(&terms, week.first_day(), &opts);
+    index.visit_published_since(update::window_start(week.first_day(), &opts), |item| {
+        if item.published.is_some_and(|p| p >= after && p <= ctx.now) {
+            so_far += 1;
+        }
+        counter.add(&item);
+    })?;
+    let mut report = counter.finish_in_id_order();
     if args.json {
         print_json(&report)?;
         return Ok(0);
@@ -50,13 +58,8 @@ pub fn trends(ctx: &Settings, args: &TrendsArgs) -> Result<u8> {
         report.weeks - opts.recent
     );
     // The week in progress is shown, never counted: it is not over.
-    let after = week.end();
     if ctx.now >= after {
         let current = IsoWeek::containing(ctx.now.date_naive());
-        let so_far = items
-            .iter()
-            .filter(|i| i.published.is_some_and(|p| p >= after && p <= ctx.now))
-            .count();
         if current.first_day() - week.first_day() == Duration::weeks(1) {
             out.push_str(&dim(
                 &format!("{current} is in progress ({so_far} items so far) and not counted\n"),

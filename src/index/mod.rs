@@ -11,6 +11,7 @@ mod history;
 mod migrate;
 mod schema;
 mod search;
+mod store_dir;
 mod write;
 
 pub use advisory_table::{AdvisoryLookup, AdvisoryTable};
@@ -20,7 +21,6 @@ pub use search::{SearchHit, SearchQuery, SearchReport, Since, SinceError};
 pub use write::{HOLDER_FILE, IndexWriter, Prepared, Preparer, Upsert};
 
 use std::path::{Path, PathBuf};
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use thiserror::Error;
 
@@ -141,7 +141,7 @@ impl RadarIndex {
                 path: path.to_path_buf(),
             });
         }
-        let dir = MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
+        let dir = store_dir::StoreReadsDirectory::open(path).map_err(open_err)?;
         let schema = schema::build();
         let index = Index::open_or_create(dir, schema).map_err(|e| match e {
             // tantivy's only check of an existing index's schema: its
@@ -290,7 +290,22 @@ impl RadarIndex {
         changed_from: chrono::DateTime<chrono::Utc>,
         changed_to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_in_range_and_advisories(self, from, to, changed_from, changed_to)
+        let q = search::range_and_advisories_query(self, from, to, changed_from, changed_to);
+        search::collect(self, &q)
+    }
+
+    /// [`RadarIndex::items_in_range_and_advisories`], handed to `f` one at a
+    /// time in storage order (not id order) instead of collected.
+    pub fn visit_in_range_and_advisories(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        changed_from: chrono::DateTime<chrono::Utc>,
+        changed_to: chrono::DateTime<chrono::Utc>,
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        let q = search::range_and_advisories_query(self, from, to, changed_from, changed_to);
+        search::visit(self, &q, &mut f)
     }
 
     /// Items published at or after `from` (undated items never): the
@@ -300,7 +315,18 @@ impl RadarIndex {
         &self,
         from: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Item>, IndexError> {
-        search::items_published_since(self, from)
+        search::collect(self, &search::published_since_query(self, from))
+    }
+
+    /// [`RadarIndex::items_published_since`], handed to `f` one at a time in
+    /// storage order (not id order) instead of collected: memory stays flat
+    /// however many items the window holds.
+    pub fn visit_published_since(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        search::visit(self, &search::published_since_query(self, from), &mut f)
     }
 
     /// Release items about any of these `about` terms (lower-cased package
@@ -317,6 +343,31 @@ impl RadarIndex {
         &self,
     ) -> Result<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>, IndexError> {
         history::first_published_by_source(self)
+    }
+
+    /// Items published at or after `from` and releases about any of
+    /// `about` (see [`RadarIndex::releases_about`]), each handed to `f` once,
+    /// in storage order: `update`'s read. One pass, because each pass over
+    /// items spread across the history decompresses most of the docstore.
+    pub fn visit_published_since_and_releases_about(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        about: &[String],
+        mut f: impl FnMut(Item),
+    ) -> Result<(), IndexError> {
+        let window: Box<dyn tantivy::query::Query> =
+            Box::new(search::published_since_query(self, from));
+        if about.is_empty() {
+            return search::visit(self, &*window, &mut f);
+        }
+        let either = tantivy::query::BooleanQuery::new(vec![
+            (tantivy::query::Occur::Should, window),
+            (
+                tantivy::query::Occur::Should,
+                Box::new(search::releases_about_query(self, about)),
+            ),
+        ]);
+        search::visit(self, &either, &mut f)
     }
 
     /// Items carrying this tag, whatever their age.

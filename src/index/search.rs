@@ -230,26 +230,39 @@ pub(super) fn item_from_doc(index: &RadarIndex, doc: &TantivyDocument) -> Result
     })
 }
 
-fn collect(index: &RadarIndex, query: &dyn Query) -> Result<Vec<Item>, IndexError> {
+pub(super) fn collect(index: &RadarIndex, query: &dyn Query) -> Result<Vec<Item>, IndexError> {
+    let mut items = Vec::new();
+    visit(index, query, &mut |item| items.push(item))?;
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(items)
+}
+
+/// Hands every item matching `query` to `f`, one at a time, in storage
+/// order rather than id order: a window read then decompresses each
+/// docstore block once (the block cache holds only a few) and never holds
+/// more than one item, so its memory does not grow with the window.
+pub(super) fn visit(
+    index: &RadarIndex,
+    query: &dyn Query,
+    f: &mut dyn FnMut(Item),
+) -> Result<(), IndexError> {
     let searcher = index.reader.searcher();
-    let n = searcher.num_docs() as usize;
-    if n == 0 {
-        return Ok(Vec::new());
+    if searcher.num_docs() == 0 {
+        return Ok(());
     }
-    let addrs: Vec<DocAddress> = searcher
+    let mut addrs: Vec<DocAddress> = searcher
         .search(query, &tantivy::collector::DocSetCollector)
         .map_err(index.tantivy_err("search"))?
         .into_iter()
         .collect();
-    let mut items = Vec::with_capacity(addrs.len());
+    addrs.sort_unstable();
     for addr in addrs {
         let doc: TantivyDocument = searcher
             .doc(addr)
             .map_err(index.tantivy_err("read document"))?;
-        items.push(item_from_doc(index, &doc)?);
+        f(item_from_doc(index, &doc)?);
     }
-    items.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(items)
+    Ok(())
 }
 
 pub(super) fn all_items(index: &RadarIndex) -> Result<Vec<Item>, IndexError> {
@@ -260,13 +273,13 @@ pub(super) fn all_items(index: &RadarIndex) -> Result<Vec<Item>, IndexError> {
 /// (`published`, or the advisory's own `published` or `modified`) in
 /// `[changed_from, changed_to)`: an advisory counts in a week by its
 /// `modified` too, which the `published` field does not hold.
-pub(super) fn items_in_range_and_advisories(
+pub(super) fn range_and_advisories_query(
     index: &RadarIndex,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     changed_from: DateTime<Utc>,
     changed_to: DateTime<Utc>,
-) -> Result<Vec<Item>, IndexError> {
+) -> BooleanQuery {
     let f = index.fields;
     let range = |field, a: DateTime<Utc>, b: DateTime<Utc>| {
         let date = |d: DateTime<Utc>| {
@@ -294,21 +307,15 @@ pub(super) fn items_in_range_and_advisories(
         (Occur::Should, Box::new(range(f.published, from, to))),
         (Occur::Should, Box::new(advisories)),
     ];
-    collect(index, &BooleanQuery::new(clauses))
+    BooleanQuery::new(clauses)
 }
 
-pub(super) fn items_published_since(
-    index: &RadarIndex,
-    from: DateTime<Utc>,
-) -> Result<Vec<Item>, IndexError> {
+pub(super) fn published_since_query(index: &RadarIndex, from: DateTime<Utc>) -> RangeQuery {
     let from = Term::from_field_date(
         index.fields.published,
         TantivyDate::from_timestamp_secs(from.timestamp()),
     );
-    collect(
-        index,
-        &RangeQuery::new(std::ops::Bound::Included(from), std::ops::Bound::Unbounded),
-    )
+    RangeQuery::new(std::ops::Bound::Included(from), std::ops::Bound::Unbounded)
 }
 
 pub(super) fn releases_about(
@@ -318,9 +325,13 @@ pub(super) fn releases_about(
     if about.is_empty() {
         return Ok(Vec::new());
     }
+    collect(index, &releases_about_query(index, about))
+}
+
+pub(super) fn releases_about_query(index: &RadarIndex, about: &[String]) -> BooleanQuery {
     let f = index.fields;
     let terms = about.iter().map(|a| Term::from_field_text(f.about, a));
-    let query = BooleanQuery::new(vec![
+    BooleanQuery::new(vec![
         (
             Occur::Must,
             Box::new(tantivy::query::TermSetQuery::new(terms)) as Box<dyn Query>,
@@ -332,8 +343,7 @@ pub(super) fn releases_about(
                 IndexRecordOption::Basic,
             )),
         ),
-    ]);
-    collect(index, &query)
+    ])
 }
 
 pub(super) fn items_tagged(index: &RadarIndex, tag: &str) -> Result<Vec<Item>, IndexError> {

@@ -22,16 +22,18 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::model::Item;
 
 mod candidates;
+mod counter;
 mod stats;
+mod terms;
 #[cfg(test)]
 mod tests;
 
-use candidates::candidates_in;
+pub use counter::TrendCounter;
 
 /// How trends are computed; [`Default`] is what `radar trends` uses.
 #[derive(Debug, Clone)]
@@ -199,162 +201,81 @@ pub fn trends_ending(
     last_week: NaiveDate,
     opts: &TrendOptions,
 ) -> TrendReport {
+    let mut counter = TrendCounter::new(tracked, last_week, opts);
+    for item in items {
+        counter.add(item);
+    }
+    counter.finish()
+}
+
+/// What the counting pass found for one term.
+struct Counts {
+    /// Items mentioning it per week, oldest first.
+    counts: Vec<usize>,
+    sources: usize,
+    recent_sources: usize,
+    established_sources: usize,
+    /// Recent items from established sources.
+    recent_established: usize,
+    evidence: Vec<String>,
+}
+
+/// The report from per-term counts (`names[i]` is counted by `per_term[i]`):
+/// directions decided, every tracked term and the strongest rising
+/// candidates kept, ranked.
+fn report(
+    names: &[String],
+    in_stack: &[bool],
+    tracked: &[bool],
+    per_term: Vec<Counts>,
+    last_monday: NaiveDate,
+    recent: usize,
+    opts: &TrendOptions,
+) -> TrendReport {
     let weeks = opts.weeks.max(2);
-    let recent = opts.recent.clamp(1, weeks - 1);
-    let last_monday = monday(last_week);
     let week_labels: Vec<String> = (0..weeks)
         .map(|i| {
             let d = last_monday - Duration::weeks((weeks - 1 - i) as i64);
             format!("{}", d.format("%G-W%V"))
         })
         .collect();
-    // Only items inside the window matter, each with its week slot.
-    let window: Vec<(usize, &Item)> = items
-        .iter()
-        .filter_map(|item| {
-            // A table of end-of-life dates is not a mention.
-            if crate::sources::eol::is_eol_item(item) {
-                return None;
-            }
-            let published = item.published?;
-            let ago = (last_monday - monday(published.date_naive())).num_weeks();
-            (0..weeks as i64)
-                .contains(&ago)
-                .then(|| (weeks - 1 - ago as usize, item))
-        })
-        .collect();
-
-    let mut terms = TermTable::default();
-    for t in tracked {
-        let id = terms.add_tracked(&t.name, t.in_stack);
-        for a in &t.aliases {
-            terms.add_phrase(a, id);
-        }
-        // Tags write "GitHub Actions" as `github-actions`.
-        if t.name.contains(' ') {
-            terms.add_phrase(&t.name.replace(' ', "-"), id);
-        }
-    }
-    // Pass 1: candidate terms from titles and tags.
-    let mut spellings: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
-    for (_, item) in &window {
-        for cand in candidates_in(item) {
-            let key = cand.to_lowercase();
-            if terms.lookup_phrase(&key).is_none() {
-                *spellings.entry(key).or_default().entry(cand).or_default() += 1;
-            }
-        }
-    }
-    let mut keys: Vec<&String> = spellings.keys().collect();
-    keys.sort();
-    for key in keys {
-        // The spelling used most often names the term; ties by string order.
-        let display = spellings[key]
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(s, _)| s.clone())
-            .unwrap_or_else(|| key.clone());
-        terms.add_candidate(&display);
-    }
-
-    // Sources with history: anything published before the recent weeks,
-    // in the whole index (`first_seen`) or among the items given. A feed
-    // that keeps only its newest entries is new on its first crawl and
-    // established once the index holds its older items.
-    let recent_start = (last_monday - Duration::weeks(recent as i64 - 1))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
-    let mut established: HashSet<&str> = opts
-        .first_seen
-        .iter()
-        .filter(|(_, first)| **first < recent_start)
-        .map(|(source, _)| source.as_str())
-        .collect();
-    established.extend(
-        items
-            .iter()
-            .filter(|i| i.published.is_some_and(|p| p < recent_start))
-            .map(|i| i.source.as_str()),
-    );
-
-    // Pass 2: count items mentioning each term, per week, and who wrote them.
-    let n = terms.names.len();
-    let mut counts = vec![vec![0usize; weeks]; n];
-    let mut sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
-    let mut recent_sources: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
-    let mut recent_established = vec![0usize; n];
-    let mut newest: Vec<Vec<(DateTime<Utc>, &str)>> = vec![Vec::new(); n];
-    let mut seen: HashSet<usize> = HashSet::new();
-    let mut text = String::new();
-    for (slot, item) in &window {
-        seen.clear();
-        text.clear();
-        text.push_str(&item.title);
-        text.push('\n');
-        text.push_str(&item.body);
-        for tag in &item.tags {
-            text.push('\n');
-            text.push_str(tag);
-        }
-        terms.find_all(&text.to_lowercase(), &mut seen);
-        for &id in &seen {
-            counts[id][*slot] += 1;
-            sources[id].insert(item.source.as_str());
-            if *slot >= weeks - recent {
-                recent_sources[id].insert(item.source.as_str());
-                if established.contains(item.source.as_str()) {
-                    recent_established[id] += 1;
-                }
-            }
-            if let (Some(url), Some(p)) = (item.url.as_deref(), item.published) {
-                keep_newest(&mut newest[id], (p, url), 3);
-            }
-        }
-    }
-
     let mut out: Vec<TermTrend> = Vec::new();
     let mut candidates: Vec<TermTrend> = Vec::new();
-    for id in 0..n {
-        let c = &counts[id];
-        let recent_sum: usize = c[weeks - recent..].iter().sum();
-        let base_sum: usize = c[..weeks - recent].iter().sum();
+    for (id, c) in per_term.into_iter().enumerate() {
+        let recent_sum: usize = c.counts[weeks - recent..].iter().sum();
+        let base_sum: usize = c.counts[..weeks - recent].iter().sum();
         let recent_rate = recent_sum as f64 / recent as f64;
         let base_rate = base_sum as f64 / (weeks - recent) as f64;
         let growth = round2((recent_rate + 1.0) / (base_rate + 1.0));
-        let established_sources = recent_sources[id]
-            .iter()
-            .filter(|s| established.contains(*s))
-            .count();
         // The test compares like with like: baseline mentions all come from
         // sources seen then, so only those sources' recent mentions count. A
         // feed added last week (or an advisory feed whose first crawl holds
         // only this month) would otherwise read as a surge.
         let (direction, p_value) = direction(
-            recent_established[id],
+            c.recent_established,
             base_sum,
             recent,
             weeks - recent,
-            established_sources,
+            c.established_sources,
             opts,
         );
         let t = TermTrend {
-            term: terms.names[id].clone(),
-            counts: c.clone(),
+            term: names[id].clone(),
+            counts: c.counts,
             growth,
             recent: recent_sum,
             recent_weeks: recent,
             baseline_rate: round2(base_rate),
-            in_stack: terms.in_stack[id],
-            tracked: terms.tracked[id],
+            in_stack: in_stack[id],
+            tracked: tracked[id],
             rising: direction == Direction::Rising,
             direction,
-            sources: sources[id].len(),
-            recent_sources: recent_sources[id].len(),
-            established_sources,
-            recent_established: recent_established[id],
+            sources: c.sources,
+            recent_sources: c.recent_sources,
+            established_sources: c.established_sources,
+            recent_established: c.recent_established,
             p_value,
-            evidence: newest[id].iter().map(|(_, u)| u.to_string()).collect(),
+            evidence: c.evidence,
         };
         if t.tracked {
             out.push(t);
@@ -467,91 +388,15 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Terms and the word sequences that mention them.
-#[derive(Default)]
-struct TermTable {
-    names: Vec<String>,
-    in_stack: Vec<bool>,
-    tracked: Vec<bool>,
-    /// First word → (remaining words, term id).
-    by_first: HashMap<String, Vec<(Vec<String>, usize)>>,
-}
-
-impl TermTable {
-    fn add_tracked(&mut self, name: &str, in_stack: bool) -> usize {
-        let id = self.names.len();
-        self.names.push(name.to_string());
-        self.in_stack.push(in_stack);
-        self.tracked.push(true);
-        self.add_phrase(name, id);
-        id
-    }
-
-    fn add_candidate(&mut self, name: &str) {
-        let id = self.names.len();
-        self.names.push(name.to_string());
-        self.in_stack.push(false);
-        self.tracked.push(false);
-        self.add_phrase(name, id);
-    }
-
-    fn add_phrase(&mut self, phrase: &str, id: usize) {
-        let words = words(&phrase.to_lowercase());
-        let Some((first, rest)) = words.split_first() else {
-            return;
-        };
-        let list = self.by_first.entry(first.clone()).or_default();
-        if !list.iter().any(|(r, i)| r == rest && *i == id) {
-            list.push((rest.to_vec(), id));
-        }
-    }
-
-    fn lookup_phrase(&self, lower: &str) -> Option<usize> {
-        let words = words(lower);
-        let (first, rest) = words.split_first()?;
-        self.by_first
-            .get(first)?
-            .iter()
-            .find(|(r, _)| r == rest)
-            .map(|(_, id)| *id)
-    }
-
-    /// Every term mentioned in `lower` (already lower-cased).
-    fn find_all(&self, lower: &str, found: &mut HashSet<usize>) {
-        let toks = words(lower);
-        for i in 0..toks.len() {
-            let mut matched = self.match_at(&toks, i, &toks[i], found);
-            // `tokio-1.47.1`, `react-dom`: the parts name things too, when
-            // the whole word names nothing.
-            if !matched && toks[i].contains('-') {
-                for part in toks[i].split('-').filter(|p| !p.is_empty()) {
-                    matched |= self.match_at(&toks, i, part, found);
-                }
-            }
-        }
-    }
-
-    fn match_at(&self, toks: &[String], i: usize, first: &str, found: &mut HashSet<usize>) -> bool {
-        let Some(list) = self.by_first.get(first) else {
-            return false;
-        };
-        let mut any = false;
-        for (rest, id) in list {
-            if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
-                found.insert(*id);
-                any = true;
-            }
-        }
-        any
-    }
-}
-
 /// Splits text into words: letters, digits and the characters product names
 /// use (`node.js`, `c++`, `c#`, `pip-tools`), without trailing sentence dots.
 pub(crate) fn words(text: &str) -> Vec<String> {
+    word_slices(text).map(str::to_string).collect()
+}
+
+/// [`words`] without allocating: slices of `text`.
+pub(crate) fn word_slices(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_')))
         .map(|w| w.trim_matches(|c| c == '.' || c == '-' || c == '_'))
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
 }

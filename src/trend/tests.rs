@@ -1,6 +1,6 @@
 //! Tests for trend counting and candidate extraction.
 
-use super::candidates::{GENERIC, is_generic};
+use super::candidates::{GENERIC, candidates_in, is_generic};
 use super::*;
 use crate::model::ItemKind;
 
@@ -334,5 +334,52 @@ fn output_is_stable() {
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()
+    );
+}
+
+/// The window is read in storage order; counted in id order it gives the
+/// report a read in id order gave, evidence included: of two items sharing
+/// a link, the one with the lower id dates it.
+#[test]
+fn streamed_in_any_order_counts_as_in_id_order() {
+    let mut items: Vec<Item> = [10, 3, 4, 5, 6]
+        .iter()
+        .enumerate()
+        .map(|(n, &days)| item(n + 1, "tokio-1.47.1 notes", days, &[]))
+        .collect();
+    // i1 (10 days ago) and i2 (3 days ago) share a link.
+    items[1].url = items[0].url.clone();
+    let opts = TrendOptions::for_weeks(4);
+    let terms = [tracked("tokio", &[]), tracked("deno", &[])];
+    let in_order = trends(&items, &terms, now(), &opts);
+    assert_eq!(
+        in_order.term("tokio").unwrap().evidence,
+        [
+            "https://blog.example/3",
+            "https://blog.example/4",
+            "https://blog.example/5"
+        ]
+    );
+    let mut counter = TrendCounter::new(&terms, last_complete_week(now()), &opts);
+    for it in items.iter().rev() {
+        counter.add(it);
+    }
+    let streamed = counter.finish_in_id_order();
+    assert_eq!(
+        serde_json::to_string(&streamed).unwrap(),
+        serde_json::to_string(&in_order).unwrap()
+    );
+    // Counted in the order given, the newer date of the shared link wins.
+    let mut counter = TrendCounter::new(&terms, last_complete_week(now()), &opts);
+    for it in items.iter().rev() {
+        counter.add(it);
+    }
+    assert_eq!(
+        counter.finish().term("tokio").unwrap().evidence,
+        [
+            "https://blog.example/1",
+            "https://blog.example/3",
+            "https://blog.example/4"
+        ]
     );
 }

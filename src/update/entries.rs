@@ -191,6 +191,7 @@ mod tests {
                 locked: &BTreeMap::new(),
                 now,
                 trends: TrendOptions::default(),
+                window: None,
             },
         )
         .unwrap()

@@ -18,7 +18,7 @@ mod window;
 pub use entries::{UpdateReport, UpdatedEntry, merge, refresh_entries};
 pub use evidence::{advisory_hits, locked_versions, service_usage};
 pub use recommend::{UpdateInput, recommend, tracked, tracked_terms};
-pub use window::{scoring_items, window_start};
+pub use window::{scoring_input, window_start};
 
 use std::path::PathBuf;
 
@@ -63,7 +63,9 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
         first_seen: index.first_published_by_source()?,
         ..TrendOptions::default()
     };
-    let items = scoring_items(&index, &tracked(&stack, &entries), settings.now, &trends)?;
+    let tracked = tracked(&stack, &entries);
+    let terms = tracked_terms(&stack, &tracked);
+    let (items, window) = scoring_input(&index, &tracked, &terms, settings.now, &trends)?;
     tracing::debug!(
         "read {} items in {:.3}s",
         items.len(),
@@ -86,6 +88,7 @@ pub fn run(settings: &Settings, cfg: &RadarConfig) -> Result<UpdateReport, Updat
             locked: &locked,
             now: settings.now,
             trends,
+            window: Some(&window),
         },
     )?;
     tracing::debug!(

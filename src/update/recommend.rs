@@ -23,6 +23,10 @@ pub struct UpdateInput<'a> {
     pub locked: &'a BTreeMap<String, String>,
     pub now: DateTime<Utc>,
     pub trends: TrendOptions,
+    /// The trends of the tracked terms, when the caller counted them while
+    /// reading the window (`update::scoring_input`); otherwise they are
+    /// counted from `items`.
+    pub window: Option<&'a TrendReport>,
 }
 
 /// The recommendations for every tracked technology and new rising term,
@@ -30,7 +34,10 @@ pub struct UpdateInput<'a> {
 pub fn recommend(entries: &[Entry], input: &UpdateInput<'_>) -> (Vec<Recommendation>, TrendReport) {
     let tracked = tracked(input.stack, entries);
     let terms = tracked_terms(input.stack, &tracked);
-    let trends = trend::trends(input.items, &terms, input.now, &input.trends);
+    let trends = match input.window {
+        Some(report) => report.clone(),
+        None => trend::trends(input.items, &terms, input.now, &input.trends),
+    };
     let mut recs = score::score_tracked(
         &tracked,
         input.items,

@@ -2,7 +2,8 @@
 //! cost follows the window and the stack, not years of history.
 //!
 //! - items published in the trend window (the complete weeks `trend`
-//!   counts, ending with the last complete week before `now`);
+//!   counts, ending with the last complete week before `now`), streamed
+//!   through the trend counter; only its releases are kept;
 //! - every release about a tracked tech's package or GitHub repository,
 //!   whatever its age (release cadence and "majors behind" need history);
 //! - every end-of-life table;
@@ -16,9 +17,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
 use crate::index::{IndexError, RadarIndex, repo_about};
-use crate::model::Item;
+use crate::model::{Item, ItemKind};
 use crate::score::Tracked;
-use crate::trend::TrendOptions;
+use crate::trend::{TrackedTerm, TrendCounter, TrendOptions, TrendReport};
 
 /// Midnight UTC of the first Monday of the trend window whose last week
 /// starts on `last_monday`.
@@ -30,15 +31,21 @@ pub fn window_start(last_monday: NaiveDate, opts: &TrendOptions) -> DateTime<Utc
         .and_utc()
 }
 
-/// The items scoring `tracked` at `now` can use, in id order (the order
-/// `RadarIndex::all_items` gives, so ties break the same way).
-pub fn scoring_items(
+/// What scoring `tracked` at `now` reads, in one pass over the window:
+/// the trends of `terms` over the window (counted while the items stream
+/// past, none kept), and the items scoring itself uses, in id order (the
+/// order `RadarIndex::all_items` gives, so ties break the same way):
+/// releases, end-of-life tables and registry-status items. Scoring looks at
+/// no other kind of item, so its result is the one the whole index gives.
+pub fn scoring_input(
     index: &RadarIndex,
     tracked: &[Tracked],
+    terms: &[TrackedTerm],
     now: DateTime<Utc>,
     opts: &TrendOptions,
-) -> Result<Vec<Item>, IndexError> {
-    let from = window_start(crate::trend::last_complete_week(now), opts);
+) -> Result<(Vec<Item>, TrendReport), IndexError> {
+    let last_week = crate::trend::last_complete_week(now);
+    let from = window_start(last_week, opts);
     let mut about: Vec<String> = Vec::new();
     for t in tracked {
         if let Some(p) = &t.tech.package {
@@ -50,15 +57,44 @@ pub fn scoring_items(
     }
     about.sort();
     about.dedup();
+    let mut counter = TrendCounter::new(terms, last_week, opts);
     let mut by_id: BTreeMap<String, Item> = BTreeMap::new();
+    // The counter skips the releases from before the window.
+    index.visit_published_since_and_releases_about(from, &about, |item| {
+        counter.add(&item);
+        if used_by_scoring(&item) {
+            keep(&mut by_id, item);
+        }
+    })?;
     for item in index
-        .items_published_since(from)?
+        .items_tagged(crate::sources::eol::EOL_TAG)?
         .into_iter()
-        .chain(index.releases_about(&about)?)
-        .chain(index.items_tagged(crate::sources::eol::EOL_TAG)?)
         .chain(index.items_tagged(crate::sources::registry::status::STATUS_TAG)?)
     {
-        by_id.entry(item.id.clone()).or_insert(item);
+        keep(&mut by_id, item);
     }
-    Ok(by_id.into_values().collect())
+    Ok((by_id.into_values().collect(), counter.finish_in_id_order()))
+}
+
+/// Keeps `item` for scoring. A release's body (its changelog) is dropped:
+/// scoring reads a release's title, date and link only, and a stack's
+/// release history is the one part of this read that grows with the years.
+/// End-of-life and registry-status items keep theirs: it is their data.
+fn keep(by_id: &mut BTreeMap<String, Item>, mut item: Item) {
+    if item.kind == ItemKind::Release
+        && !crate::sources::eol::is_eol_item(&item)
+        && !crate::sources::registry::status::is_status_item(&item)
+    {
+        item.body = String::new();
+    }
+    by_id.entry(item.id.clone()).or_insert(item);
+}
+
+/// The items `score::score_tracked` reads: releases (cadence, versions),
+/// end-of-life tables and registry statuses. Articles and advisories only
+/// count as mentions (advisories reach scoring through the audit engine).
+fn used_by_scoring(item: &Item) -> bool {
+    item.kind == ItemKind::Release
+        || crate::sources::eol::is_eol_item(item)
+        || crate::sources::registry::status::is_status_item(item)
 }

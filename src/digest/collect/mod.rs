@@ -16,7 +16,7 @@ use crate::model::{Advisory, Item, ItemKind, Ring};
 use crate::radar::Entry;
 use crate::radar::RadarError;
 use crate::settings::Settings;
-use crate::trend::{self, TrendOptions};
+use crate::trend::{TrendCounter, TrendOptions, TrendReport};
 use actions::{action_items, advisory_in_week, audit_stack};
 use stack::{StackMatcher, canonical_key, is_major, numeric, packages_in_use, release_version};
 
@@ -98,12 +98,40 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
     // advisories by any of their dates in the week (they count in a week by
     // `modified` too). Older items cannot change this digest.
     let window = chrono::Duration::weeks(TrendOptions::default().weeks as i64 + 1);
-    let items = index.items_in_range_and_advisories(
+    // Entries (radar/entries) are the radar as the team decided it; before
+    // the first `radar update` there are none and stack.toml is the radar.
+    let entries = match &entries_path {
+        Some(p) => crate::radar::load_entries(p)?,
+        None => Vec::new(),
+    };
+    let tracked = crate::update::tracked(&stack, &entries);
+    // The digest's week is the window's last week, as `radar trends --week`.
+    // Every item streams through the trend counter; only what the digest
+    // shows is kept: the week's items, releases (the newest version each
+    // tech announced) and advisories.
+    let mut counter = TrendCounter::new(
+        &crate::update::tracked_terms(&stack, &tracked),
+        week.first_day(),
+        &TrendOptions {
+            first_seen: index.first_published_by_source()?,
+            ..TrendOptions::default()
+        },
+    );
+    let mut items: Vec<Item> = Vec::new();
+    index.visit_in_range_and_advisories(
         week.start() - window,
         week.end(),
         week.start(),
         week.end(),
+        |item| {
+            counter.add(&item);
+            if item.kind != ItemKind::Article || item.published.is_some_and(|p| week.contains(p)) {
+                items.push(item);
+            }
+        },
     )?;
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    let trends = counter.finish_in_id_order();
     let techs = &stack.techs;
     let matcher = StackMatcher::new(techs);
     let in_use = packages_in_use(&stack, stack_path.as_deref());
@@ -210,13 +238,6 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
     };
     let action_needed = action_items(&week_advisories, &matcher, audited.as_ref());
 
-    // Entries (radar/entries) are the radar as the team decided it; before
-    // the first `radar update` there are none and stack.toml is the radar.
-    let entries = match &entries_path {
-        Some(p) => crate::radar::load_entries(p)?,
-        None => Vec::new(),
-    };
-    let tracked = crate::update::tracked(&stack, &entries);
     let by_name: HashMap<String, &Entry> = entries
         .iter()
         .map(|e| (e.name.trim().to_lowercase(), e))
@@ -235,11 +256,7 @@ pub fn collect(settings: &Settings, week: IsoWeek) -> Result<DigestInput, Collec
         })
         .collect();
     let proposals = entries.iter().filter_map(proposal).collect();
-    let trend_opts = TrendOptions {
-        first_seen: index.first_published_by_source()?,
-        ..TrendOptions::default()
-    };
-    let emerging = emerging(&items, &stack, &tracked, week, &trend_opts);
+    let emerging = emerging(trends);
 
     Ok(DigestInput {
         title: "Tech radar".to_string(),
@@ -379,16 +396,7 @@ fn proposal(entry: &Entry) -> Option<ProposedMove> {
 
 /// Rising terms over the 12 weeks ending with the digest's week, as
 /// `radar trends` computes them (same options, same tracked terms).
-fn emerging(
-    items: &[Item],
-    stack: &StackConfig,
-    tracked: &[crate::score::Tracked],
-    week: IsoWeek,
-    opts: &TrendOptions,
-) -> Vec<EmergingTerm> {
-    let terms = crate::update::tracked_terms(stack, tracked);
-    // The digest's week is the window's last week, as `radar trends --week`.
-    let report = trend::trends_ending(items, &terms, week.first_day(), opts);
+fn emerging(report: TrendReport) -> Vec<EmergingTerm> {
     report
         .terms
         .into_iter()

@@ -1,0 +1,152 @@
+//! Terms and the word sequences that mention them, over interned words:
+//! each distinct lower-cased word of the window is stored once and items
+//! keep only `u32` ids. Matching rules live here; which items are counted
+//! and how is `counter.rs`'s job.
+
+use rustc_hash::FxHashMap;
+
+use super::word_slices;
+
+/// Lower-cased words seen so far, each with a dense id.
+#[derive(Default)]
+pub(super) struct Vocab {
+    ids: FxHashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+}
+
+impl Vocab {
+    pub(super) fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        self.ids.insert(word.into(), id);
+        self.words.push(word.into());
+        id
+    }
+
+    pub(super) fn get(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+
+    /// For every word with a hyphen, the ids of its parts (`react-dom` →
+    /// `react`, `dom`). A part no term starts with is left out: it cannot
+    /// match, and every term's words are interned before this is called.
+    pub(super) fn hyphen_parts(&self) -> FxHashMap<u32, Vec<u32>> {
+        let mut out = FxHashMap::default();
+        for (id, w) in self.words.iter().enumerate() {
+            if !w.contains('-') {
+                continue;
+            }
+            let parts: Vec<u32> = w
+                .split('-')
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| self.get(p))
+                .collect();
+            if !parts.is_empty() {
+                out.insert(u32::try_from(id).unwrap_or(u32::MAX), parts);
+            }
+        }
+        out
+    }
+}
+
+/// Terms and the word sequences that mention them.
+#[derive(Default)]
+pub(super) struct TermTable {
+    pub(super) names: Vec<String>,
+    pub(super) in_stack: Vec<bool>,
+    pub(super) tracked: Vec<bool>,
+    /// First word → (remaining words, term id).
+    by_first: FxHashMap<u32, Vec<(Vec<u32>, usize)>>,
+}
+
+impl TermTable {
+    pub(super) fn add_tracked(&mut self, vocab: &mut Vocab, name: &str, in_stack: bool) -> usize {
+        let id = self.names.len();
+        self.names.push(name.to_string());
+        self.in_stack.push(in_stack);
+        self.tracked.push(true);
+        self.add_phrase(vocab, name, id);
+        id
+    }
+
+    pub(super) fn add_candidate(&mut self, vocab: &mut Vocab, name: &str) {
+        let id = self.names.len();
+        self.names.push(name.to_string());
+        self.in_stack.push(false);
+        self.tracked.push(false);
+        self.add_phrase(vocab, name, id);
+    }
+
+    pub(super) fn add_phrase(&mut self, vocab: &mut Vocab, phrase: &str, id: usize) {
+        let lower = phrase.to_lowercase();
+        let words: Vec<u32> = word_slices(&lower).map(|w| vocab.intern(w)).collect();
+        let Some((first, rest)) = words.split_first() else {
+            return;
+        };
+        let list = self.by_first.entry(*first).or_default();
+        if !list.iter().any(|(r, i)| r == rest && *i == id) {
+            list.push((rest.to_vec(), id));
+        }
+    }
+
+    pub(super) fn lookup_phrase(&self, vocab: &Vocab, lower: &str) -> Option<usize> {
+        // A word never interned is in no term.
+        let words: Option<Vec<u32>> = word_slices(lower).map(|w| vocab.get(w)).collect();
+        let words = words?;
+        let (first, rest) = words.split_first()?;
+        self.by_first
+            .get(first)?
+            .iter()
+            .find(|(r, _)| r == rest)
+            .map(|(_, id)| *id)
+    }
+
+    /// Every term mentioned in `toks` (the ids of one item's lower-cased
+    /// words), each pushed to `found` once: `stamp[term]` is set to `mark`.
+    pub(super) fn find_all(
+        &self,
+        toks: &[u32],
+        parts: &FxHashMap<u32, Vec<u32>>,
+        stamp: &mut [usize],
+        mark: usize,
+        found: &mut Vec<usize>,
+    ) {
+        for i in 0..toks.len() {
+            let mut matched = self.match_at(toks, i, toks[i], stamp, mark, found);
+            // `tokio-1.47.1`, `react-dom`: the parts name things too, when
+            // the whole word names nothing.
+            if !matched && let Some(ps) = parts.get(&toks[i]) {
+                for &part in ps {
+                    matched |= self.match_at(toks, i, part, stamp, mark, found);
+                }
+            }
+        }
+    }
+
+    fn match_at(
+        &self,
+        toks: &[u32],
+        i: usize,
+        first: u32,
+        stamp: &mut [usize],
+        mark: usize,
+        found: &mut Vec<usize>,
+    ) -> bool {
+        let Some(list) = self.by_first.get(&first) else {
+            return false;
+        };
+        let mut any = false;
+        for (rest, id) in list {
+            if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
+                if stamp[*id] != mark {
+                    stamp[*id] = mark;
+                    found.push(*id);
+                }
+                any = true;
+            }
+        }
+        any
+    }
+}
