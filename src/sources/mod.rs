@@ -9,6 +9,7 @@ pub mod archive;
 pub mod detect;
 pub mod eol;
 pub mod feed;
+mod feed_guard;
 pub mod html;
 pub mod npm;
 pub mod osv;
