@@ -153,7 +153,11 @@ impl<'de> Deserialize<'de> for Number {
 
 /// An importer (or a 5.x root): its direct dependency groups.
 #[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "an importer mapping (dependencies, devDependencies...)"
+)]
 struct Groups {
     dependencies: Ordered<Spec>,
     optional_dependencies: Ordered<Spec>,
@@ -172,7 +176,10 @@ impl Groups {
 
 /// 6.x+ importers: {specifier, version}; 5.x: the version.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a version, or a mapping with specifier and version"
+)]
 enum Spec {
     Full {
         #[serde(default)]
@@ -190,7 +197,10 @@ impl Spec {
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default)]
+#[serde(
+    default,
+    expecting = "a resolution mapping ({integrity}, {tarball}, {commit, repo, type})"
+)]
 struct Resolution {
     commit: Text,
     #[serde(rename = "type")]
@@ -199,7 +209,11 @@ struct Resolution {
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "a package entry mapping (resolution, dependencies...)"
+)]
 struct Entry {
     name: Text,
     version: Text,
@@ -210,7 +224,11 @@ struct Entry {
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "a pnpm-lock.yaml mapping (lockfileVersion, importers, packages...)"
+)]
 struct Doc {
     lockfile_version: Number,
     importers: Option<Ordered<Groups>>,
@@ -525,5 +543,29 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("pnpm-lock.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn wrong_structure_names_the_line_and_what_was_expected() {
+        let e = |text: &str| {
+            parse(Path::new("pnpm-lock.yaml"), text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e("lockfileVersion: '9.0'\npackages:\n  - a\n"),
+            "pnpm-lock.yaml:3: not a valid pnpm-lock.yaml: packages: invalid type: sequence, expected a mapping (column 3)"
+        );
+        let got = e("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: 5\n");
+        assert!(
+            got.starts_with("pnpm-lock.yaml:4: not a valid pnpm-lock.yaml: packages.a@1.0.0.resolution: invalid type: integer `5`, expected a resolution mapping"),
+            "{got}"
+        );
+        assert!(got.ends_with("(column 17)"), "{got}");
+        let got = e("- 1\n- 2\n");
+        assert!(
+            got.starts_with("pnpm-lock.yaml:1: not a valid pnpm-lock.yaml: invalid type: sequence, expected a pnpm-lock.yaml mapping"),
+            "{got}"
+        );
     }
 }

@@ -180,6 +180,7 @@ fn push_unique(packages: &mut Vec<Package>, seen: &mut Seen, p: Package) {
 /// peerDependencies, bin, conditions...) are skipped without allocating a
 /// Value tree (issue 11).
 #[derive(Deserialize)]
+#[serde(expecting = "an entry mapping (version, resolution, dependencies...)")]
 struct Berry {
     version: Option<Value>,
     resolution: Option<Value>,
@@ -320,6 +321,16 @@ mod tests {
                 ("app", "0.0.0-use.local", PackageSource::Workspace),
                 ("tool", "0.0.0-use.local", PackageSource::Path),
             ]
+        );
+    }
+
+    #[test]
+    fn berry_wrong_structure_names_the_line_and_what_was_expected() {
+        let text = "__metadata:\n  version: 8\n\n\"a@npm:1\": 5\n";
+        let e = parse(Path::new("yarn.lock"), text).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "yarn.lock:4: not a valid yarn.lock (berry): a@npm:1: invalid type: integer `5`, expected an entry mapping (version, resolution, dependencies...) (column 12)"
         );
     }
 
