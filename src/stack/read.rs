@@ -48,7 +48,12 @@ pub(super) fn yaml<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
 ) -> Result<T, StackError> {
-    serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+    serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, what, &e))
+}
+
+/// A YAML error as file:line: what is wrong (column C).
+pub(super) fn yaml_error(path: &Path, what: &str, e: &serde_yaml_ng::Error) -> StackError {
+    match e.location() {
         Some(l) => {
             // serde_yaml_ng ends with " at line L column C": the line is
             // already in front (file:line:), so keep only the column.
@@ -65,7 +70,7 @@ pub(super) fn yaml<T: serde::de::DeserializeOwned>(
             }
         }
         None => invalid(path, format!("not a valid {what}: {e}")),
-    })
+    }
 }
 
 pub(super) fn toml<T: serde::de::DeserializeOwned>(

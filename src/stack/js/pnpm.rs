@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
-use super::super::read::{empty, invalid, package, yaml};
+use super::super::read::{empty, invalid, package, yaml_error};
 use super::super::{Dependency, Lockfile, PackageSource, Skipped, StackError};
 
 // Typed, not a serde_yaml_ng::Value tree: only the fields below are kept,
@@ -245,8 +245,9 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     if text.trim().is_empty() {
         return Ok(lock);
     }
-    let doc: Option<Doc> = yaml(path, text, "pnpm-lock.yaml")?;
-    let Some(doc) = doc else { return Ok(lock) };
+    let Some(doc) = project_document(path, text)? else {
+        return Ok(lock);
+    };
     let v5 = doc.lockfile_version.0 < 6.0;
 
     // name → (version as importers write it, dev?) for the direct deps.
@@ -406,6 +407,20 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     Ok(lock)
 }
 
+/// The project's document. pnpm 10+ may write two: first an "env"
+/// document (its own version under `packageManagerDependencies`, and
+/// `configDependencies`), then the project's lockfile. The env document is
+/// the package manager's install, not the project's dependencies: only
+/// the last document is read.
+fn project_document(path: &Path, text: &str) -> Result<Option<Doc>, StackError> {
+    let mut last = None;
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        last = Option::<Doc>::deserialize(document)
+            .map_err(|e| yaml_error(path, "pnpm-lock.yaml", &e))?;
+    }
+    Ok(last)
+}
+
 fn deps_of(entry: Option<&Entry>, v5: bool) -> Vec<Dependency> {
     let mut out = Vec::new();
     let Some(entry) = entry else { return out };
@@ -532,6 +547,30 @@ mod tests {
         );
         assert_eq!(l.packages[0].depends[0].name, "c");
         assert_eq!(l.skipped.len(), 1, "{:?}", l.skipped);
+    }
+
+    #[test]
+    fn env_document_of_pnpm_10_is_not_the_project() {
+        let text = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 11.0.0\n        version: 11.0.0\n\npackages:\n\n  pnpm@11.0.0:\n    resolution: {integrity: x}\n\nsnapshots:\n\n  pnpm@11.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\n\npackages:\n\n  a@1.0.0:\n    resolution: {integrity: x}\n\nsnapshots:\n\n  a@1.0.0: {}\n";
+        let l = parse(Path::new("pnpm-lock.yaml"), text).unwrap();
+        let got: Vec<_> = l
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.direct))
+            .collect();
+        assert_eq!(got, vec![("a", "1.0.0", Some(true))]);
+        // An error in the second document names its line in the file.
+        let bad = text.replace("  a@1.0.0:\n    resolution: {integrity: x}", "  a@1.0.0: [");
+        let e = parse(Path::new("pnpm-lock.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        let at = bad.lines().position(|l| l.contains("a@1.0.0: [")).unwrap() + 1;
+        let line: usize = e
+            .strip_prefix("pnpm-lock.yaml:")
+            .and_then(|r| r.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(line >= at, "{e} (the bad line is {at})");
     }
 
     #[test]
