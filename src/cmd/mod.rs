@@ -136,6 +136,42 @@ pub(crate) fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// Stdout for a command that writes as it goes (`radar demo`): once the
+/// reader has gone (`radar demo | head -1`), the rest is dropped instead of
+/// failing the run; other write errors still fail it.
+#[derive(Default)]
+pub(crate) struct QuietStdout {
+    closed: bool,
+}
+
+impl std::io::Write for QuietStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match std::io::stdout().lock().write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match std::io::stdout().lock().flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 /// Prints a report as pretty JSON to stdout, streamed (a 3,000-package
 /// inventory is megabytes: no String of it first). A closed pipe ends it
 /// quietly, like [`emit`].

@@ -85,7 +85,7 @@ fn malformed_and_unknown_exit_2_naming_the_file() {
 }
 
 /// `radar stack --json | head -1`: the reader closes the pipe after one
-/// line. The output (thousands of packages) is far past a pipe's buffer, so
+/// line (and `radar demo | head -1`). The output (thousands of packages) is far past a pipe's buffer, so
 /// the binary is still writing when the read end goes: it must end quietly
 /// (exit 0, nothing on stderr), not panic with "failed printing to stdout".
 #[test]
@@ -100,7 +100,12 @@ fn closed_stdout_ends_quietly() {
         ));
     }
     std::fs::write(dir.path().join("pnpm-lock.yaml"), text).unwrap();
+    let demo = dir.path().join("demo");
+    let demo = demo.to_str().unwrap();
     for args in [
+        // Writes as it goes (its own writer, not emit): a short output, so
+        // the pipe may still hold it all; it must not fail either way.
+        &["demo", "--keep", demo][..],
         &["stack", "--lockfile", "pnpm-lock.yaml", "--json"][..],
         &["stack", "--lockfile", "pnpm-lock.yaml"][..],
         &[
