@@ -95,7 +95,7 @@ pub fn audit(ctx: &Settings, args: &AuditArgs) -> Result<u8> {
     if args.json {
         print_json(&report)?;
     } else if !ctx.quiet || report.summary.fails {
-        print!("{}", audit::present::render(&report, color_stdout()));
+        out!("{}", audit::present::render(&report, color_stdout()));
     }
     Ok(report.exit_code())
 }

@@ -57,7 +57,7 @@ pub fn crawl(ctx: &Settings, args: &CrawlArgs) -> Result<u8> {
     if args.json {
         print_json(&report)?;
     } else {
-        print_summary(&report, ctx.quiet);
+        print_summary(&report, ctx.quiet)?;
     }
     Ok(if report.any_failed() { 1 } else { 0 })
 }
@@ -97,7 +97,7 @@ fn dry_run(sources: &[(bool, Source)], json: bool) -> Result<u8> {
     }
     let width = plan.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for s in &plan.sources {
-        println!(
+        outln!(
             "{:<width$}  {:<9}  {:<10}  {}",
             clean(s.name),
             s.kind,
@@ -106,7 +106,7 @@ fn dry_run(sources: &[(bool, Source)], json: bool) -> Result<u8> {
         );
     }
     let derived = sources.iter().filter(|(d, _)| *d).count();
-    println!(
+    outln!(
         "{} sources ({} configured, {derived} derived from the stack); nothing fetched",
         sources.len(),
         sources.len() - derived
@@ -128,7 +128,7 @@ const MAX_CHANGED_LINES: usize = 20;
 /// [`MAX_CHANGED_LINES`] with new items), then the totals. Unchanged sources
 /// are only counted, so a crawl of a thousand feeds prints what matters.
 /// `-q` keeps failures and totals.
-pub fn print_summary(report: &CrawlReport, quiet: bool) {
+pub fn print_summary(report: &CrawlReport, quiet: bool) -> Result<()> {
     let mut changed = 0;
     for s in &report.sources {
         let Some(line) = source_line(s, quiet) else {
@@ -140,10 +140,10 @@ pub fn print_summary(report: &CrawlReport, quiet: bool) {
                 continue;
             }
         }
-        println!("{}", clean(&line));
+        outln!("{}", clean(&line));
     }
     if changed > MAX_CHANGED_LINES {
-        println!(
+        outln!(
             "…and {} more sources with new or updated items (--json lists every source)",
             changed - MAX_CHANGED_LINES
         );
@@ -152,7 +152,8 @@ pub fn print_summary(report: &CrawlReport, quiet: bool) {
     if report.interrupted {
         totals.push_str(" (interrupted: finished sources were saved)");
     }
-    println!("{totals}");
+    outln!("{totals}");
+    Ok(())
 }
 
 fn source_line(s: &SourceReport, quiet: bool) -> Option<String> {

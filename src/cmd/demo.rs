@@ -32,7 +32,7 @@ pub fn demo(ctx: &Settings, args: &DemoArgs) -> Result<u8> {
             .keep(),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::QuietStdout::default();
     let outcome = runtime.block_on(async {
         let server = demo::start_server(ctx.now, args.port).await?;
         let outcome = run_pipeline(&dir, &server, ctx.now, &mut out).await?;

@@ -38,7 +38,7 @@ pub fn digest(ctx: &Settings, args: &DigestArgs) -> Result<u8> {
     match out {
         Some(path) => {
             atomic::write(&path, text.as_bytes(), Durability::NoSync)?;
-            println!("{}", crate::terminal::clean(&path.display().to_string()));
+            outln!("{}", crate::terminal::clean(&path.display().to_string()));
         }
         None => print_clean(&text)?,
     }
@@ -58,7 +58,7 @@ fn send(ctx: &Settings, week: IsoWeek, force: bool) -> Result<u8> {
     }
     let html = digest::write_files(ctx, week, &cfg.digest.out_dir)?;
     for p in [html.clone(), html.with_extension("md")] {
-        println!("{}", crate::terminal::clean(&p.display().to_string()));
+        outln!("{}", crate::terminal::clean(&p.display().to_string()));
     }
     let needs_login = cfg
         .deliver
@@ -74,7 +74,7 @@ fn send(ctx: &Settings, week: IsoWeek, force: bool) -> Result<u8> {
     for (t, line) in report.targets.iter().zip(report.lines()) {
         match t.outcome {
             deliver::Outcome::Failed { .. } => eprintln!("radar: {line}"),
-            _ => println!("{line}"),
+            _ => outln!("{line}"),
         }
     }
     Ok(u8::from(report.failed().next().is_some()))

@@ -14,9 +14,9 @@ pub fn doctor(ctx: &Settings, args: &DoctorArgs) -> Result<u8> {
     } else {
         for f in &report.findings {
             let tag = if f.ok { "ok  " } else { "FAIL" };
-            println!("{tag} {:<14} {}", f.check, clean(&f.detail));
+            outln!("{tag} {:<14} {}", f.check, clean(&f.detail));
             if let Some(fixed) = &f.fixed {
-                println!("     fixed          {}", clean(fixed));
+                outln!("     fixed          {}", clean(fixed));
             }
         }
     }

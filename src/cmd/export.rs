@@ -35,7 +35,7 @@ pub fn export(ctx: &Settings, args: &ExportArgs) -> Result<u8> {
         }
     }
     match (exported, &args.out) {
-        (Exported::File(text), None) => super::review::emit(&text)?,
+        (Exported::File(text), None) => super::emit(&text)?,
         (Exported::File(text), Some(out)) => {
             write_atomic(out, text.as_bytes())?;
             if !ctx.quiet {

@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
+use super::emit;
 use super::print_json;
-use super::review::emit;
 use crate::cli::ImportArgs;
 use crate::radar::import;
 use crate::settings::Settings;

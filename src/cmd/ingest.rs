@@ -19,7 +19,7 @@ pub fn ingest(ctx: &Settings, args: &IngestArgs) -> Result<u8> {
             eprintln!("failed {}: {}", clean(&e.path), clean(&e.error));
         }
         if !ctx.quiet {
-            println!(
+            outln!(
                 "{} files: {} new, {} updated, {} unchanged, {} failed ({:.2}s); index {} holds {} items",
                 report.files,
                 report.items_new,

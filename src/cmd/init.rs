@@ -88,22 +88,23 @@ fn scaffold(ctx: &Settings, dir: &Path) -> Result<u8> {
     std::fs::create_dir_all(dir.join("entries"))
         .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
     if !ctx.quiet {
-        println!(
+        outln!(
             "Wrote {} and {}, and created entries/.",
             radar.display(),
             stack.display()
         );
-        print_next(&radar);
+        print_next(&radar)?;
     }
     Ok(0)
 }
 
-fn print_next(radar: &Path) {
-    println!(
+fn print_next(radar: &Path) -> Result<()> {
+    outln!(
         "Next: edit the sources and your stack, then run\n  {} --config {} crawl",
         radar_program(),
         shell_word(&radar.display().to_string())
     );
+    Ok(())
 }
 
 fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
@@ -185,8 +186,8 @@ fn scan_into(ctx: &Settings, dir: &Path, roots: &[PathBuf]) -> Result<u8> {
     std::fs::create_dir_all(dir.join("entries"))
         .with_context(|| format!("cannot create {}", dir.join("entries").display()))?;
     if !ctx.quiet {
-        print_added(&radar, &stack, existed, &added, &sources);
-        print_next(&radar);
+        print_added(&radar, &stack, existed, &added, &sources)?;
+        print_next(&radar)?;
     }
     Ok(0)
 }
@@ -200,9 +201,9 @@ fn print_added(
     existed: bool,
     added: &crate::scan::merge::Added,
     sources: &[String],
-) {
+) -> Result<()> {
     let verb = if existed { "Merged into" } else { "Wrote" };
-    println!(
+    outln!(
         "{verb} {} and {}: {} lockfiles, {} techs, {} sources added.",
         radar.display(),
         stack.display(),
@@ -211,22 +212,23 @@ fn print_added(
         sources.len()
     );
     for l in &added.lockfiles {
-        println!("  + [[lockfile]] {}", crate::terminal::clean(l));
+        outln!("  + [[lockfile]] {}", crate::terminal::clean(l));
     }
     for t in added.techs.iter().take(MAX_TECH_LINES) {
-        println!("  + [[tech]] {}", crate::terminal::clean(t));
+        outln!("  + [[tech]] {}", crate::terminal::clean(t));
     }
     if added.techs.len() > MAX_TECH_LINES {
-        println!(
+        outln!(
             "  …and {} more techs (see {})",
             added.techs.len() - MAX_TECH_LINES,
             stack.display()
         );
     }
     for s in sources {
-        println!("  + [[source]] {s}");
+        outln!("  + [[source]] {s}");
     }
     if added.lockfiles.is_empty() && added.techs.is_empty() && sources.is_empty() {
-        println!("  nothing new: every lockfile and direct dependency found is already listed");
+        outln!("  nothing new: every lockfile and direct dependency found is already listed");
     }
+    Ok(())
 }

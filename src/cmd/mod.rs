@@ -4,6 +4,29 @@
 //! The only place (with `main`) that uses `anyhow` and knows clap. Each
 //! command returns the exit code it wants for a completed run (0 or 1); an
 //! `Err` means the command could not do its job and `main` exits 2.
+//!
+//! Command output goes through [`emit`] (`outln!`, `out!`, [`print_json`]),
+//! never `println!`: `radar stack --json | head -1` closes the pipe early,
+//! and `println!` panics on that where a reader that has seen enough is a
+//! normal end (as in ripgrep).
+
+/// `println!` for command output, through [`emit`]; propagates other write
+/// errors with `?`, so the caller returns a `Result`.
+macro_rules! outln {
+    () => {
+        $crate::cmd::emit("\n")?
+    };
+    ($($arg:tt)*) => {
+        $crate::cmd::emit(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
+/// `print!` for command output, through [`emit`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cmd::emit(&format!($($arg)*))?
+    };
+}
 
 mod audit;
 mod crawl;
@@ -101,11 +124,70 @@ fn progress(ctx: &Settings, json: bool) -> bool {
     !json && !ctx.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// Prints a report as pretty JSON to stdout.
+/// Writes command output to stdout; a closed pipe (`radar review | head`,
+/// `radar stack --json | head -1`)
+/// ends the output quietly instead of failing.
+pub(crate) fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Stdout for a command that writes as it goes (`radar demo`): once the
+/// reader has gone (`radar demo | head -1`), the rest is dropped instead of
+/// failing the run; other write errors still fail it.
+#[derive(Default)]
+pub(crate) struct QuietStdout {
+    closed: bool,
+}
+
+impl std::io::Write for QuietStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match std::io::stdout().lock().write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match std::io::stdout().lock().flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Prints a report as pretty JSON to stdout, streamed (a 3,000-package
+/// inventory is megabytes: no String of it first). A closed pipe ends it
+/// quietly, like [`emit`].
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let s = serde_json::to_string_pretty(value).context("cannot encode JSON")?;
-    println!("{s}");
-    Ok(())
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write JSON to stdout")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// How to run this binary in a command we print for the user to copy:

@@ -5,8 +5,8 @@ use anyhow::Result;
 use serde::Serialize;
 use std::path::Path;
 
+use super::emit;
 use super::print_json;
-use super::review::emit;
 use crate::cli::ProposeArgs;
 use crate::model::Ring;
 use crate::propose::{self, Move, ProposeOptions, ProposeReport};

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::print_json;
+use super::{emit, print_json};
 use crate::cli::{ReviewAction, ReviewArgs};
 use crate::model::Ring;
 use crate::radar::review::pending_text;
@@ -102,16 +102,5 @@ fn find<'a>(entries: &'a mut [Entry], name: &str, dir: &std::path::Path) -> Resu
             };
             bail!("no entry named {name:?} in {}{hint}", dir.display())
         }
-    }
-}
-
-/// Writes command output to stdout; a closed pipe (`radar review | head`)
-/// ends the output quietly instead of failing.
-pub(super) fn emit(text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
     }
 }

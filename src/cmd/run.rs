@@ -31,20 +31,20 @@ pub fn run(ctx: &Settings, args: &RunArgs) -> Result<u8> {
         return Ok(code);
     }
     if ctx.quiet {
-        super::crawl::print_summary(&report.crawl.report, true);
+        super::crawl::print_summary(&report.crawl.report, true)?;
         return Ok(code);
     }
-    println!("crawl:");
-    super::crawl::print_summary(&report.crawl.report, false);
-    println!("index holds {} items", report.crawl.index_items);
+    outln!("crawl:");
+    super::crawl::print_summary(&report.crawl.report, false)?;
+    outln!("index holds {} items", report.crawl.index_items);
     if let Some(u) = &report.update {
-        println!("update: {}", pipeline::update_outcome(u));
+        outln!("update: {}", pipeline::update_outcome(u));
     }
     if let Some(d) = &report.digest {
-        println!("digest: {}", pipeline::digest_outcome(d));
+        outln!("digest: {}", pipeline::digest_outcome(d));
     }
     if report.interrupted {
-        println!("stopped before the end: the crawl saved what it finished; run again to complete");
+        outln!("stopped before the end: the crawl saved what it finished; run again to complete");
     }
     Ok(code)
 }

@@ -29,7 +29,7 @@ pub fn search(ctx: &Settings, args: &SearchArgs) -> Result<u8> {
     }
     let color = color_stdout();
     if report.hits.is_empty() {
-        println!(
+        outln!(
             "no results for {:?} ({} items searched)",
             args.query,
             index.count()
@@ -41,8 +41,8 @@ pub fn search(ctx: &Settings, args: &SearchArgs) -> Result<u8> {
             .published
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "undated".into());
-        println!("{}", bold(&clean(&hit.title), color));
-        println!(
+        outln!("{}", bold(&clean(&hit.title), color));
+        outln!(
             "  {}",
             dim(
                 &format!("{date} · {} · {}", hit.kind, clean(&hit.source)),
@@ -50,14 +50,14 @@ pub fn search(ctx: &Settings, args: &SearchArgs) -> Result<u8> {
             )
         );
         if let Some(url) = &hit.url {
-            println!("  {}", clean(url));
+            outln!("  {}", clean(url));
         }
         if !hit.snippet.is_empty() {
-            println!("  {}", highlight(&hit.snippet, &hit.highlights, color));
+            outln!("  {}", highlight(&hit.snippet, &hit.highlights, color));
         }
-        println!();
+        outln!();
     }
-    println!("{} of {} matching items", report.hits.len(), report.total);
+    outln!("{} of {} matching items", report.hits.len(), report.total);
     Ok(0)
 }
 

@@ -27,7 +27,7 @@ pub fn site(ctx: &Settings, args: &SiteArgs) -> Result<u8> {
             String::new()
         }
     );
-    println!(
+    outln!(
         "{}",
         crate::terminal::clean(&report.index.display().to_string())
     );

@@ -2,6 +2,7 @@
 //! for a person, JSON for scripts, or a CycloneDX 1.6 SBOM.
 
 use anyhow::{Result, bail};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -43,36 +44,71 @@ pub fn stack(ctx: &Settings, args: &StackArgs) -> Result<u8> {
     match format {
         StackFormat::Json => print_json(&inventory_json(&inv))?,
         StackFormat::Cyclonedx => print_json(&cyclonedx(&inv, ctx.now))?,
-        StackFormat::Table => print!("{}", table(&inv)),
+        StackFormat::Table => out!("{}", table(&inv)),
     }
     Ok(0)
 }
 
-fn inventory_json(inv: &Inventory) -> Value {
-    let lockfiles: Vec<Value> = inv
-        .lockfiles
-        .iter()
-        .zip(&inv.kinds)
-        .map(|(path, (kind, count))| {
-            json!({"path": path.display().to_string(), "kind": kind, "packages": count})
-        })
-        .collect();
-    let packages: Vec<Value> = inv
-        .packages
-        .iter()
-        .map(|p| {
-            json!({
-                "ecosystem": p.ecosystem,
-                "name": p.name,
-                "version": p.version,
-                "source": p.source,
-                "direct": p.direct,
-                "dev": p.dev,
-                "lockfile": p.lockfile.display().to_string(),
+/// `--json`: serialised straight from the inventory, not through a
+/// `serde_json::Value` tree (building and dropping that tree was a sixth of
+/// the run at 3,000 packages, issue 11). Fields are in the order the Value
+/// map wrote them (alphabetical): the output is unchanged.
+#[derive(Serialize)]
+struct InventoryJson<'a> {
+    lockfiles: Vec<LockfileJson<'a>>,
+    packages: Vec<PackageJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LockfileJson<'a> {
+    kind: &'a str,
+    packages: usize,
+    #[serde(serialize_with = "display")]
+    path: &'a std::path::Path,
+}
+
+#[derive(Serialize)]
+struct PackageJson<'a> {
+    dev: Option<bool>,
+    direct: Option<bool>,
+    ecosystem: &'a str,
+    #[serde(serialize_with = "display")]
+    lockfile: &'a std::path::Path,
+    name: &'a str,
+    source: stack::PackageSource,
+    version: &'a str,
+}
+
+fn display<S: serde::Serializer>(p: &&std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&p.display())
+}
+
+fn inventory_json(inv: &Inventory) -> InventoryJson<'_> {
+    InventoryJson {
+        lockfiles: inv
+            .lockfiles
+            .iter()
+            .zip(&inv.kinds)
+            .map(|(path, (kind, count))| LockfileJson {
+                kind,
+                packages: *count,
+                path,
             })
-        })
-        .collect();
-    json!({"lockfiles": lockfiles, "packages": packages})
+            .collect(),
+        packages: inv
+            .packages
+            .iter()
+            .map(|p| PackageJson {
+                dev: p.dev,
+                direct: p.direct,
+                ecosystem: &p.ecosystem,
+                lockfile: &p.lockfile,
+                name: &p.name,
+                source: p.source,
+                version: &p.version,
+            })
+            .collect(),
+    }
 }
 
 fn table(inv: &Inventory) -> String {

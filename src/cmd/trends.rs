@@ -4,8 +4,8 @@
 use anyhow::Result;
 use chrono::Duration;
 
+use super::emit;
 use super::print_json;
-use super::review::emit;
 use crate::cli::TrendsArgs;
 use crate::config;
 use crate::digest::IsoWeek;

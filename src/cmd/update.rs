@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
+use super::emit;
 use super::print_json;
-use super::review::emit;
 use crate::cli::UpdateArgs;
 use crate::radar::review::pending_text;
 use crate::settings::Settings;

@@ -48,17 +48,29 @@ pub(super) fn yaml<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
 ) -> Result<T, StackError> {
-    serde_yaml_ng::from_str(text).map_err(|e| {
-        let message = format!("not a valid {what}: {e}");
-        match e.location() {
-            Some(l) => StackError::Parse {
+    serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, what, &e))
+}
+
+/// A YAML error as file:line: what is wrong (column C).
+pub(super) fn yaml_error(path: &Path, what: &str, e: &serde_yaml_ng::Error) -> StackError {
+    match e.location() {
+        Some(l) => {
+            // serde_yaml_ng ends with " at line L column C": the line is
+            // already in front (file:line:), so keep only the column.
+            let full = e.to_string();
+            let tail = format!(" at line {} column {}", l.line(), l.column());
+            let message = match full.strip_suffix(&tail) {
+                Some(m) => format!("not a valid {what}: {m} (column {})", l.column()),
+                None => format!("not a valid {what}: {full}"),
+            };
+            StackError::Parse {
                 path: path.to_path_buf(),
                 line: l.line(),
                 message,
-            },
-            None => invalid(path, message),
+            }
         }
-    })
+        None => invalid(path, format!("not a valid {what}: {e}")),
+    }
 }
 
 pub(super) fn toml<T: serde::de::DeserializeOwned>(

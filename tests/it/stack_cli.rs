@@ -83,3 +83,54 @@ fn malformed_and_unknown_exit_2_naming_the_file() {
         "{err}"
     );
 }
+
+/// `radar stack --json | head -1`: the reader closes the pipe after one
+/// line (and `radar demo | head -1`). The output (thousands of packages) is far past a pipe's buffer, so
+/// the binary is still writing when the read end goes: it must end quietly
+/// (exit 0, nothing on stderr), not panic with "failed printing to stdout".
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("lockfileVersion: '9.0'\npackages:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "  pkg-{i}@1.0.{i}:\n    resolution: {{integrity: x}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("pnpm-lock.yaml"), text).unwrap();
+    let demo = dir.path().join("demo");
+    let demo = demo.to_str().unwrap();
+    for args in [
+        // Writes as it goes (its own writer, not emit): a short output, so
+        // the pipe may still hold it all; it must not fail either way.
+        &["demo", "--keep", demo][..],
+        &["stack", "--lockfile", "pnpm-lock.yaml", "--json"][..],
+        &["stack", "--lockfile", "pnpm-lock.yaml"][..],
+        &[
+            "stack",
+            "--lockfile",
+            "pnpm-lock.yaml",
+            "--format",
+            "cyclonedx",
+        ][..],
+    ] {
+        let mut child = radar(NOW)
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{args:?}: no first line");
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -9,55 +9,262 @@
 //! packages) are read from those fields. Importers say what is direct and
 //! what is dev; 5.x and 6.x also mark each package `dev: true|false`.
 
-use serde_yaml_ng::{Mapping, Value};
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::path::Path;
 
-use super::super::read::{empty, invalid, package, yaml};
+use super::super::read::{empty, invalid, package, yaml_error};
 use super::super::{Dependency, Lockfile, PackageSource, Skipped, StackError};
 
-const GROUPS: [(&str, bool); 3] = [
-    ("dependencies", false),
-    ("optionalDependencies", false),
-    ("devDependencies", true),
-];
+// Typed, not a serde_yaml_ng::Value tree: only the fields below are kept,
+// everything else (integrity, engines, peer metadata...) is skipped without
+// being allocated. The Value tree was most of the cost on big lockfiles
+// (issue 11).
+
+/// A YAML mapping kept in file order (output order follows the lockfile).
+struct Ordered<T>(Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            // `key:` with nothing after it.
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Ordered::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(0));
+                while let Some(e) = m.next_entry()? {
+                    out.push(e);
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// A scalar kept as text only when it is a string (`Value::as_str`).
+#[derive(Default)]
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                Ok(Text(Some(v)))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Text, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Text, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Text {
+    fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// lockfileVersion: `5.4` or `'9.0'`.
+#[derive(Default)]
+struct Number(f64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Number, E> {
+                Ok(Number(v.parse().unwrap_or(0.0)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
+                Ok(Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Number, E> {
+                Ok(Number(0.0))
+            }
+            fn visit_unit<E>(self) -> Result<Number, E> {
+                Ok(Number(0.0))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Number, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Number(0.0))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Number, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Number(0.0))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An importer (or a 5.x root): its direct dependency groups.
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "an importer mapping (dependencies, devDependencies...)"
+)]
+struct Groups {
+    dependencies: Ordered<Spec>,
+    optional_dependencies: Ordered<Spec>,
+    dev_dependencies: Ordered<Spec>,
+}
+
+impl Groups {
+    fn all(&self) -> [(&Ordered<Spec>, bool); 3] {
+        [
+            (&self.dependencies, false),
+            (&self.optional_dependencies, false),
+            (&self.dev_dependencies, true),
+        ]
+    }
+}
+
+/// 6.x+ importers: {specifier, version}; 5.x: the version.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a version, or a mapping with specifier and version"
+)]
+enum Spec {
+    Full {
+        #[serde(default)]
+        version: Text,
+    },
+    Plain(Text),
+}
+
+impl Spec {
+    fn version(&self) -> Option<&str> {
+        match self {
+            Spec::Full { version } | Spec::Plain(version) => version.as_deref(),
+        }
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    expecting = "a resolution mapping ({integrity}, {tarball}, {commit, repo, type})"
+)]
+struct Resolution {
+    commit: Text,
+    #[serde(rename = "type")]
+    kind: Text,
+    tarball: Text,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "a package entry mapping (resolution, dependencies...)"
+)]
+struct Entry {
+    name: Text,
+    version: Text,
+    resolution: Option<Resolution>,
+    dev: Option<bool>,
+    dependencies: Ordered<Text>,
+    optional_dependencies: Ordered<Text>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    expecting = "a pnpm-lock.yaml mapping (lockfileVersion, importers, packages...)"
+)]
+struct Doc {
+    lockfile_version: Number,
+    importers: Option<Ordered<Groups>>,
+    packages: Option<Ordered<Option<Entry>>>,
+    snapshots: Option<Ordered<Option<Entry>>>,
+    // 5.x without importers: the root's own groups.
+    dependencies: Ordered<Spec>,
+    optional_dependencies: Ordered<Spec>,
+    dev_dependencies: Ordered<Spec>,
+}
 
 pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let mut lock = empty(path);
     if text.trim().is_empty() {
         return Ok(lock);
     }
-    let root: Value = yaml(path, text, "pnpm-lock.yaml")?;
-    let root = match root {
-        Value::Mapping(m) => m,
-        Value::Null => return Ok(lock),
-        _ => {
-            return Err(invalid(
-                path,
-                "expected a YAML mapping with lockfileVersion",
-            ));
-        }
+    let Some(doc) = project_document(path, text)? else {
+        return Ok(lock);
     };
-    let version = match root.get("lockfileVersion") {
-        Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
-        Some(Value::String(s)) => s.parse::<f64>().unwrap_or(0.0),
-        _ => 0.0,
-    };
-    let v5 = version < 6.0;
+    let v5 = doc.lockfile_version.0 < 6.0;
 
     // name → (version as importers write it, dev?) for the direct deps.
     let mut direct: HashMap<String, Vec<(String, bool)>> = HashMap::new();
-    let mut importers: Vec<(String, &Mapping)> = Vec::new();
-    if let Some(Value::Mapping(imp)) = root.get("importers") {
-        for (k, v) in imp {
-            if let (Some(k), Value::Mapping(m)) = (k.as_str(), v) {
-                importers.push((k.to_string(), m));
-            }
-        }
-    } else {
-        importers.push((".".to_string(), &root));
-    }
-    for (importer, m) in &importers {
+    let root_importer = [(
+        ".".to_string(),
+        Groups {
+            dependencies: doc.dependencies,
+            optional_dependencies: doc.optional_dependencies,
+            dev_dependencies: doc.dev_dependencies,
+        },
+    )];
+    let importers: &[(String, Groups)] = match &doc.importers {
+        Some(imp) => &imp.0,
+        None => &root_importer,
+    };
+    for (importer, m) in importers {
         if importer != "." {
             let name = importer.rsplit('/').next().unwrap_or(importer);
             lock.skipped.push(Skipped {
@@ -67,18 +274,9 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
                 lockfile: path.to_path_buf(),
             });
         }
-        for (group, dev) in GROUPS {
-            let Some(Value::Mapping(deps)) = m.get(group) else {
-                continue;
-            };
-            for (name, spec) in deps {
-                let Some(name) = name.as_str() else { continue };
-                // 6.x+ importers: {specifier, version}; 5.x: the version.
-                let v = match spec {
-                    Value::Mapping(s) => s.get("version").and_then(Value::as_str),
-                    other => other.as_str(),
-                };
-                let Some(v) = v else { continue };
+        for (deps, dev) in m.all() {
+            for (name, spec) in &deps.0 {
+                let Some(v) = spec.version() else { continue };
                 let v = strip_peers(v, v5);
                 direct
                     .entry(name.to_string())
@@ -88,45 +286,36 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
         }
     }
 
-    let packages = match root.get("packages") {
-        Some(Value::Mapping(p)) => p,
-        Some(Value::Null) | None => return Ok(lock),
-        Some(_) => return Err(invalid(path, "\"packages\" is not a mapping")),
-    };
-    let snapshots = match root.get("snapshots") {
-        Some(Value::Mapping(s)) => Some(s),
-        _ => None,
+    let Some(packages) = &doc.packages else {
+        return Ok(lock);
     };
     // 9.x keeps edges in snapshots (with peer suffixes), keyed like packages.
-    let mut edges: HashMap<String, Vec<Dependency>> = HashMap::new();
-    if let Some(snaps) = snapshots {
-        for (k, v) in snaps {
-            let Some(k) = k.as_str() else { continue };
-            let key = strip_parens(k).to_string();
+    let mut edges: HashMap<&str, Vec<Dependency>> = HashMap::new();
+    if let Some(snaps) = &doc.snapshots {
+        for (k, v) in &snaps.0 {
             edges
-                .entry(key)
+                .entry(strip_parens(k))
                 .or_default()
-                .extend(deps_of(v.as_mapping(), v5));
+                .extend(deps_of(v.as_ref(), v5));
         }
     }
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (key, entry) in packages {
-        let Some(key) = key.as_str() else {
-            return Err(invalid(path, "a key under \"packages\" is not a string"));
-        };
-        let entry = entry.as_mapping();
-        let field = |f: &str| entry.and_then(|e| e.get(f)).and_then(Value::as_str);
-        let resolution = entry
-            .and_then(|e| e.get("resolution"))
-            .and_then(Value::as_mapping);
-        let res = |f: &str| resolution.and_then(|r| r.get(f)).and_then(Value::as_str);
+    for (key, entry) in &packages.0 {
+        let key = key.as_str();
+        let entry = entry.as_ref();
+        let resolution = entry.and_then(|e| e.resolution.as_ref());
+        let r_type = resolution.and_then(|r| r.kind.as_deref());
+        let r_tarball = resolution.and_then(|r| r.tarball.as_deref());
+        let r_commit = resolution.and_then(|r| r.commit.as_deref());
         let local = key.starts_with("file:")
             || key.starts_with("link:")
-            || res("type") == Some("directory")
-            || res("tarball").is_some_and(|t| t.starts_with("file:"));
-        let git = res("commit").is_some() || res("type") == Some("git");
-        let tarball = res("tarball").is_some_and(|t| !t.starts_with("file:"));
-        let (name, version) = match (field("name"), field("version")) {
+            || r_type == Some("directory")
+            || r_tarball.is_some_and(|t| t.starts_with("file:"));
+        let git = r_commit.is_some() || r_type == Some("git");
+        let tarball = r_tarball.is_some_and(|t| !t.starts_with("file:"));
+        let field_name = entry.and_then(|e| e.name.as_deref());
+        let field_version = entry.and_then(|e| e.version.as_deref());
+        let (name, version) = match (field_name, field_version) {
             (Some(n), Some(v)) => (n.to_string(), v.to_string()),
             (n, v) => match split_key(key, v5) {
                 Some((kn, kv)) => (n.unwrap_or(kn).to_string(), v.unwrap_or(kv).to_string()),
@@ -167,9 +356,9 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
         };
         let source = if local {
             PackageSource::Path
-        } else if git || codeload(res("tarball")) {
+        } else if git || codeload(r_tarball) {
             PackageSource::Git
-        } else if tarball && !is_registry_tarball(res("tarball")) {
+        } else if tarball && !is_registry_tarball(r_tarball) {
             PackageSource::Url
         } else {
             PackageSource::Registry
@@ -185,7 +374,7 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             })
             .unwrap_or_default();
         p.direct = Some(!direct_dev.is_empty());
-        p.dev = match entry.and_then(|e| e.get("dev")).and_then(Value::as_bool) {
+        p.dev = match entry.and_then(|e| e.dev) {
             Some(d) => Some(d),
             None if !direct_dev.is_empty() => Some(direct_dev.iter().all(|d| *d)),
             // 9.x does not mark transitive packages.
@@ -196,10 +385,10 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
             deps.extend(e.iter().cloned());
         }
         p.depends = deps;
-        p.detail = res("commit")
+        p.detail = r_commit
             .or_else(|| {
-                res("tarball")
-                    .filter(|_| codeload(res("tarball")))
+                r_tarball
+                    .filter(|_| codeload(r_tarball))
                     .and_then(|t| t.rsplit('/').next())
             })
             .map(|c| format!("commit {c}"));
@@ -218,13 +407,27 @@ pub(in crate::stack) fn parse(path: &Path, text: &str) -> Result<Lockfile, Stack
     Ok(lock)
 }
 
-fn deps_of(entry: Option<&Mapping>, v5: bool) -> Vec<Dependency> {
+/// The project's document. pnpm 10+ may write two: first an "env"
+/// document (its own version under `packageManagerDependencies`, and
+/// `configDependencies`), then the project's lockfile. The env document is
+/// the package manager's install, not the project's dependencies: only
+/// the last document is read.
+fn project_document(path: &Path, text: &str) -> Result<Option<Doc>, StackError> {
+    let mut last = None;
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        last = Option::<Doc>::deserialize(document)
+            .map_err(|e| yaml_error(path, "pnpm-lock.yaml", &e))?;
+    }
+    Ok(last)
+}
+
+fn deps_of(entry: Option<&Entry>, v5: bool) -> Vec<Dependency> {
     let mut out = Vec::new();
     let Some(entry) = entry else { return out };
-    for group in ["dependencies", "optionalDependencies"] {
-        if let Some(Value::Mapping(deps)) = entry.get(group) {
-            for (n, v) in deps {
-                if let (Some(n), Some(v)) = (n.as_str(), v.as_str()) {
+    for deps in [&entry.dependencies, &entry.optional_dependencies] {
+        {
+            for (n, v) in &deps.0 {
+                if let Some(v) = v.as_deref() {
                     let v = strip_peers(v, v5);
                     out.push(Dependency {
                         name: n.to_string(),
@@ -347,6 +550,30 @@ mod tests {
     }
 
     #[test]
+    fn env_document_of_pnpm_10_is_not_the_project() {
+        let text = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 11.0.0\n        version: 11.0.0\n\npackages:\n\n  pnpm@11.0.0:\n    resolution: {integrity: x}\n\nsnapshots:\n\n  pnpm@11.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\n\npackages:\n\n  a@1.0.0:\n    resolution: {integrity: x}\n\nsnapshots:\n\n  a@1.0.0: {}\n";
+        let l = parse(Path::new("pnpm-lock.yaml"), text).unwrap();
+        let got: Vec<_> = l
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.direct))
+            .collect();
+        assert_eq!(got, vec![("a", "1.0.0", Some(true))]);
+        // An error in the second document names its line in the file.
+        let bad = text.replace("  a@1.0.0:\n    resolution: {integrity: x}", "  a@1.0.0: [");
+        let e = parse(Path::new("pnpm-lock.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        let at = bad.lines().position(|l| l.contains("a@1.0.0: [")).unwrap() + 1;
+        let line: usize = e
+            .strip_prefix("pnpm-lock.yaml:")
+            .and_then(|r| r.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(line >= at, "{e} (the bad line is {at})");
+    }
+
+    #[test]
     fn malformed_names_the_line() {
         let e = parse(
             Path::new("pnpm-lock.yaml"),
@@ -355,5 +582,29 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("pnpm-lock.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn wrong_structure_names_the_line_and_what_was_expected() {
+        let e = |text: &str| {
+            parse(Path::new("pnpm-lock.yaml"), text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e("lockfileVersion: '9.0'\npackages:\n  - a\n"),
+            "pnpm-lock.yaml:3: not a valid pnpm-lock.yaml: packages: invalid type: sequence, expected a mapping (column 3)"
+        );
+        let got = e("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: 5\n");
+        assert!(
+            got.starts_with("pnpm-lock.yaml:4: not a valid pnpm-lock.yaml: packages.a@1.0.0.resolution: invalid type: integer `5`, expected a resolution mapping"),
+            "{got}"
+        );
+        assert!(got.ends_with("(column 17)"), "{got}");
+        let got = e("- 1\n- 2\n");
+        assert!(
+            got.starts_with("pnpm-lock.yaml:1: not a valid pnpm-lock.yaml: invalid type: sequence, expected a pnpm-lock.yaml mapping"),
+            "{got}"
+        );
     }
 }

@@ -7,7 +7,11 @@
 //! - yarn.lock does not say which packages are direct or dev: both are
 //!   null (package.json says it; `radar init --scan` reads that).
 
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_yaml_ng::Value;
+use std::collections::hash_map::{Entry, HashMap};
+use std::fmt;
 use std::path::Path;
 
 use super::super::read::{empty, invalid, package, yaml};
@@ -55,6 +59,7 @@ fn source_of(protocol_and_rest: &str, resolved: &str) -> PackageSource {
 
 fn classic(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let mut lock = empty(path);
+    let mut seen = Seen::new();
     let parse_err = |line: usize, message: String| StackError::Parse {
         path: path.to_path_buf(),
         line,
@@ -145,7 +150,7 @@ fn classic(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         if let Some(c) = commit_of(&e.resolved) {
             p.detail = Some(format!("commit {c}"));
         }
-        push_unique(&mut lock.packages, p);
+        push_unique(&mut lock.packages, &mut seen, p);
     }
     Ok(lock)
 }
@@ -157,38 +162,104 @@ fn commit_of(resolved: &str) -> Option<&str> {
         .filter(|c| c.len() >= 7 && c.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-fn push_unique(packages: &mut Vec<Package>, p: Package) {
-    if let Some(old) = packages
-        .iter_mut()
-        .find(|o| o.name == p.name && o.version == p.version && o.source == p.source)
-    {
-        old.depends.extend(p.depends);
-    } else {
-        packages.push(p);
+/// Several descriptors resolve to one package: merge their edges. Indexed,
+/// because a linear search made big lockfiles quadratic (issue 11).
+type Seen = HashMap<(String, String, PackageSource), usize>;
+
+fn push_unique(packages: &mut Vec<Package>, seen: &mut Seen, p: Package) {
+    match seen.entry((p.name.clone(), p.version.clone(), p.source)) {
+        Entry::Occupied(i) => packages[*i.get()].depends.extend(p.depends),
+        Entry::Vacant(v) => {
+            v.insert(packages.len());
+            packages.push(p);
+        }
+    }
+}
+
+/// One berry entry, typed so the fields we do not read (checksum,
+/// peerDependencies, bin, conditions...) are skipped without allocating a
+/// Value tree (issue 11).
+#[derive(Deserialize)]
+#[serde(expecting = "an entry mapping (version, resolution, dependencies...)")]
+struct Berry {
+    version: Option<Value>,
+    resolution: Option<Value>,
+    #[serde(default)]
+    dependencies: Option<Keys>,
+}
+
+/// A mapping's keys, in file order; the values are skipped.
+struct Keys(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E>(self) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(0));
+                while let Some((k, IgnoredAny)) = m.next_entry::<String, IgnoredAny>()? {
+                    out.push(k);
+                }
+                Ok(Keys(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The whole file: entries in file order, `__metadata` included.
+struct Entries(Vec<(String, Option<Berry>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a YAML mapping of entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Entries, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(0));
+                while let Some(k) = m.next_key::<String>()? {
+                    if k == "__metadata" {
+                        m.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    out.push((k, m.next_value()?));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
 fn berry(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let mut lock = empty(path);
-    let root: Value = yaml(path, text, "yarn.lock (berry)")?;
-    let Value::Mapping(root) = root else {
-        return Err(invalid(path, "expected a YAML mapping of entries"));
-    };
-    for (key, entry) in &root {
-        let Some(key) = key.as_str() else { continue };
-        if key == "__metadata" {
-            continue;
-        }
-        let Some(entry) = entry.as_mapping() else {
+    let mut seen = Seen::new();
+    let root: Entries = yaml(path, text, "yarn.lock (berry)")?;
+    for (key, entry) in &root.0 {
+        let key = key.as_str();
+        let Some(entry) = entry else {
             return Err(invalid(path, format!("entry {key:?} is not a mapping")));
         };
-        let field = |f: &str| entry.get(f).and_then(Value::as_str);
-        let version = match entry.get("version") {
+        let version = match &entry.version {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => return Err(invalid(path, format!("entry {key:?} has no version"))),
         };
-        let resolution = field("resolution").unwrap_or(key);
+        let resolution = entry
+            .resolution
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or(key);
         let (name, rest) = split_spec(resolution).ok_or_else(|| {
             invalid(
                 path,
@@ -211,12 +282,12 @@ fn berry(path: &Path, text: &str) -> Result<Lockfile, StackError> {
             source_of(&rest, &rest)
         };
         let mut p = package("npm", name, version, source, path);
-        if let Some(Value::Mapping(deps)) = entry.get("dependencies") {
+        if let Some(deps) = &entry.dependencies {
             p.depends = deps
-                .keys()
-                .filter_map(Value::as_str)
+                .0
+                .iter()
                 .map(|n| Dependency {
-                    name: n.to_string(),
+                    name: n.clone(),
                     version: None,
                 })
                 .collect();
@@ -224,7 +295,7 @@ fn berry(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         if let Some(c) = commit_of(&rest) {
             p.detail = Some(format!("commit {c}"));
         }
-        push_unique(&mut lock.packages, p);
+        push_unique(&mut lock.packages, &mut seen, p);
     }
     Ok(lock)
 }
@@ -250,6 +321,16 @@ mod tests {
                 ("app", "0.0.0-use.local", PackageSource::Workspace),
                 ("tool", "0.0.0-use.local", PackageSource::Path),
             ]
+        );
+    }
+
+    #[test]
+    fn berry_wrong_structure_names_the_line_and_what_was_expected() {
+        let text = "__metadata:\n  version: 8\n\n\"a@npm:1\": 5\n";
+        let e = parse(Path::new("yarn.lock"), text).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "yarn.lock:4: not a valid yarn.lock (berry): a@npm:1: invalid type: integer `5`, expected an entry mapping (version, resolution, dependencies...) (column 12)"
         );
     }
 
