@@ -26,6 +26,59 @@ pub(super) fn misplaced_xml_declaration(bytes: &[u8]) -> Option<usize> {
         .map(|at| at + skipped)
 }
 
+/// The feed in UTF-8 when its XML declaration names another encoding
+/// (`ISO-8859-1`, `windows-1252`): transcoded with encoding_rs and the
+/// declaration rewritten to say UTF-8. quick-xml switches decoders when it
+/// reads the declaration and panics when the declaration ends past its
+/// 64-byte sniffing buffer (a long `standalone`/`version` attribute, leading
+/// whitespace), so the switch is done here instead, the same decoding it
+/// would have done. Left alone: UTF-8 and unknown labels (feed-rs reports
+/// those), and documents with a byte-order mark (the mark names the
+/// encoding).
+pub(super) fn as_utf8(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return Cow::Borrowed(bytes);
+    }
+    let lead = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let rest = &bytes[lead..];
+    if !rest.starts_with(b"<?xml") {
+        return Cow::Borrowed(bytes);
+    }
+    let Some(end) = rest.windows(2).position(|w| w == b"?>") else {
+        return Cow::Borrowed(bytes);
+    };
+    let decl = &rest[..end];
+    let Some(label) = declared_encoding(decl) else {
+        return Cow::Borrowed(bytes);
+    };
+    let Some(encoding) = encoding_rs::Encoding::for_label(label) else {
+        return Cow::Borrowed(bytes);
+    };
+    // UTF-16 declared without a mark cannot be what these bytes are, since
+    // the declaration was read as ASCII; feed-rs reports what it finds.
+    if encoding == encoding_rs::UTF_8 || !encoding.is_ascii_compatible() {
+        return Cow::Borrowed(bytes);
+    }
+    let (text, _) = encoding.decode_without_bom_handling(&rest[end + 2..]);
+    let mut out = Vec::with_capacity(text.len() + 40);
+    out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    out.extend_from_slice(text.as_bytes());
+    Cow::Owned(out)
+}
+
+/// The value of `encoding="…"` (or `'…'`) in an XML declaration.
+fn declared_encoding(decl: &[u8]) -> Option<&[u8]> {
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let after = &decl[at + 8..];
+    let after = &after[after.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    let after = after.strip_prefix(b"=")?;
+    let after = &after[after.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    let quote = *after.first().filter(|q| **q == b'"' || **q == b'\'')?;
+    let value = &after[1..];
+    let len = value.iter().position(|b| *b == quote)?;
+    Some(&value[..len])
+}
+
 /// The feed without its RSS contact elements (`managingEditor`,
 /// `webMaster`, `author`). feed-rs splits a contact into name and e-mail by
 /// slicing one byte past the address, which panics when a multi-byte
@@ -104,6 +157,25 @@ mod tests {
         assert_eq!(at("<?xml ?><?xml ?>"), Some(8));
         assert_eq!(at("<?xml"), None);
         assert_eq!(at(""), None);
+    }
+
+    #[test]
+    fn a_declared_encoding_is_decoded_here_and_the_declaration_rewritten() {
+        let latin1 = b"<?xml version=\"1.0\" encoding='ISO-8859-1' standalone=\"yes\"   ?>\n<rss><channel><title>Caf\xe9</title></channel></rss>";
+        let out = as_utf8(latin1);
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel><title>Café</title></channel></rss>"
+        );
+        for same in [
+            &b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss/>"[..],
+            b"<?xml version=\"1.0\"?><rss/>",
+            b"<?xml version=\"1.0\" encoding=\"no-such\"?><rss/>",
+            b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>",
+            b"{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+        ] {
+            assert!(matches!(as_utf8(same), Cow::Borrowed(_)));
+        }
     }
 
     #[test]
