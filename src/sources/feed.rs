@@ -244,7 +244,7 @@ mod tests {
     /// is read whole, contacts aside.
     #[test]
     fn a_contact_followed_by_a_multibyte_character_does_not_lose_the_feed() {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>W</title><managingEditor>news@example.org’s desk</managingEditor><item><title>Widget 2.0</title><author>jo@example.org\u{8f}</author><guid>w2</guid></item></channel></rss>\n";
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>W</title><managingEditor>news@example.org’s desk</managingEditor><webMaster>w@example.org&#190;</webMaster><item><title>Widget 2.0</title><author>jo@example.org\u{8f}</author><guid>w2</guid></item></channel></rss>\n";
         let items = parse_feed(&ctx(), xml.as_bytes()).unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].title, "Widget 2.0");

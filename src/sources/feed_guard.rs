@@ -79,31 +79,56 @@ fn declared_encoding(decl: &[u8]) -> Option<&[u8]> {
     Some(&value[..len])
 }
 
-/// The feed without its RSS contact elements (`managingEditor`,
-/// `webMaster`, `author`). feed-rs splits a contact into name and e-mail by
-/// slicing one byte past the address, which panics when a multi-byte
-/// character follows it (`news@example.org’s desk`); radar never reads
-/// contacts, so they are dropped. Only ASCII-compatible encodings are
-/// rewritten (UTF-16 has no `<author` bytes to find); JSON Feed has no such
-/// elements.
+/// The feed with the text of its RSS contact elements (`managingEditor`,
+/// `webMaster`, `author`) emptied. feed-rs splits a contact into name and
+/// e-mail by slicing one byte either side of the address, which panics when
+/// a multi-byte character touches it (`news@example.org’s desk`, or an
+/// entity such as `&#190;`); radar never reads contacts. The tags stay, so
+/// the document's structure (closed or not, as feed-rs tolerates) is
+/// unchanged: only text and CDATA up to the next tag are dropped. Only
+/// ASCII-compatible bytes are rewritten (UTF-16 has no `<author` bytes to
+/// find); JSON Feed has no such elements.
 pub(super) fn without_contacts(bytes: &[u8]) -> Cow<'_, [u8]> {
     const NAMES: [&[u8]; 3] = [b"managingEditor", b"webMaster", b"author"];
+    const CDATA: &[u8] = b"<![CDATA[";
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut at = 0;
     while let Some(off) = bytes[at..].iter().position(|&b| b == b'<') {
         let open = at + off;
         at = open + 1;
-        let Some(name) = NAMES.iter().find(|n| element_named(&bytes[open + 1..], n)) else {
+        if !NAMES.iter().any(|n| element_named(&bytes[open + 1..], n)) {
             continue;
+        }
+        let Some(gt) = bytes[open..].iter().position(|&b| b == b'>') else {
+            break;
         };
-        let Some(end) = element_end(bytes, open, name) else {
+        let text_start = open + gt + 1;
+        if bytes[..text_start].ends_with(b"/>") {
+            at = text_start;
             continue;
-        };
-        let buf = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
-        buf.extend_from_slice(&bytes[copied..open]);
-        copied = end;
-        at = end;
+        }
+        // The text node: characters and CDATA sections up to the next tag.
+        let mut text_end = text_start;
+        loop {
+            text_end += bytes[text_end..]
+                .iter()
+                .position(|&b| b == b'<')
+                .unwrap_or(bytes.len() - text_end);
+            if !bytes[text_end..].starts_with(CDATA) {
+                break;
+            }
+            text_end = match bytes[text_end..].windows(3).position(|w| w == b"]]>") {
+                Some(close) => text_end + close + 3,
+                None => bytes.len(),
+            };
+        }
+        if text_end > text_start {
+            let buf = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+            buf.extend_from_slice(&bytes[copied..text_start]);
+            copied = text_end;
+        }
+        at = text_end;
     }
     match out {
         Some(mut buf) => {
@@ -120,25 +145,6 @@ fn element_named(rest: &[u8], name: &[u8]) -> bool {
         && rest
             .get(name.len())
             .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
-}
-
-/// Where the element opened at `open` ends: after `/>` of an empty tag, or
-/// after its `</name>`. None when it is not closed (feed-rs reports that).
-fn element_end(bytes: &[u8], open: usize, name: &[u8]) -> Option<usize> {
-    let tag_end = open + bytes[open..].iter().position(|&b| b == b'>')? + 1;
-    if bytes[..tag_end].ends_with(b"/>") {
-        return Some(tag_end);
-    }
-    let mut at = tag_end;
-    loop {
-        let off = bytes[at..].windows(2).position(|w| w == b"</")?;
-        let close = at + off + 2;
-        if element_named(&bytes[close..], name) {
-            let gt = close + bytes[close..].iter().position(|&b| b == b'>')?;
-            return Some(gt + 1);
-        }
-        at = close;
-    }
 }
 
 #[cfg(test)]
@@ -179,23 +185,27 @@ mod tests {
     }
 
     #[test]
-    fn contacts_are_dropped_and_nothing_else() {
+    fn contact_text_is_emptied_and_nothing_else() {
         let strip =
             |s: &str| String::from_utf8(without_contacts(s.as_bytes()).into_owned()).unwrap();
         assert_eq!(
             strip(
-                "<rss><channel><managingEditor>a@b.org’s desk</managingEditor><title>T</title></channel></rss>"
+                "<channel><managingEditor>a@b.org’s desk</managingEditor><title>T</title></channel>"
             ),
-            "<rss><channel><title>T</title></channel></rss>"
+            "<channel><managingEditor></managingEditor><title>T</title></channel>"
         );
         assert_eq!(
             strip(
-                "<item><author \n>x@y.io\u{8f}</author ><authority>k</authority><webMaster/></item>"
+                "<item><author \n><![CDATA[x@y.io¾]]>&#190;</author ><authority>k</authority><webMaster/></item>"
             ),
-            "<item><authority>k</authority></item>"
+            "<item><author \n></author ><authority>k</authority><webMaster/></item>"
         );
-        // Unclosed: left for feed-rs to report.
-        assert_eq!(strip("<item><author>x"), "<item><author>x");
+        // Never closed (feed-rs reads the text up to the next tag anyway).
+        assert_eq!(
+            strip("<webMaster>w@x.com¾webMaster>\n<image>"),
+            "<webMaster><image>"
+        );
+        assert_eq!(strip("<item><author>x"), "<item><author>");
         let plain = "<rss><channel><title>No contacts</title></channel></rss>";
         assert!(matches!(
             without_contacts(plain.as_bytes()),
