@@ -296,21 +296,20 @@ where
         .count();
     let wt = scratch.path().join("wt");
     let wt_str = wt.to_string_lossy().into_owned();
+    // Detached: the branch is created only once its commit exists, in one
+    // ref update, so a run killed at any point leaves either no branch or a
+    // whole one (`git worktree add -b` made the ref first, and a kill before
+    // the commit left an empty branch that blocked the next propose).
     git(
         &top,
-        &["worktree", "add", "--quiet", "-b", &branch, &wt_str, "HEAD"],
+        &["worktree", "add", "--quiet", "--detach", &wt_str, "HEAD"],
     )?;
     let result = carry_into(&top, &wt, &opts.carry)
-        .and_then(|()| commit_in_worktree(&wt, &entries_rel, moves, apply, &branch, carried));
+        .and_then(|()| commit_in_worktree(&wt, &entries_rel, moves, apply, &branch, carried))
+        .and_then(|commit| git(&top, &["branch", "--quiet", &branch, &commit]).map(|_| commit));
     // The temporary worktree goes whatever happened; the branch stays.
     let _ = git(&top, &["worktree", "remove", "--force", &wt_str]);
-    let commit = match result {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = git(&top, &["branch", "-D", &branch]);
-            return Err(e);
-        }
-    };
+    let commit = result?;
 
     let description = pr_description_path(&top, &branch)?;
     let mut body = pr_body(moves, now);
@@ -650,10 +649,11 @@ fn scratch_pid(path: &Path) -> Option<u32> {
 }
 
 /// Undoes what a killed `radar propose` (kill -9, a closed terminal) left:
-/// its temporary worktree, still registered with git, and its branch if it
-/// was killed before the commit (the branch then carries nothing, and its
-/// name would block the next propose). A branch that got its commit is
-/// whole and stays. Best effort: a failure here only means a later git
+/// its temporary worktree, still registered with git, and, from versions
+/// that created the branch with the worktree, a branch killed before its
+/// commit (it carries nothing, and its name would block the next propose).
+/// Branches are now made only after the commit, so a branch is whole and
+/// stays. Best effort: a failure here only means a later git
 /// step reports the leftover.
 fn recover_killed(top: &Path) {
     let Ok(list) = git(top, &["worktree", "list", "--porcelain"]) else {
