@@ -189,11 +189,23 @@ impl Affected {
     pub fn package_key(&self) -> String {
         package_key(&self.ecosystem, &self.name)
     }
+
+    /// Whether [`Affected::package_key`] is `key`, without building it
+    /// (audit asks once per candidate advisory and package version).
+    pub fn is_for(&self, key: &str) -> bool {
+        key.strip_prefix(self.ecosystem.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|name| name == self.name)
+    }
 }
 
 /// `ecosystem/name`, the key that links advisories, releases and the stack.
 pub fn package_key(ecosystem: &str, name: &str) -> String {
-    format!("{ecosystem}/{name}")
+    let mut key = String::with_capacity(ecosystem.len() + 1 + name.len());
+    key.push_str(ecosystem);
+    key.push('/');
+    key.push_str(name);
+    key
 }
 
 /// An ecosystem as OSV spells it, whatever case or alias stack.toml used
@@ -294,6 +306,24 @@ mod tests {
     #[test]
     fn pypi_names_are_pep503_normalised() {
         assert_eq!(canonical_name("PyPI", "PyYAML"), "pyyaml");
+        let affected = |eco: &str, name: &str| Affected {
+            ecosystem: eco.into(),
+            name: name.into(),
+            ranges: vec![],
+            versions: vec![],
+            patched: vec![],
+        };
+        for (eco, name) in [
+            ("crates.io", "tokio"),
+            ("npm", "@types/node"),
+            ("Go", "a/b"),
+        ] {
+            let a = affected(eco, name);
+            assert!(a.is_for(&a.package_key()), "{eco} {name}");
+        }
+        assert!(!affected("crates.io", "tokio").is_for("crates.io/tokio-util"));
+        assert!(!affected("crates.io", "tokio").is_for("crates.iotokio"));
+        assert!(!affected("npm", "tokio").is_for("crates.io/tokio"));
         assert_eq!(
             canonical_name("PyPI", "backports.ssl_match-hostname"),
             "backports-ssl-match-hostname"

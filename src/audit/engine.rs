@@ -84,7 +84,7 @@ pub(super) fn match_packages(
         let mut notes = Vec::new();
         for &i in candidates {
             let a = &advisories[i];
-            let entries = a.affected.iter().filter(|x| x.package_key() == *key);
+            let entries = a.affected.iter().filter(|x| x.is_for(key));
             match versions::evaluate_all(entries, version) {
                 Ok(v) if v.affected => {
                     hits.insert(i, v);
@@ -158,10 +158,7 @@ fn would_match(
     let mut ids: Vec<String> = candidates
         .iter()
         .filter(|&&i| {
-            let entries = advisories[i]
-                .affected
-                .iter()
-                .filter(|x| x.package_key() == key);
+            let entries = advisories[i].affected.iter().filter(|x| x.is_for(&key));
             versions::evaluate_all(entries, &p.version).is_ok_and(|v| v.affected)
         })
         .map(|&i| advisories[i].id.clone())

@@ -89,11 +89,7 @@ pub fn run(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let advisories: Vec<Advisory> = index
-        .advisories_for_packages(&keys)?
-        .into_iter()
-        .filter_map(|item| item.advisory)
-        .collect();
+    let advisories: Vec<Advisory> = index.advisories_for_audit(&keys)?;
     let mut report = evaluate(&advisories, packages, ignores, now, options);
     report.summary.advisories_in_index = in_index;
     Ok(report)

@@ -5,8 +5,12 @@
 //! built) costs more than the lookup itself for a few hundred packages.
 //! The table, `radar-advisories.tbl`, holds one header line, one sorted
 //! line per package key with the byte ranges of its advisories, then every
-//! advisory item as one JSON line. A reader reads the header and key
-//! section, then only the advisories of the packages it asks for.
+//! advisory as one JSON line, in item-id order, without its `details`
+//! (audit never shows the prose, and it is most of an advisory's bytes). A
+//! reader reads the header and key section, looks its packages up by
+//! binary search in that text (an all-ecosystems OSV index has hundreds of
+//! thousands of keys; a map of them all cost more than the audit), then
+//! reads only the advisories of the packages it asks for.
 //!
 //! Freshness: every writer commit that touched an advisory (or deleted
 //! anything) replaces `radar-advisories.gen` with `pending` before the
@@ -20,7 +24,8 @@
 //!
 //! Owns the table file and the generation file; never changes the index.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::FileExt;
@@ -31,11 +36,14 @@ use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Term};
 
 use super::{IndexError, RadarIndex};
-use crate::model::{Item, ItemKind};
+use crate::model::{Advisory, Item, ItemKind};
 
 pub(super) const TABLE_FILE: &str = "radar-advisories.tbl";
 pub(super) const GEN_FILE: &str = "radar-advisories.gen";
-const MAGIC: &str = "radar-advisory-table 1";
+/// Version 2: advisories without `details`, keys looked up in place. A
+/// table of another version is not current: audit reads the index and
+/// writes this one.
+const MAGIC: &str = "radar-advisory-table 2";
 const PENDING: &str = "pending";
 /// The generation of an index no writer of this version has committed
 /// advisories to yet.
@@ -47,8 +55,10 @@ pub trait AdvisoryLookup {
     fn index_path(&self) -> &Path;
     /// How many advisories the index holds.
     fn advisory_count(&self) -> Result<usize, IndexError>;
-    /// Advisory items naming any of these package keys, in id order.
-    fn advisories_for_packages(&self, keys: &[String]) -> Result<Vec<Item>, IndexError>;
+    /// The advisories naming any of these package keys, in item-id order,
+    /// with `details` left empty: audit reports ids, titles, ranges and
+    /// links, never the prose.
+    fn advisories_for_audit(&self, keys: &[String]) -> Result<Vec<Advisory>, IndexError>;
 }
 
 impl AdvisoryLookup for RadarIndex {
@@ -58,9 +68,18 @@ impl AdvisoryLookup for RadarIndex {
     fn advisory_count(&self) -> Result<usize, IndexError> {
         RadarIndex::advisory_count(self)
     }
-    fn advisories_for_packages(&self, keys: &[String]) -> Result<Vec<Item>, IndexError> {
-        RadarIndex::advisories_for_packages(self, keys)
+    fn advisories_for_audit(&self, keys: &[String]) -> Result<Vec<Advisory>, IndexError> {
+        Ok(RadarIndex::advisories_for_packages(self, keys)?
+            .into_iter()
+            .filter_map(|item| item.advisory.map(for_audit))
+            .collect())
     }
+}
+
+/// An advisory as audit reads it: without the prose.
+fn for_audit(mut advisory: Advisory) -> Advisory {
+    advisory.details = String::new();
+    advisory
 }
 
 /// The generation the writer last committed, `pending` during a commit.
@@ -102,8 +121,9 @@ pub struct AdvisoryTable {
     file: File,
     count: usize,
     data_start: u64,
-    /// Package key → (offset, length) of each advisory line in the data.
-    keys: BTreeMap<String, Vec<(u64, u64)>>,
+    /// Sorted lines `key\toffset:length,offset:length…`, one per package
+    /// key, ranges into the data.
+    keys: String,
 }
 
 impl AdvisoryTable {
@@ -143,17 +163,7 @@ impl AdvisoryTable {
         if section.len() as u64 != key_bytes {
             return None;
         }
-        let section = String::from_utf8(section).ok()?;
-        let mut keys = BTreeMap::new();
-        for line in section.lines() {
-            let (key, ranges) = line.split_once('\t')?;
-            let mut list = Vec::new();
-            for r in ranges.split(',') {
-                let (o, l) = r.split_once(':')?;
-                list.push((o.parse().ok()?, l.parse().ok()?));
-            }
-            keys.insert(key.to_string(), list);
-        }
+        let keys = String::from_utf8(section).ok()?;
         Some(AdvisoryTable {
             index_path: dir.to_path_buf(),
             file,
@@ -161,6 +171,46 @@ impl AdvisoryTable {
             data_start: header.len() as u64 + key_bytes,
             keys,
         })
+    }
+
+    fn corrupt(&self, message: String) -> IndexError {
+        IndexError::AdvisoryTableDamaged {
+            path: self.index_path.join(TABLE_FILE),
+            message,
+        }
+    }
+
+    /// The `(offset, length)` ranges of `key`'s advisories: a binary search
+    /// over the sorted key lines, `lo` always at the start of a line.
+    fn ranges_of(&self, key: &str) -> Result<Vec<(u64, u64)>, IndexError> {
+        let text = self.keys.as_str();
+        let bytes = text.as_bytes();
+        let (mut lo, mut hi) = (0, bytes.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = memchr::memrchr(b'\n', &bytes[lo..mid]).map_or(lo, |p| lo + p + 1);
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            let line = &text[start..end];
+            let Some((k, ranges)) = line.split_once('\t') else {
+                return Err(self.corrupt(format!("key line without ranges: {line:?}")));
+            };
+            match k.cmp(key) {
+                Ordering::Less => lo = end + 1,
+                Ordering::Greater => hi = start,
+                Ordering::Equal => {
+                    return ranges
+                        .split(',')
+                        .map(|r| {
+                            let range = r
+                                .split_once(':')
+                                .and_then(|(o, l)| Some((o.parse().ok()?, l.parse().ok()?)));
+                            range.ok_or_else(|| self.corrupt(format!("bad range {r:?} for {k}")))
+                        })
+                        .collect();
+                }
+            }
+        }
+        Ok(Vec::new())
     }
 }
 
@@ -171,29 +221,25 @@ impl AdvisoryLookup for AdvisoryTable {
     fn advisory_count(&self) -> Result<usize, IndexError> {
         Ok(self.count)
     }
-    fn advisories_for_packages(&self, keys: &[String]) -> Result<Vec<Item>, IndexError> {
-        let ranges: BTreeSet<(u64, u64)> = keys
-            .iter()
-            .filter_map(|k| self.keys.get(k))
-            .flatten()
-            .copied()
-            .collect();
-        let corrupt = |message: String| IndexError::Corrupt {
-            id: format!("{} in {}", TABLE_FILE, self.index_path.display()),
-            message: format!("{message}; delete the file, the next audit rebuilds it"),
-        };
-        let mut items = Vec::with_capacity(ranges.len());
+    fn advisories_for_audit(&self, keys: &[String]) -> Result<Vec<Advisory>, IndexError> {
+        let mut ranges: BTreeSet<(u64, u64)> = BTreeSet::new();
+        for key in keys {
+            ranges.extend(self.ranges_of(key)?);
+        }
+        // The data is in item-id order, so offset order is the order the
+        // index gives.
+        let mut advisories = Vec::with_capacity(ranges.len());
         let mut buf = Vec::new();
         for (offset, len) in ranges {
             buf.resize(len as usize, 0);
             self.file
                 .read_exact_at(&mut buf, self.data_start + offset)
-                .map_err(|e| corrupt(e.to_string()))?;
-            let item: Item = serde_json::from_slice(&buf).map_err(|e| corrupt(e.to_string()))?;
-            items.push(item);
+                .map_err(|e| self.corrupt(e.to_string()))?;
+            let advisory: Advisory =
+                serde_json::from_slice(&buf).map_err(|e| self.corrupt(e.to_string()))?;
+            advisories.push(advisory);
         }
-        items.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(items)
+        Ok(advisories)
     }
 }
 
@@ -218,8 +264,8 @@ impl RadarIndex {
             .into_iter()
             .collect();
         addrs.sort();
-        let mut data: Vec<u8> = Vec::new();
-        let mut keys: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+        // (item id, the advisory as audit reads it, its package keys)
+        let mut rows: Vec<(String, Vec<u8>, Vec<String>)> = Vec::with_capacity(addrs.len());
         for addr in &addrs {
             let doc: TantivyDocument = searcher
                 .doc(*addr)
@@ -228,22 +274,36 @@ impl RadarIndex {
                 .get_first(self.fields.item)
                 .and_then(|v| v.as_str())
                 .unwrap_or_default();
-            let item: Item = serde_json::from_str(json).map_err(|e| IndexError::Corrupt {
+            let corrupt = |message: String| IndexError::Corrupt {
                 id: doc
                     .get_first(self.fields.id)
                     .and_then(|v| v.as_str())
                     .unwrap_or("?")
                     .to_string(),
-                message: e.to_string(),
-            })?;
-            let range = (data.len() as u64, json.len() as u64);
-            data.extend_from_slice(json.as_bytes());
-            data.push(b'\n');
+                message,
+            };
+            let item: Item = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+            let Some(advisory) = item.advisory else {
+                continue;
+            };
+            let line =
+                serde_json::to_vec(&for_audit(advisory)).map_err(|e| corrupt(e.to_string()))?;
             // The index's package_key terms are the item's package keys.
-            let unique: HashSet<&String> = item.packages.iter().collect();
-            for k in unique {
+            let mut keys = item.packages;
+            keys.sort();
+            keys.dedup();
+            rows.push((item.id, line, keys));
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut data: Vec<u8> = Vec::new();
+        let mut keys: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+        for (_, line, packages) in rows {
+            let range = (data.len() as u64, line.len() as u64);
+            data.extend_from_slice(&line);
+            data.push(b'\n');
+            for k in packages {
                 if !k.contains(['\t', '\n', ',']) {
-                    keys.entry(k.clone()).or_default().push(range);
+                    keys.entry(k).or_default().push(range);
                 }
             }
         }
@@ -346,8 +406,8 @@ mod tests {
         ] {
             let keys: Vec<String> = keys.into_iter().map(String::from).collect();
             assert_eq!(
-                table.advisories_for_packages(&keys).unwrap(),
-                index.advisories_for_packages(&keys).unwrap(),
+                table.advisories_for_audit(&keys).unwrap(),
+                index.advisories_for_audit(&keys).unwrap(),
                 "{keys:?}"
             );
         }
@@ -366,7 +426,7 @@ mod tests {
         let table = AdvisoryTable::open(dir.path()).unwrap();
         assert_eq!(
             table
-                .advisories_for_packages(&["crates.io/a".into()])
+                .advisories_for_audit(&["crates.io/a".into()])
                 .unwrap()
                 .len(),
             2
@@ -377,6 +437,90 @@ mod tests {
         w.commit().unwrap();
         drop(w);
         assert!(AdvisoryTable::open(dir.path()).is_none());
+    }
+
+    #[test]
+    fn lookups_find_every_key_and_only_those_and_drop_the_prose() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = RadarIndex::open_or_create(dir.path()).unwrap();
+        let mut w = index.writer().unwrap();
+        let names: Vec<String> = (0..300).map(|i| format!("crates.io/p{i:03}")).collect();
+        for (i, name) in names.iter().enumerate() {
+            let mut a = advisory(&format!("A-{i}"), &[name.as_str()]);
+            if let Some(adv) = a.advisory.as_mut() {
+                adv.details = "long prose".into();
+            }
+            w.upsert(&a).unwrap();
+        }
+        w.upsert(&advisory("A-both", &["crates.io/p000", "crates.io/p299"]))
+            .unwrap();
+        w.commit().unwrap();
+        drop(w);
+        assert!(index.write_advisory_table().unwrap());
+        let table = AdvisoryTable::open(dir.path()).unwrap();
+        for name in &names {
+            let found = table
+                .advisories_for_audit(std::slice::from_ref(name))
+                .unwrap();
+            assert!(!found.is_empty(), "{name}");
+            assert!(found.iter().all(|a| a.details.is_empty()), "{name}");
+            assert_eq!(
+                found,
+                index
+                    .advisories_for_audit(std::slice::from_ref(name))
+                    .unwrap()
+            );
+        }
+        assert_eq!(
+            table
+                .advisories_for_audit(&["crates.io/p000".into()])
+                .unwrap()
+                .len(),
+            2
+        );
+        for missing in [
+            "crates.io/a",
+            "crates.io/p0005",
+            "crates.io/zzz",
+            "",
+            "npm/p001",
+        ] {
+            assert!(
+                table
+                    .advisories_for_audit(&[missing.to_string()])
+                    .unwrap()
+                    .is_empty(),
+                "{missing}"
+            );
+        }
+        // Asking for every key gives each advisory once, in item-id order.
+        let all = table.advisories_for_audit(&names).unwrap();
+        assert_eq!(all.len(), 301);
+        assert_eq!(all, index.advisories_for_audit(&names).unwrap());
+    }
+
+    #[test]
+    fn a_damaged_key_line_is_an_error_that_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = RadarIndex::open_or_create(dir.path()).unwrap();
+        let mut w = index.writer().unwrap();
+        w.upsert(&advisory("A-1", &["crates.io/a"])).unwrap();
+        w.commit().unwrap();
+        drop(w);
+        assert!(index.write_advisory_table().unwrap());
+        let path = dir.path().join(TABLE_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("crates.io/a\t0:", "crates.io/a\tx:", 1),
+        )
+        .unwrap();
+        let table = AdvisoryTable::open(dir.path()).unwrap();
+        let e = table
+            .advisories_for_audit(&["crates.io/a".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(TABLE_FILE) && e.contains("delete it"), "{e}");
     }
 
     #[test]

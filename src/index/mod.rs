@@ -82,6 +82,10 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "advisory table {path} is damaged ({message}); delete it, the next `radar audit` rebuilds it from the index"
+    )]
+    AdvisoryTableDamaged { path: PathBuf, message: String },
     #[error("index {path}: writing the export failed")]
     Export {
         path: PathBuf,

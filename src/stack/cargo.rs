@@ -30,43 +30,60 @@ struct RawLock {
     root: Option<RawPackage>,
 }
 
+/// `version` and `source` stay text here: a lockfile repeats one source
+/// URL hundreds of times, so each distinct one is parsed once (URL parsing
+/// was a fifth of reading a lockfile), and a version that parses is kept
+/// as written (semver's display of a parsed version is the same text).
 #[derive(Deserialize)]
 struct RawPackage {
     name: cargo_lock::Name,
-    version: semver::Version,
-    source: Option<cargo_lock::SourceId>,
+    version: toml::Spanned<String>,
+    source: Option<toml::Spanned<String>>,
     #[serde(default)]
     dependencies: Vec<String>,
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
     let raw: RawLock = toml::from_str(text).map_err(|e| error(path, text, &e))?;
-    let mut packages: Vec<Package> = raw
-        .root
-        .into_iter()
-        .chain(raw.package)
-        .map(|p| {
-            let (source, registry) = match &p.source {
-                None => (PackageSource::Path, None),
-                Some(s) if s.is_git() => (PackageSource::Git, None),
-                Some(s) if s.is_path() => (PackageSource::Path, None),
-                Some(s) if s.is_default_registry() => (PackageSource::Registry, None),
-                Some(s) => (PackageSource::Registry, Some(s.url().to_string())),
-            };
-            Package {
-                ecosystem: "crates.io".into(),
-                name: p.name.as_str().to_string(),
-                version: p.version.to_string(),
-                source,
-                registry,
-                direct: None,
-                dev: None,
-                depends: p.dependencies.iter().map(|d| edge(d)).collect(),
-                lockfile: path.to_path_buf(),
-                detail: None,
-            }
-        })
-        .collect();
+    let mut sources: HashMap<String, (PackageSource, Option<String>)> = HashMap::new();
+    let mut packages: Vec<Package> = Vec::with_capacity(raw.package.len() + 1);
+    for p in raw.root.into_iter().chain(raw.package) {
+        let invalid = |span: std::ops::Range<usize>, message: String| StackError::Parse {
+            path: path.to_path_buf(),
+            line: line_of(text, span.start),
+            message: format!("not a valid Cargo.lock: package \"{}\": {message}", p.name),
+        };
+        if let Err(e) = semver::Version::parse(p.version.get_ref()) {
+            let message = format!("version \"{}\": {e}", p.version.get_ref());
+            return Err(invalid(p.version.span(), message));
+        }
+        let (source, registry) = match &p.source {
+            None => (PackageSource::Path, None),
+            Some(s) => match sources.get(s.get_ref()) {
+                Some(known) => known.clone(),
+                None => {
+                    let id = cargo_lock::SourceId::from_url(s.get_ref()).map_err(|e| {
+                        invalid(s.span(), format!("source \"{}\": {e}", s.get_ref()))
+                    })?;
+                    let kind = source_kind(&id);
+                    sources.insert(s.get_ref().clone(), kind.clone());
+                    kind
+                }
+            },
+        };
+        packages.push(Package {
+            ecosystem: "crates.io".into(),
+            name: p.name.as_str().to_string(),
+            version: p.version.into_inner(),
+            source,
+            registry,
+            direct: None,
+            dev: None,
+            depends: p.dependencies.iter().map(|d| edge(d)).collect(),
+            lockfile: path.to_path_buf(),
+            detail: None,
+        });
+    }
     let graph = Graph::new(&packages);
     let direct: Vec<bool> = {
         let mut direct = vec![false; packages.len()];
@@ -87,6 +104,28 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Lockfile, StackError> {
         packages,
         skipped: Vec::new(),
     })
+}
+
+/// Where a package comes from, and the registry's URL when it is not
+/// crates.io (audit skips those: advisories describe crates.io's crates).
+fn source_kind(id: &cargo_lock::SourceId) -> (PackageSource, Option<String>) {
+    if id.is_git() {
+        (PackageSource::Git, None)
+    } else if id.is_path() {
+        (PackageSource::Path, None)
+    } else if id.is_default_registry() {
+        (PackageSource::Registry, None)
+    } else {
+        (PackageSource::Registry, Some(id.url().to_string()))
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// `"serde"`, `"serde 1.0.200"` or `"serde 1.0.200 (registry+…)"`.
@@ -189,7 +228,7 @@ fn error(path: &Path, text: &str, e: &toml::de::Error) -> StackError {
     match e.span() {
         Some(span) => StackError::Parse {
             path: path.to_path_buf(),
-            line: text[..span.start.min(text.len())].matches('\n').count() + 1,
+            line: line_of(text, span.start),
             message,
         },
         None => StackError::Invalid {
@@ -332,5 +371,19 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("Cargo.lock:10:"), "{e}");
+        assert!(e.contains("\"serde\"") && e.contains("\"1.x\""), "{e}");
+        // A source is parsed once per distinct URL; a bad one still names
+        // its own line.
+        let at = LOCK.find("source = ").unwrap();
+        let line = LOCK[..at].matches('\n').count() + 1;
+        let bad_source = format!("{}source = \"nope\"{}", &LOCK[..at], {
+            let rest = &LOCK[at..];
+            &rest[rest.find('\n').unwrap()..]
+        });
+        let e = parse(Path::new("Cargo.lock"), &bad_source)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&format!("Cargo.lock:{line}:")), "{e}");
+        assert!(e.contains("source \"nope\""), "{e}");
     }
 }

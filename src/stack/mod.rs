@@ -126,10 +126,15 @@ pub struct Package {
 impl Package {
     /// `ecosystem/name`, the key advisories are indexed under.
     pub fn key(&self) -> String {
-        package_key(
-            &self.ecosystem,
-            &canonical_name(&self.ecosystem, &self.name),
-        )
+        if self.ecosystem == "PyPI" {
+            package_key(
+                &self.ecosystem,
+                &canonical_name(&self.ecosystem, &self.name),
+            )
+        } else {
+            // canonical_name's answer outside PyPI, without its copy.
+            package_key(&self.ecosystem, self.name.trim())
+        }
     }
 }
 
