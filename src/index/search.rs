@@ -160,11 +160,11 @@ pub(super) fn search(index: &RadarIndex, q: &SearchQuery) -> Result<SearchReport
             score * recency as f32
         }
     });
-    let total = searcher
-        .search(&query, &tantivy::collector::Count)
-        .map_err(index.tantivy_err("count"))?;
-    let top = searcher
-        .search(&query, &collector)
+    // One pass counts and ranks: a query on common words (or a phrase,
+    // whose positions are read per candidate) costs what its matches cost,
+    // so a second pass for the count doubled it.
+    let (total, top) = searcher
+        .search(&query, &(tantivy::collector::Count, collector))
         .map_err(index.tantivy_err("search"))?;
     let snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)
         .map_err(index.tantivy_err("snippets"))?;
