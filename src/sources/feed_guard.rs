@@ -21,8 +21,10 @@ pub(super) fn misplaced_xml_declaration(bytes: &[u8]) -> Option<usize> {
                 .is_some_and(|b| b.is_ascii_whitespace() || *b == b'?')
     };
     let first_allowed = if is_decl(lead) { lead + DECL.len() } else { 0 };
-    (first_allowed..body.len().saturating_sub(DECL.len() - 1))
-        .find(|&at| body[at] == b'<' && is_decl(at))
+    // memchr's searchers: every feed of a crawl passes here whole.
+    memchr::memmem::find_iter(&body[first_allowed..], DECL)
+        .map(|at| first_allowed + at)
+        .find(|&at| is_decl(at))
         .map(|at| at + skipped)
 }
 
@@ -94,13 +96,13 @@ pub(super) fn without_contacts(bytes: &[u8]) -> Cow<'_, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut at = 0;
-    while let Some(off) = bytes[at..].iter().position(|&b| b == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &bytes[at..]) {
         let open = at + off;
         at = open + 1;
         if !NAMES.iter().any(|n| element_named(&bytes[open + 1..], n)) {
             continue;
         }
-        let Some(gt) = bytes[open..].iter().position(|&b| b == b'>') else {
+        let Some(gt) = memchr::memchr(b'>', &bytes[open..]) else {
             break;
         };
         let text_start = open + gt + 1;
@@ -111,14 +113,11 @@ pub(super) fn without_contacts(bytes: &[u8]) -> Cow<'_, [u8]> {
         // The text node: characters and CDATA sections up to the next tag.
         let mut text_end = text_start;
         loop {
-            text_end += bytes[text_end..]
-                .iter()
-                .position(|&b| b == b'<')
-                .unwrap_or(bytes.len() - text_end);
+            text_end += memchr::memchr(b'<', &bytes[text_end..]).unwrap_or(bytes.len() - text_end);
             if !bytes[text_end..].starts_with(CDATA) {
                 break;
             }
-            text_end = match bytes[text_end..].windows(3).position(|w| w == b"]]>") {
+            text_end = match memchr::memmem::find(&bytes[text_end..], b"]]>") {
                 Some(close) => text_end + close + 3,
                 None => bytes.len(),
             };

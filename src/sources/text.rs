@@ -123,9 +123,64 @@ fn is_block(name: &str) -> bool {
 /// Collapses runs of whitespace and drops control characters (terminal
 /// escape sequences among them), capped at [`MAX_BODY_CHARS`].
 pub fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().min(MAX_BODY_CHARS));
+    if s.is_ascii() {
+        collapse_ascii(s.as_bytes())
+    } else {
+        collapse_words(s.len(), s.split_whitespace())
+    }
+}
+
+/// [`collapse_words`] over `split_whitespace` for ASCII text (most feeds),
+/// a byte at a time: the per-word iterator cost most of ingest's text
+/// handling. ASCII whitespace is exactly `\t`..=`\r` and space for
+/// `split_whitespace`, and in ASCII a non-printable byte that is not
+/// whitespace is a control character.
+fn collapse_ascii(s: &[u8]) -> String {
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut out: Vec<u8> = Vec::with_capacity(s.len().min(MAX_BODY_CHARS));
     let mut room = MAX_BODY_CHARS;
-    for word in s.split_whitespace() {
+    let mut at = 0;
+    while at < s.len() {
+        if is_space(s[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < s.len() && !is_space(s[at]) {
+            at += 1;
+        }
+        let word = &s[start..at];
+        if !out.is_empty() {
+            if room == 0 {
+                break;
+            }
+            out.push(b' ');
+            room -= 1;
+        }
+        if word.len() <= room && word.iter().all(|b| (0x20..0x7f).contains(b)) {
+            out.extend_from_slice(word);
+            room -= word.len();
+            continue;
+        }
+        for &b in word.iter().filter(|b| (0x20..0x7f).contains(*b)) {
+            if room == 0 {
+                break;
+            }
+            out.push(b);
+            room -= 1;
+        }
+    }
+    while out.last() == Some(&b' ') {
+        out.pop();
+    }
+    // Bytes copied from ASCII text: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn collapse_words<'a>(len: usize, words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(len.min(MAX_BODY_CHARS));
+    let mut room = MAX_BODY_CHARS;
+    for word in words {
         if !out.is_empty() {
             if room == 0 {
                 break;
@@ -165,6 +220,39 @@ mod tests {
             "Fixes & speed ok"
         );
         assert_eq!(collapse("a\u{1b}[31m red\u{7}"), "a[31m red");
+    }
+
+    #[test]
+    fn the_ascii_split_finds_the_words_split_whitespace_finds() {
+        for b in 0u8..128 {
+            assert_eq!(
+                (b as char).is_whitespace(),
+                matches!(b, b'\t'..=b'\r' | b' '),
+                "{b:#x}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_of_ascii_is_collapse_by_split_whitespace(
+            s in proptest::collection::vec(0u8..128, 0..400)
+        ) {
+            let s: String = s.into_iter().map(char::from).collect();
+            proptest::prop_assert_eq!(collapse(&s), collapse_words(s.len(), s.split_whitespace()));
+        }
+
+        #[test]
+        fn the_cap_falls_where_split_whitespace_puts_it(
+            word in 1usize..12, gap in 1usize..3, control in proptest::bool::ANY
+        ) {
+            let mut w = "x".repeat(word);
+            if control {
+                w.push('\u{7}');
+            }
+            let s = format!("{w}{}", " ".repeat(gap)).repeat(MAX_BODY_CHARS / word + 3);
+            proptest::prop_assert_eq!(collapse(&s), collapse_words(s.len(), s.split_whitespace()));
+        }
     }
 
     #[test]
