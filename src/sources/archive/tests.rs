@@ -26,9 +26,17 @@ const RUSTSEC: &str = "```toml\n[advisory]\nid = \"RUSTSEC-2099-0002\"\npackage 
 /// Every kind of entry a real advisory zip holds, in one order.
 fn entries() -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = (0..40)
-        .map(|i| (format!("PyPI/DEMO-{i}.json"), osv(&format!("DEMO-{i}")).into_bytes()))
+        .map(|i| {
+            (
+                format!("PyPI/DEMO-{i}.json"),
+                osv(&format!("DEMO-{i}")).into_bytes(),
+            )
+        })
         .collect();
-    v.push(("crates/demo-crate/RUSTSEC-2099-0002.md".into(), RUSTSEC.into()));
+    v.push((
+        "crates/demo-crate/RUSTSEC-2099-0002.md".into(),
+        RUSTSEC.into(),
+    ));
     v.push(("README.md".into(), b"# not an advisory".to_vec()));
     v.push(("LICENSE".into(), b"text".to_vec()));
     v.push((".git/HEAD.json".into(), b"{}".to_vec()));
@@ -117,10 +125,16 @@ fn whole(bytes: &[u8]) -> Result<Seen, String> {
         .map_err(|e| format!("not a readable zip archive: {e}"))?;
     let mut ids = Vec::new();
     let mut summary = ZipSummary::default();
-    walk_whole(&ctx(), archive, &mut summary, &mut Vec::new(), &mut |item: Item| {
-        ids.push(item.id);
-        Ok::<(), std::io::Error>(())
-    })
+    walk_whole(
+        &ctx(),
+        archive,
+        &mut summary,
+        &mut Vec::new(),
+        &mut |item: Item| {
+            ids.push(item.id);
+            Ok::<(), std::io::Error>(())
+        },
+    )
     .map_err(|e| e.to_string())?;
     Ok(seen(ids, &summary))
 }
@@ -167,7 +181,11 @@ fn an_entry_past_the_size_cap_is_named_and_the_rest_are_read() {
     assert_eq!(got.items, 2);
     assert_eq!(got.errors.len(), 1);
     assert_eq!(got.errors[0].0, "HUGE.json");
-    assert!(got.errors[0].1.contains("larger than 32 MiB"), "{:?}", got.errors);
+    assert!(
+        got.errors[0].1.contains("larger than 32 MiB"),
+        "{:?}",
+        got.errors
+    );
 }
 
 #[test]
@@ -177,11 +195,7 @@ fn a_damaged_entry_is_named_and_a_damaged_directory_fails_as_before() {
     // inflate (or fails its checksum), the others stand.
     let mut garbled = bytes.clone();
     let name = b"PyPI/DEMO-0.json";
-    let at = garbled
-        .windows(name.len())
-        .position(|w| w == name)
-        .unwrap()
-        + name.len();
+    let at = garbled.windows(name.len()).position(|w| w == name).unwrap() + name.len();
     for b in &mut garbled[at..at + 40] {
         *b ^= 0x5a;
     }
@@ -198,10 +212,7 @@ fn a_damaged_entry_is_named_and_a_damaged_directory_fails_as_before() {
 
     // A directory record with a broken signature: neither walk reads it.
     let mut broken = bytes.clone();
-    let cd = broken
-        .windows(4)
-        .rposition(|w| w == b"PK\x01\x02")
-        .unwrap();
+    let cd = broken.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
     broken[cd + 3] = 9;
     let err = by_records(&broken).unwrap_err();
     assert_eq!(err, whole(&broken).unwrap_err());
