@@ -251,3 +251,53 @@ fn a_crawled_zip_in_memory_reads_the_same() {
     let (got, _) = by_records(&bytes).unwrap();
     assert_eq!(items.into_iter().map(|i| i.id).collect::<Vec<_>>(), got.ids);
 }
+
+#[test]
+fn a_zip_behind_a_preamble_reads_the_same() {
+    // Self-extracting archives and some mirrors put bytes before the zip;
+    // every offset in the directory is then off by the preamble's length.
+    let zip = write_zip(CompressionMethod::Deflated, true);
+    let mut bytes = vec![b'#'; 1000];
+    bytes.extend_from_slice(&zip);
+    let (got, whole_directory) = by_records(&bytes).unwrap();
+    assert!(!whole_directory);
+    assert_eq!(got, whole(&bytes).unwrap());
+    assert_eq!(got, by_records(&zip).unwrap().0);
+}
+
+#[test]
+fn entries_sharing_a_name_are_each_read() {
+    // Written as, then renamed in place (local and central
+    // headers): two entries named A-1.json with different records.
+    let opts = SimpleFileOptions::default();
+    let mut bytes = Vec::new();
+    {
+        let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
+        for id in ["A-1", "A-2"] {
+            w.start_file(format!("{id}.json"), opts).unwrap();
+            w.write_all(osv(id).as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let mut renamed = 0;
+    for at in 0..bytes.len() - 8 {
+        if &bytes[at..at + 8] == b"A-2.json" {
+            bytes[at + 2] = b'1';
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "one local and one central header");
+    let (got, _) = by_records(&bytes).unwrap();
+    assert_eq!(got.entries, 2);
+    let ids = |s: &Seen| s.ids.clone();
+    let one = parse_osv(&ctx(), osv("A-1").as_bytes()).unwrap()[0]
+        .id
+        .clone();
+    let two = parse_osv(&ctx(), osv("A-2").as_bytes()).unwrap()[0]
+        .id
+        .clone();
+    assert_eq!(ids(&got), vec![one, two.clone()]);
+    // The whole-directory walk keys entries by name: only the last stays.
+    let w = whole(&bytes).unwrap();
+    assert_eq!((w.entries, ids(&w)), (1, vec![two]));
+}
