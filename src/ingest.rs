@@ -192,8 +192,10 @@ fn ingest_zip(
     report: &mut IngestReport,
     since_commit: &mut usize,
 ) -> Result<(), IndexError> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => std::io::BufReader::new(f),
+    // Two handles: one walks the central directory, one reads entries.
+    let files = std::fs::File::open(path).and_then(|f| Ok((f, std::fs::File::open(path)?)));
+    let (directory, bodies) = match files {
+        Ok(f) => f,
         Err(e) => {
             report.errors.push(FileError {
                 path: path.display().to_string(),
@@ -203,7 +205,7 @@ fn ingest_zip(
         }
     };
     let ctx = context_for(path);
-    let walked = sources::archive::parse_osv_zip(&ctx, file, |item| {
+    let walked = sources::archive::parse_osv_zip(&ctx, directory, bodies, |item| {
         store(writer, &item, report, since_commit)
     });
     match walked {

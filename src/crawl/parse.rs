@@ -67,9 +67,11 @@ pub fn parse_body(kind: SourceKind, ctx: &ParseContext, body: &Body) -> Result<P
 /// archive whole. A malformed entry is skipped and named in the warning, so
 /// one bad record does not cost the other advisories.
 pub fn parse_osv_zip(ctx: &ParseContext, path: &Path) -> Result<Parsed, ParseError> {
-    let file = std::fs::File::open(path).map_err(ParseError::Read)?;
+    // Two handles: one walks the central directory, one reads entries.
+    let directory = std::fs::File::open(path).map_err(ParseError::Read)?;
+    let bodies = std::fs::File::open(path).map_err(ParseError::Read)?;
     let mut items = Vec::new();
-    let summary = sources::archive::parse_osv_zip(ctx, std::io::BufReader::new(file), |item| {
+    let summary = sources::archive::parse_osv_zip(ctx, directory, bodies, |item| {
         items.push(item);
         Ok::<(), std::convert::Infallible>(())
     })

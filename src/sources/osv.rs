@@ -443,9 +443,10 @@ mod tests {
             w.write_all(b"# hello").unwrap();
             w.finish().unwrap();
         }
-        buf.set_position(0);
+        let bytes = buf.into_inner();
         let mut seen = Vec::new();
-        let summary = parse_osv_zip(&ctx(), buf, |item| {
+        let (directory, bodies) = (std::io::Cursor::new(&bytes), std::io::Cursor::new(&bytes));
+        let summary = parse_osv_zip(&ctx(), directory, bodies, |item| {
             seen.push(item.id);
             Ok::<(), std::io::Error>(())
         })

@@ -398,13 +398,12 @@ fn malformed_advisories_are_reported_with_their_path_and_skipped() {
     assert!(find("RUSTSEC-2099-0001.md").contains("line"));
 }
 
-#[test]
-fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let zip_path = dir.path().join("all.zip");
-    {
-        let file = std::fs::File::create(&zip_path).unwrap();
-        let mut w = zip::ZipWriter::new(file);
+/// The demo advisories under `osv/` plus one malformed record. `stream`
+/// writes the way a writer that cannot seek does (Go's `archive/zip`,
+/// which osv.dev's exporter uses): sizes in data descriptors after each
+/// entry.
+fn write_demo_zip(zip_path: &std::path::Path, stream: bool) {
+    fn entries<W: std::io::Write + std::io::Seek>(w: &mut zip::ZipWriter<W>) {
         let opts = zip::write::SimpleFileOptions::default();
         for entry in std::fs::read_dir(demo().join("advisories")).unwrap() {
             let path = entry.unwrap().path();
@@ -418,8 +417,54 @@ fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
         w.start_file("osv/BROKEN.json", opts).unwrap();
         w.write_all(b"{\"id\": \"BROKEN\", \"affected\": 7}")
             .unwrap();
+    }
+    let file = std::fs::File::create(zip_path).unwrap();
+    if stream {
+        let mut w = zip::ZipWriter::new_stream(file);
+        entries(&mut w);
+        w.finish().unwrap();
+    } else {
+        let mut w = zip::ZipWriter::new(file);
+        entries(&mut w);
         w.finish().unwrap();
     }
+}
+
+#[test]
+fn a_zip_with_data_descriptors_ingests_like_one_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for stream in [false, true] {
+        let zip_path = dir.path().join(format!("all-{stream}.zip"));
+        write_demo_zip(&zip_path, stream);
+        let out = radar(NOW)
+            .arg("--index")
+            .arg(dir.path().join(format!("index-{stream}")))
+            .args(["ingest", "--json"])
+            .arg(&zip_path)
+            .output()
+            .unwrap();
+        let json = stdout_json(&out);
+        assert_eq!(json["items_new"], 6, "stream={stream}: {json}");
+        let errors = json["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{json}");
+        assert!(
+            errors[0]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("all-{stream}.zip/osv/BROKEN.json")),
+            "{json}"
+        );
+        reports.push(errors[0]["error"].clone());
+    }
+    assert_eq!(reports[0], reports[1]);
+}
+
+#[test]
+fn a_zip_is_ingested_entry_by_entry_and_audits_like_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("all.zip");
+    write_demo_zip(&zip_path, false);
     let index = dir.path().join("index");
     let out = radar(NOW)
         .arg("--index")
