@@ -41,6 +41,12 @@ if command -v cargo-audit >/dev/null; then
 fi
 hyperfine -N -i --warmup 3 --runs "$RUNS" "${names[@]}" "${cmds[@]}" --export-markdown "$W/hf.md" >/dev/null
 cat "$W/hf.md"
+# hyperfine runs all of one command, then the next: on a shared machine the
+# load moves between them. Interleaved (A B C A B C …) every command sees
+# the same load; the ratio of medians is the figure to quote.
+inter=("table=$table" "tantivy=$tantivy")
+[ -n "${ca:-}" ] && inter+=("cargo-audit=$ca")
+python3 scripts/interleave.py "$RUNS" "${inter[@]}"
 if command -v valgrind >/dev/null; then
   for c in "${cmds[@]}"; do
     # shellcheck disable=SC2086
