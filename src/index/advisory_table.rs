@@ -499,15 +499,21 @@ mod tests {
         assert_eq!(all, index.advisories_for_audit(&names).unwrap());
     }
 
-    #[test]
-    fn a_damaged_key_line_is_an_error_that_says_what_to_do() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = RadarIndex::open_or_create(dir.path()).unwrap();
+    /// An index holding one advisory for `crates.io/a`, and its table.
+    fn one_advisory_table(dir: &Path) -> RadarIndex {
+        let index = RadarIndex::open_or_create(dir).unwrap();
         let mut w = index.writer().unwrap();
         w.upsert(&advisory("A-1", &["crates.io/a"])).unwrap();
         w.commit().unwrap();
         drop(w);
         assert!(index.write_advisory_table().unwrap());
+        index
+    }
+
+    #[test]
+    fn a_damaged_key_line_is_an_error_that_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        one_advisory_table(dir.path());
         let path = dir.path().join(TABLE_FILE);
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(
@@ -526,12 +532,7 @@ mod tests {
     #[test]
     fn a_commit_in_progress_makes_the_table_unusable() {
         let dir = tempfile::tempdir().unwrap();
-        let index = RadarIndex::open_or_create(dir.path()).unwrap();
-        let mut w = index.writer().unwrap();
-        w.upsert(&advisory("A-1", &["crates.io/a"])).unwrap();
-        w.commit().unwrap();
-        drop(w);
-        assert!(index.write_advisory_table().unwrap());
+        let index = one_advisory_table(dir.path());
         mark_pending(dir.path()).unwrap();
         assert!(AdvisoryTable::open(dir.path()).is_none());
         assert!(!index.write_advisory_table().unwrap());

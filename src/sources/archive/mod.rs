@@ -131,13 +131,7 @@ pub fn parse_osv_zip<R: Read + Seek, E: std::error::Error + 'static>(
         if entry.is_dir() {
             continue;
         }
-        let name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("#{i}"));
-        summary.entries += 1;
-        let Some(kind) = advisory_kind(&name) else {
-            summary.ignored += 1;
+        let Some((name, kind)) = to_read(entry.name(), i, &mut summary) else {
             continue;
         };
         match entry
@@ -195,13 +189,7 @@ fn walk_whole<R: Read + Seek, E: std::error::Error + 'static>(
         if file.is_dir() {
             continue;
         }
-        let name = file
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("#{i}"));
-        summary.entries += 1;
-        let Some(kind) = advisory_kind(&name) else {
-            summary.ignored += 1;
+        let Some((name, kind)) = to_read(file.name(), i, summary) else {
             continue;
         };
         read_entry(ctx, &name, kind, &mut file, summary, buf, on_item)?;
@@ -213,6 +201,26 @@ fn walk_whole<R: Read + Seek, E: std::error::Error + 'static>(
 enum Kind {
     Osv,
     Rustsec,
+}
+
+/// Counts a file entry and says how to read it: its name (`#i` when the
+/// name is not UTF-8) and kind, or `None` (counted as ignored).
+fn to_read<E>(
+    name: Result<std::borrow::Cow<'_, str>, E>,
+    i: usize,
+    summary: &mut ZipSummary,
+) -> Option<(String, Kind)> {
+    let name = name
+        .map(|n| n.into_owned())
+        .unwrap_or_else(|_| format!("#{i}"));
+    summary.entries += 1;
+    match advisory_kind(&name) {
+        Some(kind) => Some((name, kind)),
+        None => {
+            summary.ignored += 1;
+            None
+        }
+    }
 }
 
 /// How an entry is read, by its path; `None` for everything else
