@@ -30,24 +30,26 @@ impl Vocab {
     }
 
     /// For every word with a hyphen, the ids of its parts (`react-dom` →
-    /// `react`, `dom`). A part no term starts with is left out: it cannot
-    /// match, and every term's words are interned before this is called.
-    pub(super) fn hyphen_parts(&self) -> FxHashMap<u32, Vec<u32>> {
-        let mut out = FxHashMap::default();
-        for (id, w) in self.words.iter().enumerate() {
+    /// `react`, `dom`), indexed by the word's id (empty for most words). A
+    /// part no term starts with is left out: it cannot match, and every
+    /// term's words are interned before this is called.
+    pub(super) fn hyphen_parts(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.words.len()];
+        for (slot, w) in out.iter_mut().zip(&self.words) {
             if !w.contains('-') {
                 continue;
             }
-            let parts: Vec<u32> = w
+            *slot = w
                 .split('-')
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| self.get(p))
                 .collect();
-            if !parts.is_empty() {
-                out.insert(u32::try_from(id).unwrap_or(u32::MAX), parts);
-            }
         }
         out
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
     }
 }
 
@@ -103,50 +105,66 @@ impl TermTable {
             .map(|(_, id)| *id)
     }
 
-    /// Every term mentioned in `toks` (the ids of one item's lower-cased
-    /// words), each pushed to `found` once: `stamp[term]` is set to `mark`.
-    pub(super) fn find_all(
-        &self,
-        toks: &[u32],
-        parts: &FxHashMap<u32, Vec<u32>>,
-        stamp: &mut [usize],
-        mark: usize,
-        found: &mut Vec<usize>,
-    ) {
-        for i in 0..toks.len() {
-            let mut matched = self.match_at(toks, i, toks[i], stamp, mark, found);
-            // `tokio-1.47.1`, `react-dom`: the parts name things too, when
-            // the whole word names nothing.
-            if !matched && let Some(ps) = parts.get(&toks[i]) {
-                for &part in ps {
-                    matched |= self.match_at(toks, i, part, stamp, mark, found);
-                }
+    /// The phrases by first word, as an array indexed by word id: the
+    /// report looks up every word of every window item, and an index is
+    /// cheaper than a hash. Call once every term is added.
+    pub(super) fn by_first_dense(&self, vocab_len: usize) -> Vec<&[(Vec<u32>, usize)]> {
+        let mut out: Vec<&[(Vec<u32>, usize)]> = vec![&[]; vocab_len];
+        for (first, list) in &self.by_first {
+            if let Some(slot) = out.get_mut(*first as usize) {
+                *slot = list;
             }
         }
+        out
     }
+}
 
-    fn match_at(
-        &self,
-        toks: &[u32],
-        i: usize,
-        first: u32,
-        stamp: &mut [usize],
-        mark: usize,
-        found: &mut Vec<usize>,
-    ) -> bool {
-        let Some(list) = self.by_first.get(&first) else {
-            return false;
-        };
-        let mut any = false;
-        for (rest, id) in list {
-            if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
-                if stamp[*id] != mark {
-                    stamp[*id] = mark;
-                    found.push(*id);
-                }
-                any = true;
+/// Every term mentioned in `toks` (the ids of one item's lower-cased
+/// words), each pushed to `found` once: `stamp[term]` is set to `mark`.
+/// `by_first` is [`TermTable::by_first_dense`], `parts`
+/// [`Vocab::hyphen_parts`], both of the vocabulary `toks` come from.
+pub(super) fn find_all(
+    toks: &[u32],
+    by_first: &[&[(Vec<u32>, usize)]],
+    parts: &[Vec<u32>],
+    stamp: &mut [usize],
+    mark: usize,
+    found: &mut Vec<usize>,
+) {
+    for i in 0..toks.len() {
+        let tok = toks[i] as usize;
+        let mut matched = match_at(by_first, toks, i, tok, stamp, mark, found);
+        // `tokio-1.47.1`, `react-dom`: the parts name things too, when
+        // the whole word names nothing.
+        if !matched && let Some(ps) = parts.get(tok) {
+            for &part in ps {
+                matched |= match_at(by_first, toks, i, part as usize, stamp, mark, found);
             }
         }
-        any
     }
+}
+
+fn match_at(
+    by_first: &[&[(Vec<u32>, usize)]],
+    toks: &[u32],
+    i: usize,
+    first: usize,
+    stamp: &mut [usize],
+    mark: usize,
+    found: &mut Vec<usize>,
+) -> bool {
+    let Some(list) = by_first.get(first) else {
+        return false;
+    };
+    let mut any = false;
+    for (rest, id) in list.iter() {
+        if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
+            if stamp[*id] != mark {
+                stamp[*id] = mark;
+                found.push(*id);
+            }
+            any = true;
+        }
+    }
+    any
 }
