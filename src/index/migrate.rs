@@ -364,7 +364,11 @@ mod tests {
         w.delete_term(tantivy::Term::from_field_text(f("id"), deleted));
         w.commit().unwrap();
         w.wait_merging_threads().unwrap();
-        std::fs::write(dir.join("radar-index-format"), format!("{format} sstable\n")).unwrap();
+        std::fs::write(
+            dir.join("radar-index-format"),
+            format!("{format} sstable\n"),
+        )
+        .unwrap();
     }
 
     fn items() -> Vec<Item> {
@@ -494,10 +498,9 @@ mod tests {
         assert_eq!(index.all_items().unwrap(), expected);
         let mut heads = Vec::new();
         let from_store = index
-            .visit_releases_about_without_body(
-                &[super::super::repo_about("Acme/Widget")],
-                |item| heads.push(item),
-            )
+            .visit_releases_about_without_body(&[super::super::repo_about("Acme/Widget")], |item| {
+                heads.push(item)
+            })
             .unwrap();
         assert_eq!(from_store, 0);
         heads.sort_by(|a, b| a.id.cmp(&b.id));

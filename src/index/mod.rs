@@ -145,20 +145,24 @@ impl RadarIndex {
         }
         let dir = store_dir::StoreReadsDirectory::open(path).map_err(open_err)?;
         let schema = schema::build();
-        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
-            // tantivy's only check of an existing index's schema: its
-            // fields or options differ from this version's (schema.rs).
-            tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
-                path: path.to_path_buf(),
-            },
-            // meta.json is there, so this was an index: it is damaged, not
-            // a stranger's folder.
-            e if existing => IndexError::Damaged {
-                path: path.to_path_buf(),
-                detail: damage_detail(&e),
-            },
-            e => open_err(e),
-        })?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(schema::settings())
+            .open_or_create(dir)
+            .map_err(|e| match e {
+                // tantivy's only check of an existing index's schema: its
+                // fields or options differ from this version's (schema.rs).
+                tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
+                    path: path.to_path_buf(),
+                },
+                // meta.json is there, so this was an index: it is damaged, not
+                // a stranger's folder.
+                e if existing => IndexError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: damage_detail(&e),
+                },
+                e => open_err(e),
+            })?;
         if !existing {
             schema::write_format(path).map_err(|source| IndexError::Create {
                 path: path.to_path_buf(),

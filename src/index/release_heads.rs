@@ -102,7 +102,8 @@ mod tests {
             title: format!("Widget v{n}.0.0"),
             body: format!("Changelog {n}: \"quoted\", ünïcode\nnew line"),
             url: Some(url.into()),
-            published: (n % 4 != 0).then(|| Utc.timestamp_opt(1_700_000_000 + i64::from(n), 0).unwrap()),
+            published: (n % 4 != 0)
+                .then(|| Utc.timestamp_opt(1_700_000_000 + i64::from(n), 0).unwrap()),
             packages: packages.iter().map(|p| p.to_string()).collect(),
             tags: vec![format!("t{}", n % 2)],
             advisory: None,
@@ -119,12 +120,20 @@ mod tests {
         let mut all = Vec::new();
         for n in 0..30 {
             all.push(match n % 3 {
-                0 => release(n, &format!("https://github.com/Acme/Widget/releases/tag/v{n}.0.0"), &[]),
+                0 => release(
+                    n,
+                    &format!("https://github.com/Acme/Widget/releases/tag/v{n}.0.0"),
+                    &[],
+                ),
                 1 => release(n, "https://x.example/r", &["crates.io/widget"]),
                 _ => release(n, "https://x.example/o", &["crates.io/other"]),
             });
         }
-        let mut article = release(99, "https://github.com/Acme/Widget/releases/tag/v99.0.0", &["crates.io/widget"]);
+        let mut article = release(
+            99,
+            "https://github.com/Acme/Widget/releases/tag/v99.0.0",
+            &["crates.io/widget"],
+        );
         article.kind = ItemKind::Article;
         all.push(article);
         let mut w = index.writer().unwrap();
@@ -142,7 +151,10 @@ mod tests {
         drop(w);
         index.reload().unwrap();
         let mut got = Vec::new();
-        let about = ["crates.io/widget".to_string(), super::super::repo_about("acme/widget")];
+        let about = [
+            "crates.io/widget".to_string(),
+            super::super::repo_about("acme/widget"),
+        ];
         let from_store = index
             .visit_releases_about_without_body(&about, |item| got.push(item))
             .unwrap();
@@ -150,14 +162,19 @@ mod tests {
         got.sort_by(|a, b| a.id.cmp(&b.id));
         let want: Vec<Item> = all
             .iter()
-            .filter(|i| i.kind == ItemKind::Release && !i.packages.iter().any(|p| p == "crates.io/other"))
+            .filter(|i| {
+                i.kind == ItemKind::Release && !i.packages.iter().any(|p| p == "crates.io/other")
+            })
             .map(|i| Item {
                 body: String::new(),
                 ..i.clone()
             })
             .collect();
         assert_eq!(got, want);
-        assert_eq!(got.iter().find(|i| i.id == "r04").unwrap().title, "Widget v4.0.1");
+        assert_eq!(
+            got.iter().find(|i| i.id == "r04").unwrap().title,
+            "Widget v4.0.1"
+        );
         // A head too long for the column is not written: that release
         // comes from the docstore, the same item.
         let mut long = release(40, "https://x.example/long", &["crates.io/widget"]);
@@ -173,7 +190,13 @@ mod tests {
             .unwrap();
         assert_eq!(from_store, 1);
         let found = got.iter().find(|i| i.id == "r40").unwrap();
-        assert_eq!(*found, Item { body: String::new(), ..long });
+        assert_eq!(
+            *found,
+            Item {
+                body: String::new(),
+                ..long
+            }
+        );
         assert_eq!(got.len(), want.len() + 1);
         let mut none = Vec::new();
         index

@@ -69,6 +69,23 @@ pub(crate) fn build() -> Schema {
     b.build()
 }
 
+/// How a new index lays out its documents: each segment sorted by
+/// `published`, oldest first (undated items first of all), merges
+/// included. A window read (trends, update, the digest) then finds its
+/// items in consecutive docstore blocks, so it decompresses the window and
+/// not, as with items in crawl order, most of the history around it (a
+/// feed or archive ingested late puts years-old items next to this week's).
+/// Kept in the index's meta.json by tantivy (format 4).
+pub(crate) fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        sort_by_field: Some(tantivy::IndexSortByField {
+            field: "published".into(),
+            order: tantivy::Order::Asc,
+        }),
+        ..tantivy::IndexSettings::default()
+    }
+}
+
 /// Written beside tantivy's files when an index is created. tantivy's
 /// `meta.json` records the fields but not the term-dictionary format: radar
 /// builds tantivy with sstable term dictionaries (the `quickwit` feature),

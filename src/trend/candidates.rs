@@ -66,8 +66,7 @@ pub(super) fn candidates_in(item: &Item) -> Vec<String> {
             let shaped =
                 inner_caps && !acronym || w.contains('.') || w.chars().any(|c| c.is_ascii_digit());
             let plain_ok = n > 0 && !title_case && w.chars().nth(2).is_some();
-            if !(shaped || plain_ok) || (acronym && w.len() <= 5) || is_generic(&w.to_lowercase())
-            {
+            if !(shaped || plain_ok) || (acronym && w.len() <= 5) || is_generic(&w.to_lowercase()) {
                 continue;
             }
             if w.chars().all(|c| c.is_ascii_digit() || c == '.') {

@@ -367,6 +367,10 @@ fn round_p(p: f64) -> f64 {
     (p * 1e6).round() / 1e6
 }
 
+/// Keeps the `max` newest links in `list`, newest first (ties by link); a
+/// link already in the list keeps its place. Called for every mention, so
+/// it inserts in place instead of sorting: the result is the one "push,
+/// sort, cut to `max`" gives.
 fn keep_newest<'a>(
     list: &mut Vec<(DateTime<Utc>, &'a str)>,
     x: (DateTime<Utc>, &'a str),
@@ -375,9 +379,21 @@ fn keep_newest<'a>(
     if list.iter().any(|(_, u)| *u == x.1) {
         return;
     }
-    list.push(x);
-    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    // Links differ, so `x` never ties with an entry.
+    let at = list
+        .iter()
+        .position(|e| sorts_before(&x, e))
+        .unwrap_or(list.len());
+    if at >= max {
+        return;
+    }
+    list.insert(at, x);
     list.truncate(max);
+}
+
+/// Newer first, then by link.
+fn sorts_before(a: &(DateTime<Utc>, &str), b: &(DateTime<Utc>, &str)) -> bool {
+    b.0.cmp(&a.0).then(a.1.cmp(b.1)).is_lt()
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -396,6 +412,19 @@ pub(crate) fn word_slices(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// ASCII bytes that belong to a word (see [`word_slices`]), as a table: the
+/// word loop looks up every byte of every window item.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'#' | b'-' | b'_');
+        b += 1;
+    }
+    t
+};
+
 /// The words of `text.to_lowercase()` ([`word_slices`]), each handed to
 /// `f`. Counting does this for every word of every window item, so ASCII
 /// text (nearly all of it) takes a path that neither copies the text nor
@@ -413,7 +442,7 @@ pub(crate) fn lower_words(text: &str, buf: &mut String, mut f: impl FnMut(&str))
         return;
     }
     let bytes = text.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'#' | b'-' | b'_');
+    let is_word = |b: u8| WORD_BYTE[usize::from(b)];
     let trimmed = |b: u8| matches!(b, b'.' | b'-' | b'_');
     let mut i = 0;
     while i < bytes.len() {

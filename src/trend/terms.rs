@@ -10,23 +10,46 @@ use super::word_slices;
 /// Lower-cased words seen so far, each with a dense id.
 #[derive(Default)]
 pub(super) struct Vocab {
-    ids: FxHashMap<Box<str>, u32>,
+    /// Words of at most 8 bytes, packed into a `u64` (see [`packed`]): most
+    /// words are that short, and a number hashes and compares in a few
+    /// instructions where a string needs a loop and a `memcmp`.
+    short: FxHashMap<u64, u32>,
+    long: FxHashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
+}
+
+/// A word of at most 8 bytes as a number; `None` for longer words. Words
+/// never hold a zero byte (they are letters, digits and `.+#-_`), so the
+/// zero padding keeps different words different.
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(buf))
 }
 
 impl Vocab {
     pub(super) fn intern(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
+        if let Some(id) = self.get(word) {
             return id;
         }
         let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        self.ids.insert(word.into(), id);
+        match packed(word) {
+            Some(key) => self.short.insert(key, id),
+            None => self.long.insert(word.into(), id),
+        };
         self.words.push(word.into());
         id
     }
 
     pub(super) fn get(&self, word: &str) -> Option<u32> {
-        self.ids.get(word).copied()
+        match packed(word) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(word).copied(),
+        }
     }
 
     /// For every word with a hyphen, the ids of its parts (`react-dom` →

@@ -481,10 +481,37 @@ fn upper(s: &str) -> bool {
 fn title_text() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     const NAMES: &[&str] = &[
-        "Bun", "OpenTelemetry", "Node.js", "the", "The", "Release", "GraphQL", "AWS",
-        "KUBERNETES", "v1.2.3", "1.2", "denoland/deno", "A/B", "tokio-1.47.1", "react-dom",
-        "C++", "c#", "--x--", "_a_", "...", "İstanbul", "ΣΟΦΟΣ", "straẞe", "Élan", "naïve",
-        "Zig0.12", "x", "Announcing", "Trying", "security", "https://a.example/b",
+        "Bun",
+        "OpenTelemetry",
+        "Node.js",
+        "the",
+        "The",
+        "Release",
+        "GraphQL",
+        "AWS",
+        "KUBERNETES",
+        "v1.2.3",
+        "1.2",
+        "denoland/deno",
+        "A/B",
+        "tokio-1.47.1",
+        "react-dom",
+        "C++",
+        "c#",
+        "--x--",
+        "_a_",
+        "...",
+        "İstanbul",
+        "ΣΟΦΟΣ",
+        "straẞe",
+        "Élan",
+        "naïve",
+        "Zig0.12",
+        "x",
+        "Announcing",
+        "Trying",
+        "security",
+        "https://a.example/b",
     ];
     const SEPS: &[&str] = &[
         " ", ": ", ". ", " | ", " (", ") ", "! ", " — ", "\n", "[", "] ", ", ", "/",
@@ -495,7 +522,10 @@ fn title_text() -> impl proptest::strategy::Strategy<Value = String> {
     ];
     let sep = proptest::sample::select(SEPS);
     proptest::collection::vec((word, sep), 0..12).prop_map(|parts| {
-        parts.into_iter().map(|(w, s)| format!("{w}{s}")).collect::<String>()
+        parts
+            .into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
     })
 }
 
@@ -551,9 +581,55 @@ fn mentions_count_in_title_body_and_tags_ascii_or_not() {
         it.body = body.to_string();
         items.push(it);
     }
-    let report = trends(&items, &[tracked("Zig", &[])], now(), &TrendOptions::default());
+    let report = trends(
+        &items,
+        &[tracked("Zig", &[])],
+        now(),
+        &TrendOptions::default(),
+    );
     let zig = report.term("zig").unwrap();
     // All but "z" + "ig" across title and body. `İzig` lower-cases to
     // `i`, a combining dot (which ends a word) and `zig`.
     assert_eq!(zig.counts.iter().sum::<usize>(), 5, "{:?}", zig.counts);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 512, failure_persistence: None, ..Default::default() })]
+
+    /// Inserting in place keeps what "push, sort, cut to 3" kept.
+    #[test]
+    fn newest_links_are_the_ones_sorting_kept(
+        seen in proptest::collection::vec((0i64..6, 0usize..8), 0..40)
+    ) {
+        let urls: Vec<String> = (0..8).map(|n| format!("https://l.example/{n}")).collect();
+        let mut fast: Vec<(DateTime<Utc>, &str)> = Vec::new();
+        let mut slow: Vec<(DateTime<Utc>, &str)> = Vec::new();
+        for (day, u) in seen {
+            let x = (now() - Duration::days(day), urls[u].as_str());
+            keep_newest(&mut fast, x, 3);
+            if !slow.iter().any(|(_, l)| *l == x.1) {
+                slow.push(x);
+                slow.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                slow.truncate(3);
+            }
+            proptest::prop_assert_eq!(&fast, &slow);
+        }
+    }
+
+    /// Short words (packed into numbers) and long ones intern alike: one id
+    /// per distinct word, found again by `get`.
+    #[test]
+    fn interned_words_keep_their_ids(words in proptest::collection::vec("[a-cé.+#-]{1,10}", 1..60)) {
+        let mut vocab = super::terms::Vocab::default();
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        for w in &words {
+            let id = vocab.intern(w);
+            let want = *ids.entry(w.clone()).or_insert(id);
+            proptest::prop_assert_eq!(id, want);
+            proptest::prop_assert_eq!(vocab.get(w), Some(id));
+        }
+        proptest::prop_assert_eq!(vocab.len(), ids.len());
+        proptest::prop_assert_eq!(vocab.get("zzzzzzzzzzzz"), None);
+        proptest::prop_assert_eq!(vocab.get("zz"), None);
+    }
 }
