@@ -102,7 +102,7 @@ mod tests {
             title: format!("Widget v{n}.0.0"),
             body: format!("Changelog {n}: \"quoted\", ünïcode\nnew line"),
             url: Some(url.into()),
-            published: (n % 4 != 0)
+            published: (!n.is_multiple_of(4))
                 .then(|| Utc.timestamp_opt(1_700_000_000 + i64::from(n), 0).unwrap()),
             packages: packages.iter().map(|p| p.to_string()).collect(),
             tags: vec![format!("t{}", n % 2)],

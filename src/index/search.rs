@@ -414,12 +414,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = RadarIndex::open_or_create(dir.path()).unwrap();
         let mut w = index.writer().unwrap();
-        for commit in 0..12 {
+        for commit in 0..12u32 {
             for k in 0..10 {
                 let n = commit * 10 + k;
                 // Dates scattered over 101 days, every 13th item undated.
-                let day = (n * 37) % 101;
-                let published = (n % 13 != 0).then_some(1_700_000_000 + day * 86_400);
+                let day = i64::from((n * 37) % 101);
+                let published = (!n.is_multiple_of(13)).then_some(1_700_000_000 + day * 86_400);
                 w.upsert(&item(&format!("i{n:03}"), ItemKind::Article, published))
                     .unwrap();
             }
