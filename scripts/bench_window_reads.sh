@@ -29,8 +29,10 @@ for c in trends update digest; do
   for b in old new; do
     bin=$OLD; dir=$W; [ $b = new ] && bin=$NEW && dir=$W_NEW
     cd "$dir"
-    /usr/bin/time -f "%e %M" -o "$LOGDIR/$c-$b.time" "$bin" "${args[@]}" >"$LOGDIR/$c-$b.out"
-    awk -v c="$c" -v b="$b" '{printf "%s %s: %s s, %.0f MiB\n", c, b, $1, $2/1024}' "$LOGDIR/$c-$b.time"
+    /usr/bin/time -f "%e %M %U %S" -o "$LOGDIR/$c-$b.time" "$bin" "${args[@]}" >"$LOGDIR/$c-$b.out"
+    # CPU seconds (user + system) beside wall time: on a loaded machine the
+    # wall time includes waiting for a core, CPU time much less so.
+    awk -v c="$c" -v b="$b" '{printf "%s %s: %s s (cpu %.2f s), %.0f MiB\n", c, b, $1, $3 + $4, $2/1024}' "$LOGDIR/$c-$b.time"
   done
   if cmp -s "$LOGDIR/$c-old.out" "$LOGDIR/$c-new.out"; then echo "$c: identical"; else echo "$c: DIFFERS (see $LOGDIR)"; fi
 done
