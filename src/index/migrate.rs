@@ -106,11 +106,19 @@ fn remove_retired(path: &Path) {
 pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
     let started = Instant::now();
     let staging = sibling(path, "migrating")?;
+    let from_format = schema::format_of(path)
+        .and_then(|f| f.split(' ').next().map(str::to_string))
+        .unwrap_or_else(|| "?".into());
     let retired = sibling(path, "previous-format")?;
-    let old = Index::open_in_dir(path).map_err(|e| IndexError::Damaged {
-        path: path.to_path_buf(),
-        detail: super::damage_detail(&e),
-    })?;
+    // Through the directory normal opens use: the copy reads every stored
+    // item once, and through a plain map each docstore page it touched
+    // would stay resident until the end (836 MiB at 1M items).
+    let old = super::store_dir::StoreReadsDirectory::open(path)
+        .and_then(Index::open)
+        .map_err(|e| IndexError::Damaged {
+            path: path.to_path_buf(),
+            detail: super::damage_detail(&e),
+        })?;
     let tantivy_err = |op: &'static str| {
         move |source| IndexError::Tantivy {
             path: path.to_path_buf(),
@@ -149,7 +157,7 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
         "index {}: migrating {} items from index format {} to {} (the old index stays until the copy is complete)",
         path.display(),
         thousands(total),
-        schema::PREVIOUS_FORMAT.split(' ').next().unwrap_or("?"),
+        from_format,
         schema::FORMAT_NUMBER
     );
     let new = RadarIndex::open_or_create(&staging)?;
@@ -223,7 +231,7 @@ pub(super) fn migrate(path: &Path) -> Result<Migrated, IndexError> {
     tracing::warn!(
         "migrated {} items from index format {} to {} in {:.1} s{}",
         thousands(summary.items),
-        schema::PREVIOUS_FORMAT.split(' ').next().unwrap_or("?"),
+        from_format,
         schema::FORMAT_NUMBER,
         summary.seconds,
         if skipped > 0 {
@@ -282,10 +290,31 @@ mod tests {
         b.build()
     }
 
-    /// Writes `items` as format 2's `Preparer::prepare` did, in two commits
-    /// (two segments), then deletes `deleted` the way an upsert did.
+    /// The schema of index format 3, exactly as `schema.rs` built it at
+    /// d04284c (the last commit writing format 3): format 2's plus `about`
+    /// and `changed`.
+    fn format3_schema() -> Schema {
+        let mut b = Schema::builder();
+        for (_, entry) in format2_schema().fields() {
+            b.add_field(entry.clone());
+        }
+        b.add_text_field("about", STRING);
+        b.add_date_field("changed", INDEXED);
+        b.build()
+    }
+
     fn write_format2(dir: &Path, items: &[Item], deleted: &str) {
-        let schema = format2_schema();
+        write_old(dir, 2, items, deleted);
+    }
+
+    /// Writes `items` as format 2's or 3's `Preparer::prepare` did, in two
+    /// commits (two segments), then deletes `deleted` the way an upsert did.
+    fn write_old(dir: &Path, format: u32, items: &[Item], deleted: &str) {
+        let schema = if format == 2 {
+            format2_schema()
+        } else {
+            format3_schema()
+        };
         let index = Index::create_in_dir(dir, schema.clone()).unwrap();
         schema::register_tokenizers(&index);
         let f = |n: &str| schema.get_field(n).unwrap();
@@ -312,6 +341,25 @@ mod tests {
                     tantivy::DateTime::from_timestamp_secs(p.timestamp()),
                 );
             }
+            if format == 3 {
+                for a in schema::about_terms(item) {
+                    doc.add_text(f("about"), a);
+                }
+                let advisory_dates = item
+                    .advisory
+                    .as_ref()
+                    .map(|a| [a.published, a.modified])
+                    .unwrap_or_default();
+                for d in std::iter::once(item.published)
+                    .chain(advisory_dates)
+                    .flatten()
+                {
+                    doc.add_date(
+                        f("changed"),
+                        tantivy::DateTime::from_timestamp_secs(d.timestamp()),
+                    );
+                }
+            }
             doc.add_text(f("item"), serde_json::to_string(item).unwrap());
             w.add_document(doc).unwrap();
             if n == items.len() / 2 {
@@ -321,7 +369,11 @@ mod tests {
         w.delete_term(tantivy::Term::from_field_text(f("id"), deleted));
         w.commit().unwrap();
         w.wait_merging_threads().unwrap();
-        std::fs::write(dir.join("radar-index-format"), "2 sstable\n").unwrap();
+        std::fs::write(
+            dir.join("radar-index-format"),
+            format!("{format} sstable\n"),
+        )
+        .unwrap();
     }
 
     fn items() -> Vec<Item> {
@@ -433,6 +485,40 @@ mod tests {
             RadarIndex::open_or_create(&path).unwrap().count(),
             expected.len() as u64
         );
+    }
+
+    /// Format 3 → 4: every item survives, and releases come back from their
+    /// new heads (no docstore read) as the stored items without bodies.
+    #[test]
+    fn a_format3_index_is_migrated_and_gains_release_heads() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("index");
+        std::fs::create_dir(&path).unwrap();
+        let all = items();
+        write_old(&path, 3, &all, "feed:006");
+        let index = RadarIndex::open_or_create(&path).unwrap();
+        assert!(schema::format_matches(&path));
+        let mut expected: Vec<Item> = all.into_iter().filter(|i| i.id != "feed:006").collect();
+        expected.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(index.all_items().unwrap(), expected);
+        let mut heads = Vec::new();
+        let from_store = index
+            .visit_releases_about_without_body(&[super::super::repo_about("Acme/Widget")], |item| {
+                heads.push(item)
+            })
+            .unwrap();
+        assert_eq!(from_store, 0);
+        heads.sort_by(|a, b| a.id.cmp(&b.id));
+        let want: Vec<Item> = expected
+            .iter()
+            .filter(|i| i.kind == ItemKind::Release && i.packages.is_empty())
+            .map(|i| Item {
+                body: String::new(),
+                ..i.clone()
+            })
+            .collect();
+        assert_eq!(heads.len(), 10);
+        assert_eq!(heads, want);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod advisory_table;
 mod export;
 mod history;
 mod migrate;
+mod release_heads;
 mod schema;
 mod search;
 mod store_dir;
@@ -127,7 +128,8 @@ impl RadarIndex {
     pub fn open_or_create(path: &Path) -> Result<RadarIndex, IndexError> {
         migrate::finish_interrupted(path)?;
         if path.join("meta.json").exists()
-            && schema::format_of(path).as_deref() == Some(schema::PREVIOUS_FORMAT)
+            && schema::format_of(path)
+                .is_some_and(|f| schema::PREVIOUS_FORMATS.contains(&f.as_str()))
         {
             migrate::migrate(path)?;
         }
@@ -147,20 +149,24 @@ impl RadarIndex {
         }
         let dir = store_dir::StoreReadsDirectory::open(path).map_err(open_err)?;
         let schema = schema::build();
-        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
-            // tantivy's only check of an existing index's schema: its
-            // fields or options differ from this version's (schema.rs).
-            tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
-                path: path.to_path_buf(),
-            },
-            // meta.json is there, so this was an index: it is damaged, not
-            // a stranger's folder.
-            e if existing => IndexError::Damaged {
-                path: path.to_path_buf(),
-                detail: damage_detail(&e),
-            },
-            e => open_err(e),
-        })?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(schema::settings())
+            .open_or_create(dir)
+            .map_err(|e| match e {
+                // tantivy's only check of an existing index's schema: its
+                // fields or options differ from this version's (schema.rs).
+                tantivy::TantivyError::SchemaError(_) => IndexError::OldSchema {
+                    path: path.to_path_buf(),
+                },
+                // meta.json is there, so this was an index: it is damaged, not
+                // a stranger's folder.
+                e if existing => IndexError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: damage_detail(&e),
+                },
+                e => open_err(e),
+            })?;
         if !existing {
             schema::write_format(path).map_err(|source| IndexError::Create {
                 path: path.to_path_buf(),
@@ -349,29 +355,18 @@ impl RadarIndex {
         history::first_published_by_source(self)
     }
 
-    /// Items published at or after `from` and releases about any of
-    /// `about` (see [`RadarIndex::releases_about`]), each handed to `f` once,
-    /// in storage order: `update`'s read. One pass, because each pass over
-    /// items spread across the history decompresses most of the docstore.
-    pub fn visit_published_since_and_releases_about(
+    /// Releases about any of `about` (see [`RadarIndex::releases_about`]),
+    /// each handed to `f` without its body, in no particular order: `update`'s
+    /// read of the stack's release history. Read from the release-head
+    /// column, not the docstore, so years of releases cost no decompression
+    /// of the items around them. Returns how many had no head and were read
+    /// from the docstore instead (none in an index of this format).
+    pub fn visit_releases_about_without_body(
         &self,
-        from: chrono::DateTime<chrono::Utc>,
         about: &[String],
         mut f: impl FnMut(Item),
-    ) -> Result<(), IndexError> {
-        let window: Box<dyn tantivy::query::Query> =
-            Box::new(search::published_since_query(self, from));
-        if about.is_empty() {
-            return search::visit(self, &*window, &mut f);
-        }
-        let either = tantivy::query::BooleanQuery::new(vec![
-            (tantivy::query::Occur::Should, window),
-            (
-                tantivy::query::Occur::Should,
-                Box::new(search::releases_about_query(self, about)),
-            ),
-        ]);
-        search::visit(self, &either, &mut f)
+    ) -> Result<usize, IndexError> {
+        release_heads::visit(self, about, &mut f)
     }
 
     /// Items carrying this tag, whatever their age.

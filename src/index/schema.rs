@@ -36,6 +36,12 @@ pub struct Fields {
     /// The whole item as JSON: the source of truth when reading back, for
     /// snippets too, and what an upsert compares to tell "unchanged".
     pub item: tantivy::schema::Field,
+    /// A release's item as JSON without its body (the changelog), in a fast
+    /// column rather than the docstore (format 4): `update` reads years of
+    /// a stack's releases for their titles, links and dates, and the
+    /// docstore would decompress blocks of other items (and the bodies) to
+    /// give them. Only releases have one.
+    pub release_head: tantivy::schema::Field,
 }
 
 pub(crate) fn build() -> Schema {
@@ -59,7 +65,25 @@ pub(crate) fn build() -> Schema {
     b.add_text_field("item", STORED);
     b.add_text_field("about", STRING);
     b.add_date_field("changed", INDEXED);
+    b.add_text_field("release_head", TextOptions::default().set_fast("raw"));
     b.build()
+}
+
+/// How a new index lays out its documents: each segment sorted by
+/// `published`, oldest first (undated items first of all), merges
+/// included. A window read (trends, update, the digest) then finds its
+/// items in consecutive docstore blocks, so it decompresses the window and
+/// not, as with items in crawl order, most of the history around it (a
+/// feed or archive ingested late puts years-old items next to this week's).
+/// Kept in the index's meta.json by tantivy (format 4).
+pub(crate) fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        sort_by_field: Some(tantivy::IndexSortByField {
+            field: "published".into(),
+            order: tantivy::Order::Asc,
+        }),
+        ..tantivy::IndexSettings::default()
+    }
 }
 
 /// Written beside tantivy's files when an index is created. tantivy's
@@ -69,11 +93,12 @@ pub(crate) fn build() -> Schema {
 /// number whenever the on-disk format changes in a way the schema check
 /// cannot see.
 const FORMAT_FILE: &str = "radar-index-format";
-const FORMAT: &str = "3 sstable";
-/// The format this version migrates from (`migrate.rs`). Every format
-/// change ships the migration from the one before it.
-pub(crate) const PREVIOUS_FORMAT: &str = "2 sstable";
-pub(crate) const FORMAT_NUMBER: u32 = 3;
+const FORMAT: &str = "4 sstable";
+/// The formats this version migrates from (`migrate.rs`). Every format
+/// change ships the migration from the one before it; the copy reads only
+/// the stored item JSON, which every format has, so older ones stay too.
+pub(crate) const PREVIOUS_FORMATS: &[&str] = &["2 sstable", "3 sstable"];
+pub(crate) const FORMAT_NUMBER: u32 = 4;
 
 /// True when the index in `dir` was written in this version's format.
 pub(crate) fn format_matches(dir: &Path) -> bool {
@@ -106,6 +131,25 @@ pub(crate) fn about_terms(item: &crate::model::Item) -> Vec<String> {
         .and_then(crate::model::github_release_repo)
         .map(|r| vec![repo_about(r)])
         .unwrap_or_default()
+}
+
+/// The longest release head written. tantivy's column dictionaries cut
+/// values at 64 KiB, which would leave JSON that no longer parses; a release
+/// with a longer head (a title of thousands of packages) has none and is
+/// read from the docstore instead.
+const MAX_RELEASE_HEAD: usize = 32 * 1024;
+
+/// The [`Fields::release_head`] value of an item: releases only, and only
+/// when it fits [`MAX_RELEASE_HEAD`].
+pub(crate) fn release_head(item: &crate::model::Item) -> Result<Option<String>, serde_json::Error> {
+    if item.kind != crate::model::ItemKind::Release {
+        return Ok(None);
+    }
+    let head = serde_json::to_string(&crate::model::Item {
+        body: String::new(),
+        ..item.clone()
+    })?;
+    Ok((head.len() <= MAX_RELEASE_HEAD).then_some(head))
 }
 
 /// The `about` term of a GitHub repository (`owner/repo`), as
@@ -147,6 +191,7 @@ impl Fields {
             item: f("item")?,
             about: f("about")?,
             changed: f("changed")?,
+            release_head: f("release_head")?,
         })
     }
 }

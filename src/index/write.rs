@@ -321,6 +321,13 @@ impl Preparer {
         {
             doc.add_date(f.changed, TantivyDate::from_timestamp_secs(d.timestamp()));
         }
+        let head = super::schema::release_head(item).map_err(|e| IndexError::Corrupt {
+            id: item.id.clone(),
+            message: e.to_string(),
+        })?;
+        if let Some(head) = head {
+            doc.add_text(f.release_head, head);
+        }
         doc.add_text(f.item, json);
         Ok(Prepared {
             id: item.id.clone(),

@@ -2,7 +2,7 @@
 //! technology names, and the list of words that never do. Only proposes
 //! names; counting and ranking them is `mod.rs`'s job.
 
-use super::words;
+use super::word_slices;
 use crate::model::Item;
 
 /// Title and tag words that look like technology names.
@@ -39,16 +39,16 @@ pub(super) fn candidates_in(item: &Item) -> Vec<String> {
     // Capitalised product names: `Bun`, `OpenTelemetry`, `Node.js`. In a
     // Title Case headline every word is capitalised, so only the shape of
     // a word (inner capitals, dots, digits) can say "name" there.
-    let all_words = words(&item.title);
-    let long: Vec<&String> = all_words
-        .iter()
-        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
-        .collect();
-    let capitalised = long
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    let title_case = long.len() >= 3 && capitalised * 10 >= long.len() * 6;
+    let (mut long, mut capitalised) = (0usize, 0usize);
+    for w in word_slices(&item.title) {
+        if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
+            long += 1;
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                capitalised += 1;
+            }
+        }
+    }
+    let title_case = long >= 3 && capitalised * 10 >= long * 6;
     // Each clause starts with a capital anyway ("[crate] Crate: Path
     // traversal in …"): its first word counts only by its shape.
     for clause in item
@@ -56,24 +56,23 @@ pub(super) fn candidates_in(item: &Item) -> Vec<String> {
         .split([':', '|', ']', '[', '—', '–', '!', '?', '(', ')'])
         .flat_map(|c| c.split(". "))
     {
-        for (n, w) in words(clause).into_iter().enumerate() {
+        for (n, w) in word_slices(clause).enumerate() {
             let first = w.chars().next().unwrap_or(' ');
-            if !first.is_uppercase() || w.chars().count() < 2 {
+            if !first.is_uppercase() || w.chars().nth(1).is_none() {
                 continue;
             }
-            let lower = w.to_lowercase();
             let inner_caps = w.chars().skip(1).any(char::is_uppercase);
             let acronym = w.chars().all(|c| !c.is_lowercase());
             let shaped =
                 inner_caps && !acronym || w.contains('.') || w.chars().any(|c| c.is_ascii_digit());
-            let plain_ok = n > 0 && !title_case && w.chars().count() >= 3;
-            if !(shaped || plain_ok) || is_generic(&lower) || (acronym && w.len() <= 5) {
+            let plain_ok = n > 0 && !title_case && w.chars().nth(2).is_some();
+            if !(shaped || plain_ok) || (acronym && w.len() <= 5) || is_generic(&w.to_lowercase()) {
                 continue;
             }
             if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
                 continue;
             }
-            out.push(w);
+            out.push(w.to_string());
         }
     }
     out.sort();

@@ -7,12 +7,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::candidates::candidates_in;
-use super::terms::{TermTable, Vocab};
-use super::{Counts, TrackedTerm, TrendOptions, TrendReport, keep_newest, monday, word_slices};
+use super::terms::{TermTable, Vocab, find_all};
+use super::{Counts, TrackedTerm, TrendOptions, TrendReport, keep_newest, lower_words, monday};
 use crate::model::Item;
 
 /// One window item as the counting pass needs it.
@@ -43,11 +43,13 @@ pub struct TrendCounter {
     /// entries is new on its first crawl and established once the index
     /// holds its older items.
     established: FxHashSet<String>,
-    /// Candidate key → its spellings and how often each was seen.
-    spellings: HashMap<String, BTreeMap<String, usize>>,
+    /// Candidate key → its spellings and how often each was seen. Only
+    /// keys that name no tracked term get here.
+    spellings: FxHashMap<String, BTreeMap<String, usize>>,
     tokens: Vec<u32>,
     seen: Vec<Seen>,
-    text: String,
+    /// Scratch space for lower-casing one word.
+    word: String,
 }
 
 impl TrendCounter {
@@ -88,10 +90,10 @@ impl TrendCounter {
             terms,
             sources: FxHashMap::default(),
             established,
-            spellings: HashMap::new(),
+            spellings: FxHashMap::default(),
             tokens: Vec::new(),
             seen: Vec::new(),
-            text: String::new(),
+            word: String::new(),
         }
     }
 
@@ -115,30 +117,32 @@ impl TrendCounter {
         // Candidate names from titles and tags; counted once all are known.
         for cand in candidates_in(item) {
             let key = cand.to_lowercase();
-            if self.terms.lookup_phrase(&self.vocab, &key).is_none() {
-                *self
-                    .spellings
-                    .entry(key)
-                    .or_default()
-                    .entry(cand)
-                    .or_default() += 1;
+            // A key already here named no term when first seen, and still
+            // does not: every term's words were interned up front.
+            if let Some(spellings) = self.spellings.get_mut(&key) {
+                *spellings.entry(cand).or_default() += 1;
+            } else if self.terms.lookup_phrase(&self.vocab, &key).is_none() {
+                self.spellings.entry(key).or_default().insert(cand, 1);
             }
         }
-        let next = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
-        let source = *self.sources.entry(item.source.clone()).or_insert(next);
-        self.text.clear();
-        self.text.push_str(&item.title);
-        self.text.push('\n');
-        self.text.push_str(&item.body);
-        for tag in &item.tags {
-            self.text.push('\n');
-            self.text.push_str(tag);
-        }
-        let lower = self.text.to_lowercase();
+        let source = match self.sources.get(item.source.as_str()) {
+            Some(&id) => id,
+            None => {
+                let next = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+                self.sources.insert(item.source.clone(), next);
+                next
+            }
+        };
+        // The words of title, body and tags, as if joined by newlines and
+        // lower-cased (a newline ends a word and no lower-casing rule looks
+        // across one), without building that text.
         let start = self.tokens.len();
-        for w in word_slices(&lower) {
-            let id = self.vocab.intern(w);
-            self.tokens.push(id);
+        let (vocab, tokens, word) = (&mut self.vocab, &mut self.tokens, &mut self.word);
+        let mut push = |w: &str| tokens.push(vocab.intern(w));
+        lower_words(&item.title, word, &mut push);
+        lower_words(&item.body, word, &mut push);
+        for tag in &item.tags {
+            lower_words(tag, word, &mut push);
         }
         self.seen.push(Seen {
             id: item.id.clone(),
@@ -176,6 +180,7 @@ impl TrendCounter {
             self.terms.add_candidate(&mut self.vocab, &display);
         }
         let parts = self.vocab.hyphen_parts();
+        let by_first = self.terms.by_first_dense(self.vocab.len());
         let (weeks, recent) = (self.weeks, self.recent);
         let n = self.terms.names.len();
         let mut counts = vec![vec![0usize; weeks]; n];
@@ -195,8 +200,7 @@ impl TrendCounter {
         for (k, s) in self.seen.iter().enumerate() {
             found.clear();
             let toks = &self.tokens[s.tokens.clone()];
-            self.terms
-                .find_all(toks, &parts, &mut stamp, k + 1, &mut found);
+            find_all(toks, &by_first, &parts, &mut stamp, k + 1, &mut found);
             for &id in &found {
                 counts[id][s.slot] += 1;
                 sources[id].insert(s.source);

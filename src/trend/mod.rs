@@ -367,6 +367,10 @@ fn round_p(p: f64) -> f64 {
     (p * 1e6).round() / 1e6
 }
 
+/// Keeps the `max` newest links in `list`, newest first (ties by link); a
+/// link already in the list keeps its place. Called for every mention, so
+/// it inserts in place instead of sorting: the result is the one "push,
+/// sort, cut to `max`" gives.
 fn keep_newest<'a>(
     list: &mut Vec<(DateTime<Utc>, &'a str)>,
     x: (DateTime<Utc>, &'a str),
@@ -375,9 +379,21 @@ fn keep_newest<'a>(
     if list.iter().any(|(_, u)| *u == x.1) {
         return;
     }
-    list.push(x);
-    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    // Links differ, so `x` never ties with an entry.
+    let at = list
+        .iter()
+        .position(|e| sorts_before(&x, e))
+        .unwrap_or(list.len());
+    if at >= max {
+        return;
+    }
+    list.insert(at, x);
     list.truncate(max);
+}
+
+/// Newer first, then by link.
+fn sorts_before(a: &(DateTime<Utc>, &str), b: &(DateTime<Utc>, &str)) -> bool {
+    b.0.cmp(&a.0).then(a.1.cmp(b.1)).is_lt()
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -390,13 +406,74 @@ fn round2(x: f64) -> f64 {
 
 /// Splits text into words: letters, digits and the characters product names
 /// use (`node.js`, `c++`, `c#`, `pip-tools`), without trailing sentence dots.
-pub(crate) fn words(text: &str) -> Vec<String> {
-    word_slices(text).map(str::to_string).collect()
-}
-
-/// [`words`] without allocating: slices of `text`.
 pub(crate) fn word_slices(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_')))
         .map(|w| w.trim_matches(|c| c == '.' || c == '-' || c == '_'))
         .filter(|w| !w.is_empty())
+}
+
+/// ASCII bytes that belong to a word (see [`word_slices`]), as a table: the
+/// word loop looks up every byte of every window item.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'#' | b'-' | b'_');
+        b += 1;
+    }
+    t
+};
+
+/// The words of `text.to_lowercase()` ([`word_slices`]), each handed to
+/// `f`. Counting does this for every word of every window item, so ASCII
+/// text (nearly all of it) takes a path that neither copies the text nor
+/// decodes characters: for ASCII, lower-casing maps letters to letters and
+/// leaves everything else alone, so splitting first and lower-casing each
+/// word gives the same words. Other text is lower-cased whole first, as
+/// before: `İ` lower-cases to two characters, the second of which splits.
+/// `buf` is scratch space for a word with capitals.
+pub(crate) fn lower_words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    if !text.is_ascii() {
+        let lower = text.to_lowercase();
+        for w in word_slices(&lower) {
+            f(w);
+        }
+        return;
+    }
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| WORD_BYTE[usize::from(b)];
+    let trimmed = |b: u8| matches!(b, b'.' | b'-' | b'_');
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < bytes.len() && is_word(bytes[end]) {
+            end += 1;
+        }
+        let (mut a, mut b) = (i, end);
+        i = end;
+        while a < b && trimmed(bytes[a]) {
+            a += 1;
+        }
+        while b > a && trimmed(bytes[b - 1]) {
+            b -= 1;
+        }
+        if a == b {
+            continue;
+        }
+        // Every index is a character boundary: the text is ASCII.
+        let w = &text[a..b];
+        if w.bytes().any(|c| c.is_ascii_uppercase()) {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            f(buf);
+        } else {
+            f(w);
+        }
+    }
 }

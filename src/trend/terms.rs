@@ -10,44 +10,69 @@ use super::word_slices;
 /// Lower-cased words seen so far, each with a dense id.
 #[derive(Default)]
 pub(super) struct Vocab {
-    ids: FxHashMap<Box<str>, u32>,
+    /// Words of at most 8 bytes, packed into a `u64` (see [`packed`]): most
+    /// words are that short, and a number hashes and compares in a few
+    /// instructions where a string needs a loop and a `memcmp`.
+    short: FxHashMap<u64, u32>,
+    long: FxHashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
+}
+
+/// A word of at most 8 bytes as a number; `None` for longer words. Words
+/// never hold a zero byte (they are letters, digits and `.+#-_`), so the
+/// zero padding keeps different words different.
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(buf))
 }
 
 impl Vocab {
     pub(super) fn intern(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
+        if let Some(id) = self.get(word) {
             return id;
         }
         let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        self.ids.insert(word.into(), id);
+        match packed(word) {
+            Some(key) => self.short.insert(key, id),
+            None => self.long.insert(word.into(), id),
+        };
         self.words.push(word.into());
         id
     }
 
     pub(super) fn get(&self, word: &str) -> Option<u32> {
-        self.ids.get(word).copied()
+        match packed(word) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(word).copied(),
+        }
     }
 
     /// For every word with a hyphen, the ids of its parts (`react-dom` →
-    /// `react`, `dom`). A part no term starts with is left out: it cannot
-    /// match, and every term's words are interned before this is called.
-    pub(super) fn hyphen_parts(&self) -> FxHashMap<u32, Vec<u32>> {
-        let mut out = FxHashMap::default();
-        for (id, w) in self.words.iter().enumerate() {
+    /// `react`, `dom`), indexed by the word's id (empty for most words). A
+    /// part no term starts with is left out: it cannot match, and every
+    /// term's words are interned before this is called.
+    pub(super) fn hyphen_parts(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.words.len()];
+        for (slot, w) in out.iter_mut().zip(&self.words) {
             if !w.contains('-') {
                 continue;
             }
-            let parts: Vec<u32> = w
+            *slot = w
                 .split('-')
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| self.get(p))
                 .collect();
-            if !parts.is_empty() {
-                out.insert(u32::try_from(id).unwrap_or(u32::MAX), parts);
-            }
         }
         out
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
     }
 }
 
@@ -103,50 +128,66 @@ impl TermTable {
             .map(|(_, id)| *id)
     }
 
-    /// Every term mentioned in `toks` (the ids of one item's lower-cased
-    /// words), each pushed to `found` once: `stamp[term]` is set to `mark`.
-    pub(super) fn find_all(
-        &self,
-        toks: &[u32],
-        parts: &FxHashMap<u32, Vec<u32>>,
-        stamp: &mut [usize],
-        mark: usize,
-        found: &mut Vec<usize>,
-    ) {
-        for i in 0..toks.len() {
-            let mut matched = self.match_at(toks, i, toks[i], stamp, mark, found);
-            // `tokio-1.47.1`, `react-dom`: the parts name things too, when
-            // the whole word names nothing.
-            if !matched && let Some(ps) = parts.get(&toks[i]) {
-                for &part in ps {
-                    matched |= self.match_at(toks, i, part, stamp, mark, found);
-                }
+    /// The phrases by first word, as an array indexed by word id: the
+    /// report looks up every word of every window item, and an index is
+    /// cheaper than a hash. Call once every term is added.
+    pub(super) fn by_first_dense(&self, vocab_len: usize) -> Vec<&[(Vec<u32>, usize)]> {
+        let mut out: Vec<&[(Vec<u32>, usize)]> = vec![&[]; vocab_len];
+        for (first, list) in &self.by_first {
+            if let Some(slot) = out.get_mut(*first as usize) {
+                *slot = list;
             }
         }
+        out
     }
+}
 
-    fn match_at(
-        &self,
-        toks: &[u32],
-        i: usize,
-        first: u32,
-        stamp: &mut [usize],
-        mark: usize,
-        found: &mut Vec<usize>,
-    ) -> bool {
-        let Some(list) = self.by_first.get(&first) else {
-            return false;
-        };
-        let mut any = false;
-        for (rest, id) in list {
-            if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
-                if stamp[*id] != mark {
-                    stamp[*id] = mark;
-                    found.push(*id);
-                }
-                any = true;
+/// Every term mentioned in `toks` (the ids of one item's lower-cased
+/// words), each pushed to `found` once: `stamp[term]` is set to `mark`.
+/// `by_first` is [`TermTable::by_first_dense`], `parts`
+/// [`Vocab::hyphen_parts`], both of the vocabulary `toks` come from.
+pub(super) fn find_all(
+    toks: &[u32],
+    by_first: &[&[(Vec<u32>, usize)]],
+    parts: &[Vec<u32>],
+    stamp: &mut [usize],
+    mark: usize,
+    found: &mut Vec<usize>,
+) {
+    for i in 0..toks.len() {
+        let tok = toks[i] as usize;
+        let mut matched = match_at(by_first, toks, i, tok, stamp, mark, found);
+        // `tokio-1.47.1`, `react-dom`: the parts name things too, when
+        // the whole word names nothing.
+        if !matched && let Some(ps) = parts.get(tok) {
+            for &part in ps {
+                matched |= match_at(by_first, toks, i, part as usize, stamp, mark, found);
             }
         }
-        any
     }
+}
+
+fn match_at(
+    by_first: &[&[(Vec<u32>, usize)]],
+    toks: &[u32],
+    i: usize,
+    first: usize,
+    stamp: &mut [usize],
+    mark: usize,
+    found: &mut Vec<usize>,
+) -> bool {
+    let Some(list) = by_first.get(first) else {
+        return false;
+    };
+    let mut any = false;
+    for (rest, id) in list.iter() {
+        if toks.len() > i + rest.len() && toks[i + 1..=i + rest.len()] == rest[..] {
+            if stamp[*id] != mark {
+                stamp[*id] = mark;
+                found.push(*id);
+            }
+            any = true;
+        }
+    }
+    any
 }

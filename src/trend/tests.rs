@@ -383,3 +383,253 @@ fn streamed_in_any_order_counts_as_in_id_order() {
         ]
     );
 }
+
+/// `candidates_in` as it was before it stopped allocating a `String` per
+/// title word: the rewrite must propose exactly the same names.
+fn candidates_reference(item: &Item) -> Vec<String> {
+    let mut out = Vec::new();
+    // Advisory titles describe a weakness ("Path Traversal in …"), and
+    // their tags are severities: neither names a technology.
+    if item.kind == crate::model::ItemKind::Advisory {
+        return out;
+    }
+    for tag in &item.tags {
+        let t = tag.trim();
+        if t.chars().count() >= 2
+            && !is_generic(&t.to_lowercase())
+            && t.chars().any(char::is_alphabetic)
+        {
+            out.push(t.to_string());
+        }
+    }
+    // Repository names: `owner/repo`.
+    for tok in item.title.split_whitespace() {
+        let tok = tok.trim_matches(|c: char| !(c.is_alphanumeric() || c == '/'));
+        if let Some((owner, repo)) = tok.split_once('/')
+            && !tok.contains("//")
+            && !repo.contains('/')
+            && repo_part(owner)
+            && repo_part(repo)
+            && !(upper(owner) && upper(repo))
+            && !is_generic(&repo.to_lowercase())
+        {
+            out.push(repo.to_string());
+        }
+    }
+    // Capitalised product names: `Bun`, `OpenTelemetry`, `Node.js`. In a
+    // Title Case headline every word is capitalised, so only the shape of
+    // a word (inner capitals, dots, digits) can say "name" there.
+    let all_words = words(&item.title);
+    let long: Vec<&String> = all_words
+        .iter()
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let capitalised = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    let title_case = long.len() >= 3 && capitalised * 10 >= long.len() * 6;
+    // Each clause starts with a capital anyway ("[crate] Crate: Path
+    // traversal in …"): its first word counts only by its shape.
+    for clause in item
+        .title
+        .split([':', '|', ']', '[', '—', '–', '!', '?', '(', ')'])
+        .flat_map(|c| c.split(". "))
+    {
+        for (n, w) in words(clause).into_iter().enumerate() {
+            let first = w.chars().next().unwrap_or(' ');
+            if !first.is_uppercase() || w.chars().count() < 2 {
+                continue;
+            }
+            let lower = w.to_lowercase();
+            let inner_caps = w.chars().skip(1).any(char::is_uppercase);
+            let acronym = w.chars().all(|c| !c.is_lowercase());
+            let shaped =
+                inner_caps && !acronym || w.contains('.') || w.chars().any(|c| c.is_ascii_digit());
+            let plain_ok = n > 0 && !title_case && w.chars().count() >= 3;
+            if !(shaped || plain_ok) || is_generic(&lower) || (acronym && w.len() <= 5) {
+                continue;
+            }
+            if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                continue;
+            }
+            out.push(w);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn words(text: &str) -> Vec<String> {
+    word_slices(text).map(str::to_string).collect()
+}
+
+fn repo_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn upper(s: &str) -> bool {
+    s.chars().all(|c| !c.is_lowercase())
+}
+
+/// Title-ish text: words that are names, generic words, acronyms, versions,
+/// repository paths, punctuation and a few non-ASCII letters that change
+/// length or split when lower-cased (`İ`, `ẞ`, final `Σ`).
+fn title_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    const NAMES: &[&str] = &[
+        "Bun",
+        "OpenTelemetry",
+        "Node.js",
+        "the",
+        "The",
+        "Release",
+        "GraphQL",
+        "AWS",
+        "KUBERNETES",
+        "v1.2.3",
+        "1.2",
+        "denoland/deno",
+        "A/B",
+        "tokio-1.47.1",
+        "react-dom",
+        "C++",
+        "c#",
+        "--x--",
+        "_a_",
+        "...",
+        "İstanbul",
+        "ΣΟΦΟΣ",
+        "straẞe",
+        "Élan",
+        "naïve",
+        "Zig0.12",
+        "x",
+        "Announcing",
+        "Trying",
+        "security",
+        "https://a.example/b",
+    ];
+    const SEPS: &[&str] = &[
+        " ", ": ", ". ", " | ", " (", ") ", "! ", " — ", "\n", "[", "] ", ", ", "/",
+    ];
+    let word = prop_oneof![
+        proptest::sample::select(NAMES).prop_map(str::to_string),
+        "[A-Za-z0-9.+#_-]{1,8}",
+    ];
+    let sep = proptest::sample::select(SEPS);
+    proptest::collection::vec((word, sep), 0..12).prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 512, failure_persistence: None, ..Default::default() })]
+
+    /// The ASCII fast path and the general path split the same words.
+    #[test]
+    fn lower_words_are_the_words_of_the_lower_cased_text(text in title_text()) {
+        let mut got = Vec::new();
+        lower_words(&text, &mut String::new(), |w| got.push(w.to_string()));
+        let lower = text.to_lowercase();
+        let want: Vec<&str> = word_slices(&lower).collect();
+        proptest::prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn lower_words_of_any_text(text in "\\PC{0,40}") {
+        let mut got = Vec::new();
+        lower_words(&text, &mut String::new(), |w| got.push(w.to_string()));
+        let lower = text.to_lowercase();
+        let want: Vec<&str> = word_slices(&lower).collect();
+        proptest::prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn candidates_are_the_ones_the_allocating_version_proposed(
+        title in title_text(),
+        tags in proptest::collection::vec(title_text(), 0..3),
+    ) {
+        let mut i = item(1, &title, 0, &[]);
+        i.tags = tags;
+        proptest::prop_assert_eq!(candidates_in(&i), candidates_reference(&i));
+    }
+}
+
+/// Title, body and tags are counted as one text: a mention in any of them
+/// counts once per item, words never join across them, and non-ASCII text
+/// (lower-cased whole) finds the same names as ASCII text.
+#[test]
+fn mentions_count_in_title_body_and_tags_ascii_or_not() {
+    let mut items = Vec::new();
+    let texts = [
+        ("Zig release notes", "nothing here", vec![]),
+        ("ÜBER ZIG", "", vec![]),
+        ("Notes", "we moved to Zig-0.12 this week", vec![]),
+        ("Notes", "straẞe", vec!["ZIG"]),
+        ("Notes about z", "ig", vec![]),
+        ("İzig", "", vec![]),
+    ];
+    for (n, (title, body, tags)) in texts.iter().enumerate() {
+        let mut it = item(n, title, 3, tags);
+        it.body = body.to_string();
+        items.push(it);
+    }
+    let report = trends(
+        &items,
+        &[tracked("Zig", &[])],
+        now(),
+        &TrendOptions::default(),
+    );
+    let zig = report.term("zig").unwrap();
+    // All but "z" + "ig" across title and body. `İzig` lower-cases to
+    // `i`, a combining dot (which ends a word) and `zig`.
+    assert_eq!(zig.counts.iter().sum::<usize>(), 5, "{:?}", zig.counts);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 512, failure_persistence: None, ..Default::default() })]
+
+    /// Inserting in place keeps what "push, sort, cut to 3" kept.
+    #[test]
+    fn newest_links_are_the_ones_sorting_kept(
+        seen in proptest::collection::vec((0i64..6, 0usize..8), 0..40)
+    ) {
+        let urls: Vec<String> = (0..8).map(|n| format!("https://l.example/{n}")).collect();
+        let mut fast: Vec<(DateTime<Utc>, &str)> = Vec::new();
+        let mut slow: Vec<(DateTime<Utc>, &str)> = Vec::new();
+        for (day, u) in seen {
+            let x = (now() - Duration::days(day), urls[u].as_str());
+            keep_newest(&mut fast, x, 3);
+            if !slow.iter().any(|(_, l)| *l == x.1) {
+                slow.push(x);
+                slow.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                slow.truncate(3);
+            }
+            proptest::prop_assert_eq!(&fast, &slow);
+        }
+    }
+
+    /// Short words (packed into numbers) and long ones intern alike: one id
+    /// per distinct word, found again by `get`.
+    #[test]
+    fn interned_words_keep_their_ids(words in proptest::collection::vec("[a-cé.+#-]{1,10}", 1..60)) {
+        let mut vocab = super::terms::Vocab::default();
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        for w in &words {
+            let id = vocab.intern(w);
+            let want = *ids.entry(w.clone()).or_insert(id);
+            proptest::prop_assert_eq!(id, want);
+            proptest::prop_assert_eq!(vocab.get(w), Some(id));
+        }
+        proptest::prop_assert_eq!(vocab.len(), ids.len());
+        proptest::prop_assert_eq!(vocab.get("zzzzzzzzzzzz"), None);
+        proptest::prop_assert_eq!(vocab.get("zz"), None);
+    }
+}

@@ -5,7 +5,9 @@
 //!   counts, ending with the last complete week before `now`), streamed
 //!   through the trend counter; only its releases are kept;
 //! - every release about a tracked tech's package or GitHub repository,
-//!   whatever its age (release cadence and "majors behind" need history);
+//!   whatever its age ("majors behind" is the highest version ever
+//!   released, whenever), without its body, from the index's release-head
+//!   column: no docstore block is decompressed for history;
 //! - every end-of-life table;
 //! - every registry-status item (yanked and deprecated versions; undated,
 //!   so no date range finds them).
@@ -59,13 +61,26 @@ pub fn scoring_input(
     about.dedup();
     let mut counter = TrendCounter::new(terms, last_week, opts);
     let mut by_id: BTreeMap<String, Item> = BTreeMap::new();
-    // The counter skips the releases from before the window.
-    index.visit_published_since_and_releases_about(from, &about, |item| {
+    index.visit_published_since(from, |item| {
         counter.add(&item);
         if used_by_scoring(&item) {
             keep(&mut by_id, item);
         }
     })?;
+    // Older releases count no mention (the counter ignores anything before
+    // the window, and their sources are in `first_seen` already), so they
+    // skip the counter. A release also in the window was kept above as the
+    // same item; an end-of-life or status release keeps its body below.
+    let from_store = index.visit_releases_about_without_body(&about, |item| {
+        if !crate::sources::eol::is_eol_item(&item)
+            && !crate::sources::registry::status::is_status_item(&item)
+        {
+            by_id.entry(item.id.clone()).or_insert(item);
+        }
+    })?;
+    if from_store > 0 {
+        tracing::debug!("{from_store} releases had no head and were read from the docstore");
+    }
     for item in index
         .items_tagged(crate::sources::eol::EOL_TAG)?
         .into_iter()
