@@ -110,6 +110,10 @@ pub enum IndexError {
     Corrupt { id: String, message: String },
 }
 
+/// Decompressed docstore blocks each segment's reader keeps (see
+/// [`RadarIndex::open_or_create`]).
+const DOCSTORE_CACHE_BLOCKS: usize = 4;
+
 /// Longest `--wait` for another writer to release the index.
 pub const WRITER_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
@@ -177,9 +181,14 @@ impl RadarIndex {
         let fields = Fields::resolve(&index.schema()).map_err(open_err)?;
         // Manual reload: every command reloads after its own commit, so a
         // search right after an ingest sees it (the default reloads later).
+        // A few decompressed docstore blocks per segment, not tantivy's 100:
+        // window reads visit documents in storage order (each block once),
+        // and with a segment per ~40k items (merges stop at 20k documents)
+        // the default cache alone held ~40 MiB of blocks at 1M items.
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOCSTORE_CACHE_BLOCKS)
             .try_into()
             .map_err(open_err)?;
         Ok(RadarIndex {
