@@ -132,7 +132,7 @@ fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::err
         };
         if kind == ItemKind::Advisory {
             item.title = format!("Memory safety issue in {name}");
-            item.advisory = Some(Advisory {
+            item.advisory = Some(Box::new(Advisory {
                 id: format!("RUSTSEC-2026-{n:04}"),
                 summary: item.title.clone(),
                 published: Some(published),
@@ -157,7 +157,7 @@ fn setup(dir: &Path, week: IsoWeek, older: usize) -> Result<(), Box<dyn std::err
                 }],
                 references: vec![format!("https://rustsec.test/{n}")],
                 ..Advisory::default()
-            });
+            }));
         }
         w.upsert(&item)?;
     }

@@ -62,7 +62,10 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Present for `kind = advisory`: everything audit needs to evaluate
     /// version ranges without re-reading the original file.
-    pub advisory: Option<Advisory>,
+    ///
+    /// Boxed: an `Advisory` is 280 bytes inline and most items are not
+    /// advisories; `update` holds a stack's whole release history as items.
+    pub advisory: Option<Box<Advisory>>,
 }
 
 impl Item {

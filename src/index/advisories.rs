@@ -140,7 +140,7 @@ mod tests {
             published: None,
             packages: vec!["crates.io/demo".into()],
             tags: vec![],
-            advisory: Some(a),
+            advisory: Some(Box::new(a)),
         }
     }
 

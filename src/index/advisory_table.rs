@@ -71,7 +71,7 @@ impl AdvisoryLookup for RadarIndex {
     fn advisories_for_audit(&self, keys: &[String]) -> Result<Vec<Advisory>, IndexError> {
         Ok(RadarIndex::advisories_for_packages(self, keys)?
             .into_iter()
-            .filter_map(|item| item.advisory.map(for_audit))
+            .filter_map(|item| item.advisory.map(|a| for_audit(*a)))
             .collect())
     }
 }
@@ -287,7 +287,7 @@ impl RadarIndex {
                 continue;
             };
             let line =
-                serde_json::to_vec(&for_audit(advisory)).map_err(|e| corrupt(e.to_string()))?;
+                serde_json::to_vec(&for_audit(*advisory)).map_err(|e| corrupt(e.to_string()))?;
             // The index's package_key terms are the item's package keys.
             let mut keys = item.packages;
             keys.sort();
@@ -356,7 +356,7 @@ mod tests {
             published: None,
             packages: packages.iter().map(|p| p.to_string()).collect(),
             tags: vec![],
-            advisory: Some(Advisory {
+            advisory: Some(Box::new(Advisory {
                 id: id.into(),
                 summary: "s".into(),
                 affected: packages
@@ -370,7 +370,7 @@ mod tests {
                     })
                     .collect(),
                 ..Default::default()
-            }),
+            })),
         }
     }
 

@@ -413,7 +413,7 @@ mod tests {
             published: None,
             packages: vec!["crates.io/demo".into()],
             tags: vec!["high".into()],
-            advisory: Some(Advisory {
+            advisory: Some(Box::new(Advisory {
                 id: "RUSTSEC-2024-0001".into(),
                 summary: "Use after free".into(),
                 modified: Some(Utc.timestamp_opt(1_710_000_000, 0).unwrap()),
@@ -425,7 +425,7 @@ mod tests {
                     patched: vec![],
                 }],
                 ..Default::default()
-            }),
+            })),
         });
         out
     }

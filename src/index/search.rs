@@ -461,12 +461,12 @@ mod tests {
         let advisory =
             |id: &str, published: Option<i64>, own: Option<i64>, modified: Option<i64>| {
                 let mut it = item(id, ItemKind::Advisory, published);
-                it.advisory = Some(crate::model::Advisory {
+                it.advisory = Some(Box::new(crate::model::Advisory {
                     id: id.into(),
                     published: own.map(|s| Utc.timestamp_opt(s, 0).unwrap()),
                     modified: modified.map(|s| Utc.timestamp_opt(s, 0).unwrap()),
                     ..Default::default()
-                });
+                }));
                 it
             };
         for it in [

@@ -54,7 +54,7 @@ pub(super) fn advisory_item(ctx: &ParseContext, a: Advisory, extra_tags: Vec<Str
         published: a.published.or(a.modified),
         packages,
         tags,
-        advisory: Some(a),
+        advisory: Some(Box::new(a)),
     }
 }
 

@@ -80,7 +80,7 @@ repo = "postgres/postgres"
     adv.source = "advisories".into();
     adv.title = "Request smuggling".into();
     adv.packages = vec!["crates.io/hyper".into()];
-    adv.advisory = Some(Advisory {
+    adv.advisory = Some(Box::new(Advisory {
         id: "RUSTSEC-2026-0001".into(),
         summary: "Request smuggling".into(),
         published: Some(utc("2026-11-24T09:00:00Z")),
@@ -100,7 +100,7 @@ repo = "postgres/postgres"
             patched: vec![],
         }],
         ..Advisory::default()
-    });
+    }));
     w.upsert(&release).unwrap();
     w.upsert(&adv).unwrap();
     w.commit().unwrap();

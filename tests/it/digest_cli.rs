@@ -41,7 +41,7 @@ fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str
     let (eco, name) = package.split_once('/').unwrap();
     let mut it = item(id, ItemKind::Advisory, "advisories", summary, published);
     it.packages = vec![package.into()];
-    it.advisory = Some(Advisory {
+    it.advisory = Some(Box::new(Advisory {
         id: id.into(),
         aliases: vec![format!("CVE-{id}")],
         summary: summary.into(),
@@ -67,7 +67,7 @@ fn advisory(id: &str, package: &str, summary: &str, published: &str, fixed: &str
             "https://rustsec.test/a".into(),
         ],
         ..Advisory::default()
-    });
+    }));
     it
 }
 

@@ -28,14 +28,14 @@ fn ctx() -> ParseContext {
 pub fn osv(f: &Path, id: &str) -> Advisory {
     let bytes = std::fs::read(f.join("osv").join(format!("{id}.json"))).unwrap();
     let items = sources::osv::parse_osv(&ctx(), &bytes).unwrap();
-    items.into_iter().next().unwrap().advisory.unwrap()
+    *items.into_iter().next().unwrap().advisory.unwrap()
 }
 
 /// One RustSec Markdown advisory, path relative to `fixtures/rustsec`.
 pub fn rustsec(f: &Path, rel: &str) -> Advisory {
     let bytes = std::fs::read(f.join("rustsec").join(rel)).unwrap();
     let items = sources::rustsec::parse_rustsec(&ctx(), &bytes).unwrap();
-    items.into_iter().next().unwrap().advisory.unwrap()
+    *items.into_iter().next().unwrap().advisory.unwrap()
 }
 
 pub fn pkg(ecosystem: &str, name: &str, version: &str) -> Package {
